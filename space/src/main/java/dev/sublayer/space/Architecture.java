@@ -1,0 +1,88 @@
+package dev.sublayer.space;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A decoder-only transformer as an ordered list of sublayers plus its global
+ * dimensions. Immutable; equal architectures have equal {@linkplain #canonical()
+ * canonical text} and {@linkplain #id() id}.
+ *
+ * <p>The vocabulary size is not part of the architecture: it comes from the data
+ * (256 for byte-level text), and the cost model takes it separately.
+ *
+ * @param sublayers the sublayers, bottom (next to the embedding) first; not empty
+ * @param dModel    the residual-stream width, positive, divisible by every attention's heads
+ * @param context   the context length in tokens, positive
+ * @param norm      where the LayerNorms sit
+ */
+public record Architecture(List<Sublayer> sublayers, int dModel, int context, NormPlacement norm) {
+
+    public Architecture {
+        Objects.requireNonNull(sublayers, "sublayers");
+        Objects.requireNonNull(norm, "norm");
+        sublayers = List.copyOf(sublayers);
+        if (sublayers.isEmpty()) {
+            throw new IllegalArgumentException("an architecture needs at least one sublayer, got none");
+        }
+        if (dModel < 1) {
+            throw new IllegalArgumentException("d_model must be >= 1, got " + dModel);
+        }
+        if (context < 1) {
+            throw new IllegalArgumentException("context must be >= 1, got " + context);
+        }
+        for (int i = 0; i < sublayers.size(); i++) {
+            if (sublayers.get(i) instanceof Sublayer.Attention a && dModel % a.heads() != 0) {
+                throw new IllegalArgumentException("sublayer " + (i + 1) + " (A" + a.heads() + "): heads "
+                        + a.heads() + " must divide d_model " + dModel);
+            }
+        }
+    }
+
+    /** An architecture with pre-LN norms. */
+    public static Architecture of(List<Sublayer> sublayers, int dModel, int context) {
+        return new Architecture(sublayers, dModel, context, NormPlacement.PRE);
+    }
+
+    /** The number of sublayers. */
+    public int depth() {
+        return sublayers.size();
+    }
+
+    /** The sublayer list in notation, e.g. {@code A4 F512 F512! A4 F1024}. */
+    public String notation() {
+        return Notation.format(sublayers);
+    }
+
+    /**
+     * The full canonical text, dimensions included, e.g.
+     * {@code d128 n256 pre: A4 F512 A4 F512}; {@link Notation#parse(String)} reads it back.
+     */
+    public String canonical() {
+        return Notation.format(this);
+    }
+
+    /** A stable 16-hex-digit id: the start of the SHA-256 of the canonical text. */
+    public String id() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** This architecture with other sublayers and the same dimensions. */
+    public Architecture withSublayers(List<Sublayer> newSublayers) {
+        return new Architecture(newSublayers, dModel, context, norm);
+    }
+
+    @Override
+    public String toString() {
+        return canonical();
+    }
+}
