@@ -100,7 +100,11 @@ public final class Dl4jEngine implements Engine {
             if (isNativeOutOfMemory(e)) {
                 return trial.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + message(e));
             }
-            LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e), e);
+            if (e instanceof IllegalArgumentException) { // bad input: the message says it all
+                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e));
+            } else {
+                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e), e);
+            }
             return trial.failed(TrialStatus.FAILED, message(e));
         } finally {
             trial.release();
