@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator;
 
+import dev.sublayer.trial.BuildInfo;
 import dev.sublayer.trial.Provenance;
 
 import java.net.InetAddress;
@@ -12,18 +13,15 @@ public final class Provenances {
     }
 
     /**
-     * The provenance of results of {@code engine} on {@code backend} and {@code device} in this JVM. The
-     * Sublayer version is the jar's implementation version ({@code dev} when run from classes); the git
-     * commit comes from the system property {@code sublayer.git.commit} or the environment variable
-     * {@code SUBLAYER_GIT_COMMIT} that the launcher sets, else {@code unknown}.
+     * The provenance of results of {@code engine} on {@code backend} and {@code device} in this JVM; version
+     * and commit come from {@link BuildInfo}.
      */
     public static Provenance of(String engine, String backend, String device) {
-        String version = Provenances.class.getPackage().getImplementationVersion();
-        String commit = System.getProperty("sublayer.git.commit", System.getenv().getOrDefault("SUBLAYER_GIT_COMMIT", "unknown"));
+        BuildInfo build = BuildInfo.current();
         String jdk = System.getProperty("java.runtime.version", System.getProperty("java.version")) + " ("
                 + System.getProperty("java.vendor") + ")";
         String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
-        return new Provenance(version == null ? "dev" : version, commit, jdk, engine, backend, device, os, host());
+        return new Provenance(build.version(), build.commit(), jdk, engine, backend, device, os, host());
     }
 
     private static String host() {
