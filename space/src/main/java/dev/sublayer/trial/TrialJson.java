@@ -94,6 +94,14 @@ public final class TrialJson {
         return resultAt(node, "");
     }
 
+    /**
+     * Reads a {@link TrialResult} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static TrialResult resultFromNode(JsonNode node, String path) {
+        return resultAt(node, path);
+    }
+
     private static TrialResult resultAt(JsonNode node, String path) {
         requireObject(node, path);
         JsonNode curveNode = field(node, path, "curve");
@@ -158,6 +166,14 @@ public final class TrialJson {
         return budgetAt(node, "");
     }
 
+    /**
+     * Reads a {@link Budget} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static Budget budgetFromNode(JsonNode node, String path) {
+        return budgetAt(node, path);
+    }
+
     private static Budget budgetAt(JsonNode node, String path) {
         requireObject(node, path);
         long steps = capLongAt(node, path, "max_steps");
@@ -187,6 +203,14 @@ public final class TrialJson {
     /** Reads a curve point from a JSON object made by {@link #toNode(CurvePoint)}. */
     public static CurvePoint curvePointFromNode(JsonNode node) {
         return curvePointAt(node, "");
+    }
+
+    /**
+     * Reads a {@link CurvePoint} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static CurvePoint curvePointFromNode(JsonNode node, String path) {
+        return curvePointAt(node, path);
     }
 
     private static CurvePoint curvePointAt(JsonNode node, String path) {
@@ -225,6 +249,14 @@ public final class TrialJson {
     /** Reads metrics from a JSON object made by {@link #toNode(TrialMetrics)}. */
     public static TrialMetrics metricsFromNode(JsonNode node) {
         return metricsAt(node, "");
+    }
+
+    /**
+     * Reads a {@link TrialMetrics} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static TrialMetrics metricsFromNode(JsonNode node, String path) {
+        return metricsAt(node, path);
     }
 
     private static TrialMetrics metricsAt(JsonNode node, String path) {
@@ -266,6 +298,14 @@ public final class TrialJson {
     /** Reads provenance from a JSON object made by {@link #toNode(Provenance)}. */
     public static Provenance provenanceFromNode(JsonNode node) {
         return provenanceAt(node, "");
+    }
+
+    /**
+     * Reads a {@link Provenance} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static Provenance provenanceFromNode(JsonNode node, String path) {
+        return provenanceAt(node, path);
     }
 
     private static Provenance provenanceAt(JsonNode node, String path) {
