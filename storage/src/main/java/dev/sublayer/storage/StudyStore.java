@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -214,6 +215,11 @@ public final class StudyStore implements AutoCloseable {
             throw new StoreException("cannot open study " + dir + " for writing: " + f
                     + " is read-only (reports and exports can still read it)");
         }
+        // Validate through a read-only open first: a writable open rewrites the file header at once, and a
+        // truncated or foreign file must be refused before anything in it changes.
+        try (StudyStore probe = openReadOnly(dir, f, true)) {
+            probe.trials(TrialStatus.RUNNING); // what markInterrupted will read
+        }
         MVStore s = openMv(dir, f, false);
         StudyStore st;
         try {
@@ -225,14 +231,14 @@ public final class StudyStore implements AutoCloseable {
             st.loadIndex();
         } catch (RuntimeException e) {
             s.closeImmediately();
-            throw e;
+            throw e instanceof MVStoreException mv ? translate(dir, f, mv) : e;
         }
         if (resume) {
             try {
                 st.markInterrupted();
             } catch (RuntimeException e) {
                 s.closeImmediately();
-                throw e;
+                throw e instanceof MVStoreException mv ? translate(dir, f, mv) : e;
             }
         }
         return st;
@@ -246,9 +252,21 @@ public final class StudyStore implements AutoCloseable {
      */
     public static StudyStore openReadOnly(Path studyDir) {
         Path dir = studyDir.toAbsolutePath().normalize();
-        Path f = checkStudyFile(dir);
+        return openReadOnly(dir, checkStudyFile(dir), true);
+    }
+
+    private static StudyStore openReadOnly(Path dir, Path f, boolean loadIndex) {
+        long headerVersion = headerVersion(f);
         MVStore s = openMv(dir, f, true);
         try {
+            if (s.getCurrentVersion() < headerVersion) {
+                throw new StoreException("study file " + f + " is truncated or damaged: its header records version "
+                        + headerVersion + " but only version " + s.getCurrentVersion() + " can be read; it was not "
+                        + "modified: restore it from a backup or an export");
+            }
+            if (!s.hasMap("meta")) {
+                throw notAStudy(dir, f, "an MVStore file without Sublayer study metadata");
+            }
             for (String map : MAP_NAMES) {
                 if (!s.hasMap(map)) {
                     throw notAStudy(dir, f, "it has no '" + map + "' map");
@@ -256,11 +274,13 @@ public final class StudyStore implements AutoCloseable {
             }
             StudyStore st = new StudyStore(dir, s, true, Durability.COMMIT);
             st.checkSchema();
-            st.loadIndex();
+            if (loadIndex) {
+                st.loadIndex();
+            }
             return st;
         } catch (RuntimeException e) {
             s.closeImmediately();
-            throw e;
+            throw e instanceof MVStoreException mv ? translate(dir, f, mv) : e;
         }
     }
 
@@ -309,6 +329,42 @@ public final class StudyStore implements AutoCloseable {
             throw notAStudy(dir, f, "it does not start with an MVStore header");
         }
         return f;
+    }
+
+    /**
+     * The newest store version named by either copy of the MVStore file header (text such as
+     * {@code H:2,block:3,...,version:2,fletcher:...} in blocks 0 and 1), or 0 if none can be parsed. The file
+     * must hold at least that version; if it does not, its tail is missing.
+     */
+    static long headerVersion(Path f) {
+        byte[] head = new byte[2 * 4096];
+        int n;
+        try (InputStream in = Files.newInputStream(f)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + f + ": " + reason(e), e);
+        }
+        long best = 0;
+        for (int at = 0; at < n; at += 4096) {
+            int end = at;
+            while (end < n && end < at + 4096 && head[end] != '\n' && head[end] != 0) {
+                end++;
+            }
+            String line = new String(head, at, end - at, StandardCharsets.ISO_8859_1);
+            if (!line.startsWith("H:")) {
+                continue;
+            }
+            for (String field : line.split(",")) {
+                if (field.startsWith("version:")) {
+                    try {
+                        best = Math.max(best, Long.parseLong(field.substring(8), 16));
+                    } catch (NumberFormatException e) {
+                        // A damaged copy: MVStore itself decides whether the other copy is usable.
+                    }
+                }
+            }
+        }
+        return best;
     }
 
     private static MVStore openMv(Path dir, Path f, boolean readOnly) {
@@ -437,7 +493,7 @@ public final class StudyStore implements AutoCloseable {
     /** The study info. */
     public synchronized StudyInfo info() {
         checkOpen();
-        String json = info.get("study");
+        String json = guard(() -> info.get("study"));
         if (json == null) {
             throw new StoreException("study file " + file + " has no study info (damaged store)");
         }
@@ -515,13 +571,15 @@ public final class StudyStore implements AutoCloseable {
     /** Every trial, in the order their keys were first stored. */
     public synchronized List<TrialRecord> trials() {
         checkOpen();
-        List<TrialRecord> out = new ArrayList<>((int) Math.min(trials.sizeAsLong(), 1 << 20));
-        Cursor<Long, String> c = trials.cursor(null);
-        while (c.hasNext()) {
-            Long seq = c.next();
-            out.add(parseTrial(seq, c.getValue()));
-        }
-        return out;
+        return guard(() -> {
+            List<TrialRecord> out = new ArrayList<>((int) Math.min(trials.sizeAsLong(), 1 << 20));
+            Cursor<Long, String> c = trials.cursor(null);
+            while (c.hasNext()) {
+                Long seq = c.next();
+                out.add(parseTrial(seq, c.getValue()));
+            }
+            return out;
+        });
     }
 
     /** The number of trials. */
@@ -609,7 +667,7 @@ public final class StudyStore implements AutoCloseable {
     }
 
     private TrialRecord readTrial(long seq) {
-        String json = trials.get(seq);
+        String json = guard(() -> trials.get(seq));
         if (json == null) {
             throw new StoreException("study file " + file + " is damaged: trial summary points at missing trial #"
                     + seq);
@@ -645,20 +703,24 @@ public final class StudyStore implements AutoCloseable {
     /** Every generation checkpoint, by generation number. */
     public synchronized List<GenerationRecord> generations() {
         checkOpen();
-        List<GenerationRecord> out = new ArrayList<>();
-        Cursor<Long, String> c = generations.cursor(null);
-        while (c.hasNext()) {
-            Long k = c.next();
-            out.add(parseGeneration(k, c.getValue()));
-        }
-        return out;
+        return guard(() -> {
+            List<GenerationRecord> out = new ArrayList<>();
+            Cursor<Long, String> c = generations.cursor(null);
+            while (c.hasNext()) {
+                Long k = c.next();
+                out.add(parseGeneration(k, c.getValue()));
+            }
+            return out;
+        });
     }
 
     /** The checkpoint with the highest generation number. */
     public synchronized Optional<GenerationRecord> lastGeneration() {
         checkOpen();
-        Long k = generations.lastKey();
-        return k == null ? Optional.empty() : Optional.of(parseGeneration(k, generations.get(k)));
+        return guard(() -> {
+            Long k = generations.lastKey();
+            return k == null ? Optional.empty() : Optional.of(parseGeneration(k, generations.get(k)));
+        });
     }
 
     private GenerationRecord parseGeneration(long k, String json) {
@@ -686,18 +748,20 @@ public final class StudyStore implements AutoCloseable {
     /** The event log, oldest first. */
     public synchronized List<StudyEvent> events() {
         checkOpen();
-        List<StudyEvent> out = new ArrayList<>();
-        Cursor<Long, String> c = events.cursor(null);
-        while (c.hasNext()) {
-            Long k = c.next();
-            String path = "events/" + k;
-            try {
-                out.add(StoreCodec.eventFromNode(parseStored(c.getValue(), path), path));
-            } catch (IllegalArgumentException e) {
-                throw unreadable(path, e);
+        return guard(() -> {
+            List<StudyEvent> out = new ArrayList<>();
+            Cursor<Long, String> c = events.cursor(null);
+            while (c.hasNext()) {
+                Long k = c.next();
+                String path = "events/" + k;
+                try {
+                    out.add(StoreCodec.eventFromNode(parseStored(c.getValue(), path), path));
+                } catch (IllegalArgumentException e) {
+                    throw unreadable(path, e);
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     private void appendEvent(StudyEvent e) {
@@ -752,6 +816,15 @@ public final class StudyStore implements AutoCloseable {
         } catch (MVStoreException e) {
             // The caller's change is already committed; a failed compaction only leaves the file larger.
             LOG.warn("study {}: chunk compaction failed, the file stays larger: {}", dir, firstLine(e.getMessage()));
+        }
+    }
+
+    /** Runs a read of MVStore pages, turning MVStore's failures (a damaged page) into a clear error. */
+    private <T> T guard(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (MVStoreException e) {
+            throw translate(dir, file, e);
         }
     }
 
