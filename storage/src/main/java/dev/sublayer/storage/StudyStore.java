@@ -387,6 +387,9 @@ public final class StudyStore implements AutoCloseable {
             return new StudyInUseException(dir, e);
         }
         String what = firstLine(e.getMessage());
+        if (what.length() > 160) {
+            what = what.substring(0, 157) + "...";
+        }
         if (code == DataUtils.ERROR_FILE_CORRUPT || code == DataUtils.ERROR_CHUNK_NOT_FOUND
                 || code == DataUtils.ERROR_BLOCK_NOT_FOUND || code == DataUtils.ERROR_READING_FAILED) {
             return new StoreException("study file " + f + " is corrupt or truncated (" + what + "); it was not "
