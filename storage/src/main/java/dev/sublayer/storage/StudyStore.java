@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -99,10 +101,15 @@ public final class StudyStore implements AutoCloseable {
     private final LinkedHashMap<String, TrialSummary> byKey = new LinkedHashMap<>();
     private boolean closed;
     private int commitsSinceCompaction;
+    private long bulkOps;
 
     private StudyStore(Path dir, MVStore store, boolean readOnly, Durability durability) {
+        this(dir, dir.resolve(FILE_NAME), store, readOnly, durability);
+    }
+
+    private StudyStore(Path dir, Path file, MVStore store, boolean readOnly, Durability durability) {
         this.dir = dir;
-        this.file = dir.resolve(FILE_NAME);
+        this.file = file;
         this.store = store;
         this.readOnly = readOnly;
         this.durability = durability;
@@ -136,40 +143,51 @@ public final class StudyStore implements AutoCloseable {
     /** {@link #create(Path, StudyInfo)} with the given durability. */
     public static StudyStore create(Path studyDir, StudyInfo studyInfo, Durability durability) {
         Path dir = studyDir.toAbsolutePath().normalize();
+        buildNew(dir, "create study", init -> {
+            init.bulkInit(studyInfo);
+            init.appendEvent(new StudyEvent(Instant.now(), "study_created", "study '" + studyInfo.name()
+                    + "' created with seed " + studyInfo.seed()));
+        });
+        LOG.info("created study '{}' in {}", studyInfo.name(), dir);
+        return openWriter(dir, durability, false);
+    }
+
+    /**
+     * Builds a complete new study file under a temporary name in {@code dir} and renames it into place, so a
+     * failure never leaves a half-written study behind. {@code fill} gets the store of the temporary file,
+     * for the {@code bulk*} methods; it is committed, forced to disk and closed before the rename.
+     *
+     * @param verb what is being done, for error messages (e.g. {@code "import into"})
+     */
+    static void buildNew(Path dir, String verb, Consumer<StudyStore> fill) {
         Path target = dir.resolve(FILE_NAME);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new StoreException("cannot create study " + dir + ": it is a file, not a directory");
+            throw new StoreException("cannot " + verb + " " + dir + ": it is a file, not a directory");
         }
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new StoreException("cannot create study " + dir + ": it already holds " + target
-                    + " (open it, or choose a new directory)");
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new StoreException("cannot " + verb + " " + dir + ": it already holds " + target
+                    + " (choose a new directory)");
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StoreException("cannot create study directory " + dir + ": " + reason(e), e);
+            throw new StoreException("cannot " + verb + " " + dir + ": cannot create the directory: " + reason(e),
+                    e);
         }
         if (!Files.isWritable(dir)) {
-            throw new StoreException("cannot create study " + dir + ": the directory is not writable");
+            throw new StoreException("cannot " + verb + " " + dir + ": the directory is not writable");
         }
-        // Build the complete initial store under a temporary name and rename it into place, so a failure
-        // never leaves a half-initialised study file behind.
         Path tmp;
         try {
-            tmp = Files.createTempFile(dir, "study.", ".mv.db.tmp");
+            tmp = Files.createTempFile(dir, "study.", TMP_SUFFIX);
         } catch (IOException e) {
-            throw new StoreException("cannot create study " + dir + ": " + reason(e), e);
+            throw new StoreException("cannot " + verb + " " + dir + ": " + reason(e), e);
         }
         try {
             MVStore s = openMv(dir, tmp, false);
             try {
-                StudyStore init = new StudyStore(dir, s, false, Durability.SYNC);
-                init.meta.put("format", FORMAT);
-                init.meta.put("schema_version", Integer.toString(SCHEMA_VERSION));
-                init.meta.put("created_by", String.valueOf(studyInfo.provenance().sublayerVersion()));
-                init.info.put("study", TrialJson.text(StoreCodec.toNode(studyInfo)));
-                init.appendEvent(new StudyEvent(Instant.now(), "study_created", "study '" + studyInfo.name()
-                        + "' created with seed " + studyInfo.seed()));
+                StudyStore building = new StudyStore(dir, tmp, s, false, Durability.COMMIT);
+                fill.accept(building);
                 s.commit();
                 s.sync();
             } finally {
@@ -178,17 +196,105 @@ public final class StudyStore implements AutoCloseable {
             Files.move(tmp, target);
         } catch (FileAlreadyExistsException e) {
             deleteQuietly(tmp);
-            throw new StoreException("cannot create study " + dir + ": another process created " + target
+            throw new StoreException("cannot " + verb + " " + dir + ": another process created " + target
                     + " at the same time", e);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);
             if (e instanceof StoreException se) {
                 throw se;
             }
-            throw new StoreException("cannot create study " + dir + ": " + reason(e), e);
+            String why = e instanceof MVStoreException mv ? firstLine(mv.getMessage()) : reason((Exception) e);
+            throw new StoreException("cannot " + verb + " " + dir + ": " + why, e);
         }
-        LOG.info("created study '{}' in {}", studyInfo.name(), dir);
-        return openWriter(dir, durability, false);
+    }
+
+    /** The suffix of temporary store files (ignored by git; left only if the JVM dies mid-build). */
+    static final String TMP_SUFFIX = ".mv.db.tmp";
+
+    /**
+     * Writes a fresh copy of every map of {@code src} into the empty file {@code tmpFile}, entry by entry
+     * (values are copied as stored, so the content is identical), in large commits, and closes it. The copy
+     * holds only live data: this is the full compaction of {@link StudyMaintenance#compact}.
+     */
+    static void copyInto(StudyStore src, Path tmpFile) {
+        MVStore s = openMv(src.dir, tmpFile, false);
+        try {
+            StudyStore dst = new StudyStore(src.dir, tmpFile, s, false, Durability.COMMIT);
+            src.guard(() -> {
+                copyMap(src.meta, dst.meta, dst);
+                copyMap(src.info, dst.info, dst);
+                copyMap(src.trials, dst.trials, dst);
+                copyMap(src.summaries, dst.summaries, dst);
+                copyMap(src.generations, dst.generations, dst);
+                copyMap(src.events, dst.events, dst);
+                return null;
+            });
+            s.commit();
+            s.sync();
+        } finally {
+            s.close();
+        }
+    }
+
+    private static <K, V> void copyMap(MVMap<K, V> from, MVMap<K, V> to, StudyStore dst) {
+        Cursor<K, V> c = from.cursor(null);
+        while (c.hasNext()) {
+            K k = c.next();
+            to.put(k, c.getValue());
+            dst.bulkTick();
+        }
+    }
+
+    /** The number of generation checkpoints. */
+    public synchronized long generationCount() {
+        checkOpen();
+        return generations.sizeAsLong();
+    }
+
+    /** The number of events in the log. */
+    public synchronized long eventCount() {
+        checkOpen();
+        return events.sizeAsLong();
+    }
+
+    // ------------------------------------------------------------------ bulk loading (new files only)
+
+    /** Writes the format, schema version and study info of a store being built. */
+    void bulkInit(StudyInfo studyInfo) {
+        meta.put("format", FORMAT);
+        meta.put("schema_version", Integer.toString(SCHEMA_VERSION));
+        meta.put("created_by", String.valueOf(studyInfo.provenance().sublayerVersion()));
+        info.put("study", TrialJson.text(StoreCodec.toNode(studyInfo)));
+    }
+
+    /** Adds a trial to a store being built, logging no event; {@code false} if the key is already there. */
+    boolean bulkTrial(TrialRecord t) {
+        if (byKey.containsKey(t.key())) {
+            return false;
+        }
+        TrialSummary sum = writeTrial(t);
+        byKey.put(sum.key(), sum);
+        bulkTick();
+        return true;
+    }
+
+    /** Adds a generation checkpoint to a store being built, logging no event. */
+    void bulkGeneration(GenerationRecord g) {
+        generations.put(sortable(g.generation()), TrialJson.text(StoreCodec.toNode(g)));
+        bulkTick();
+    }
+
+    /** Appends an event, as it is, to a store being built. */
+    void bulkEvent(StudyEvent e) {
+        appendEvent(e);
+        bulkTick();
+    }
+
+    // Without auto-commit, MVStore keeps every change in memory until the next commit: bound that.
+    private void bulkTick() {
+        if (++bulkOps % 1000 == 0) {
+            store.commit();
+        }
     }
 
     /**
@@ -255,7 +361,7 @@ public final class StudyStore implements AutoCloseable {
         return openReadOnly(dir, checkStudyFile(dir), true);
     }
 
-    private static StudyStore openReadOnly(Path dir, Path f, boolean loadIndex) {
+    static StudyStore openReadOnly(Path dir, Path f, boolean loadIndex) {
         long headerVersion = headerVersion(f);
         MVStore s = openMv(dir, f, true);
         try {
@@ -272,7 +378,7 @@ public final class StudyStore implements AutoCloseable {
                     throw notAStudy(dir, f, "it has no '" + map + "' map");
                 }
             }
-            StudyStore st = new StudyStore(dir, s, true, Durability.COMMIT);
+            StudyStore st = new StudyStore(dir, f, s, true, Durability.COMMIT);
             st.checkSchema();
             if (loadIndex) {
                 st.loadIndex();
@@ -582,6 +688,19 @@ public final class StudyStore implements AutoCloseable {
                 out.add(parseTrial(seq, c.getValue()));
             }
             return out;
+        });
+    }
+
+    /** Hands every trial to {@code action} in insertion order, reading one at a time (for exports). */
+    public synchronized void forEachTrial(Consumer<? super TrialRecord> action) {
+        checkOpen();
+        guard(() -> {
+            Cursor<Long, String> c = trials.cursor(null);
+            while (c.hasNext()) {
+                Long seq = c.next();
+                action.accept(parseTrial(seq, c.getValue()));
+            }
+            return null;
         });
     }
 
