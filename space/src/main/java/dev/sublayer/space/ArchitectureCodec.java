@@ -15,12 +15,13 @@ import java.util.List;
  *   <caption>Chromosomes (gene values index into the space's lists)</caption>
  *   <tr><th>#</th><th>length</th><th>gene</th></tr>
  *   <tr><td>0</td><td>1</td><td>depth, in [min, max]</td></tr>
- *   <tr><td>1</td><td>2</td><td>d_model index, norm index</td></tr>
- *   <tr><td>2</td><td>max depth</td><td>kind index per slot</td></tr>
- *   <tr><td>3</td><td>max depth</td><td>FFN width index per slot</td></tr>
- *   <tr><td>4</td><td>max depth</td><td>attention heads index per slot</td></tr>
- *   <tr><td>5</td><td>max depth</td><td>residual choice index per slot</td></tr>
- *   <tr><td>6</td><td>max depth</td><td>activation index per slot</td></tr>
+ *   <tr><td>1</td><td>1</td><td>d_model index</td></tr>
+ *   <tr><td>2</td><td>1</td><td>norm placement index</td></tr>
+ *   <tr><td>3</td><td>max depth</td><td>kind index per slot</td></tr>
+ *   <tr><td>4</td><td>max depth</td><td>FFN width index per slot</td></tr>
+ *   <tr><td>5</td><td>max depth</td><td>attention heads index per slot</td></tr>
+ *   <tr><td>6</td><td>max depth</td><td>residual choice index per slot</td></tr>
+ *   <tr><td>7</td><td>max depth</td><td>activation index per slot</td></tr>
  * </table>
  *
  * Slots at or beyond the depth are inactive and ignored by decoding, so every
@@ -31,12 +32,13 @@ import java.util.List;
 public final class ArchitectureCodec {
 
     static final int DEPTH = 0;
-    static final int GLOBALS = 1;
-    static final int KIND = 2;
-    static final int WIDTH = 3;
-    static final int HEADS = 4;
-    static final int RESIDUAL = 5;
-    static final int ACTIVATION = 6;
+    static final int D_MODEL = 1;
+    static final int NORM = 2;
+    static final int KIND = 3;
+    static final int WIDTH = 4;
+    static final int HEADS = 5;
+    static final int RESIDUAL = 6;
+    static final int ACTIVATION = 7;
 
     private ArchitectureCodec() {
     }
@@ -46,8 +48,8 @@ public final class ArchitectureCodec {
         int slots = space.maxDepth();
         Genotype<IntegerGene> prototype = Genotype.of(
                 IntegerChromosome.of(space.minDepth(), space.maxDepth() + 1, 1),
-                IntegerChromosome.of(IntegerGene.of(0, 0, space.dModels().size()),
-                        IntegerGene.of(0, 0, space.norms().size())),
+                IntegerChromosome.of(0, space.dModels().size(), 1),
+                IntegerChromosome.of(0, space.norms().size(), 1),
                 IntegerChromosome.of(0, space.kinds().size(), slots),
                 IntegerChromosome.of(0, space.ffnWidths().size(), slots),
                 IntegerChromosome.of(0, space.heads().size(), slots),
@@ -58,8 +60,8 @@ public final class ArchitectureCodec {
 
     static Architecture decode(SearchSpace space, Genotype<IntegerGene> g) {
         int depth = g.get(DEPTH).get(0).intValue();
-        int dModel = space.dModels().get(g.get(GLOBALS).get(0).intValue());
-        NormPlacement norm = space.norms().get(g.get(GLOBALS).get(1).intValue());
+        int dModel = space.dModels().get(g.get(D_MODEL).get(0).intValue());
+        NormPlacement norm = space.norms().get(g.get(NORM).get(0).intValue());
         List<Sublayer> sublayers = new ArrayList<>(depth);
         for (int i = 0; i < depth; i++) {
             boolean residual = space.residual().get(g.get(RESIDUAL).get(i).intValue());
@@ -95,7 +97,8 @@ public final class ArchitectureCodec {
         }
         return Genotype.of(
                 withValues(prototype, DEPTH, a.depth()),
-                withValues(prototype, GLOBALS, space.dModels().indexOf(a.dModel()), space.norms().indexOf(a.norm())),
+                withValues(prototype, D_MODEL, space.dModels().indexOf(a.dModel())),
+                withValues(prototype, NORM, space.norms().indexOf(a.norm())),
                 withValues(prototype, KIND, kind),
                 withValues(prototype, WIDTH, width),
                 withValues(prototype, HEADS, heads),

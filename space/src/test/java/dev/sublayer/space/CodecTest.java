@@ -1,0 +1,95 @@
+package dev.sublayer.space;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenetics.Genotype;
+import io.jenetics.IntegerGene;
+import io.jenetics.engine.InvertibleCodec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+
+    @Test
+    void everyRandomGenotypeDecodesInsideItsSpaceAndRoundTrips() {
+        Random r = new Random(42);
+        for (int s = 0; s < 60; s++) {
+            SearchSpace space = RandomArchitectures.space(r);
+            InvertibleCodec<Architecture, IntegerGene> codec = ArchitectureCodec.of(space);
+            for (int i = 0; i < 100; i++) {
+                Genotype<IntegerGene> g = RandomArchitectures.genotype(codec, r.nextLong());
+                Architecture a = codec.decode(g);
+                assertThat(space.violations(a)).as("space %s, arch %s", space, a).isEmpty();
+                Genotype<IntegerGene> encoded = codec.encode(a);
+                assertThat(encoded.isValid()).isTrue();
+                assertThat(codec.decode(encoded)).isEqualTo(a);
+            }
+        }
+    }
+
+    @Test
+    void randomGenotypesCoverTheSpace() {
+        SearchSpace space = SearchSpace.defaults();
+        InvertibleCodec<Architecture, IntegerGene> codec = ArchitectureCodec.of(space);
+        Set<Integer> depths = new HashSet<>();
+        Set<String> tokens = new HashSet<>();
+        for (long seed = 0; seed < 2000; seed++) {
+            Architecture a = codec.decode(RandomArchitectures.genotype(codec, seed));
+            depths.add(a.depth());
+            a.sublayers().forEach(s -> tokens.add(Notation.format(s)));
+        }
+        assertThat(depths).containsExactlyInAnyOrder(2, 3, 4, 5, 6, 7, 8);
+        // 2 heads + 3 widths, each with and without residual
+        assertThat(tokens).hasSize(10);
+    }
+
+    @Test
+    void namedTemplatesEncodeAtEveryDepthTheSpaceAllows() {
+        SearchSpace space = new SearchSpace(1, 24, List.of(Sublayer.Kind.ATTENTION, Sublayer.Kind.FFN),
+                List.of(256, 512), List.of(4), List.of(true), List.of(Activation.GELU), List.of(128), 64,
+                List.of(NormPlacement.PRE));
+        InvertibleCodec<Architecture, IntegerGene> codec = ArchitectureCodec.of(space);
+        List<Template> templates = List.of(new Template.Interleaved(), new Template.Sandwich(1), new Template.Sandwich(3),
+                new Template.Par(1), new Template.Par(3), new Template.Macaron(), new Template.FfnStacked(2),
+                new Template.FfnStacked(3));
+        for (Template t : templates) {
+            for (int depth = 1; depth <= 24; depth++) {
+                Architecture a = t.build(depth, space);
+                assertThat(a.depth()).isEqualTo(depth);
+                assertThat(codec.decode(codec.encode(a))).as("%s at depth %d", t.name(), depth).isEqualTo(a);
+            }
+        }
+    }
+
+    @Test
+    void templatesHaveTheirPublishedShapes() {
+        assertThat(kinds(new Template.Interleaved(), 6)).isEqualTo("AFAFAF");
+        assertThat(kinds(new Template.Sandwich(2), 8)).isEqualTo("AAAFAFFF");
+        assertThat(kinds(new Template.Sandwich(2), 9)).isEqualTo("AAAAFAFFF");
+        assertThat(kinds(new Template.Par(2), 9)).isEqualTo("AFFAFFFFF");
+        assertThat(kinds(new Template.Macaron(), 6)).isEqualTo("FAFFAF");
+        assertThat(kinds(new Template.FfnStacked(3), 8)).isEqualTo("AFFFAFFF");
+        assertThat(Template.parse("sandwich_3")).isEqualTo(new Template.Sandwich(3));
+        assertThat(Template.parse("ffn_stacked_2")).isEqualTo(new Template.FfnStacked(2));
+        assertThatThrownBy(() -> Template.parse("sandwich")).hasMessageContaining("unknown template 'sandwich'");
+    }
+
+    @Test
+    void encodingAnArchitectureOutsideTheSpaceNamesTheViolation() {
+        InvertibleCodec<Architecture, IntegerGene> codec = ArchitectureCodec.of(SearchSpace.defaults());
+        Architecture outside = Notation.parse("A8 F300", 128, 128, NormPlacement.PRE);
+        assertThatThrownBy(() -> codec.encode(outside))
+                .hasMessageContaining("heads 8 is not in heads [2, 4]")
+                .hasMessageContaining("width 300 is not in ffn_widths [256, 512, 1024]");
+    }
+
+    private static String kinds(Template t, int depth) {
+        StringBuilder b = new StringBuilder();
+        t.kinds(depth).forEach(k -> b.append(k.letter()));
+        return b.toString();
+    }
+}
