@@ -70,9 +70,13 @@ public final class StudyExport {
     private StudyExport() {
     }
 
-    /** Writes {@code store} in {@code format} to {@code out} (UTF-8, {@code \n} line ends); does not close it. */
+    /** Writes {@code store} in {@code format} to {@code out} as UTF-8; flushes but does not close it. */
     public static void write(StudyStore store, Format format, OutputStream out) throws IOException {
-        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        write(store, format, new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16));
+    }
+
+    /** Writes {@code store} in {@code format} to {@code w}; flushes but does not close it. */
+    public static void write(StudyStore store, Format format, Writer w) throws IOException {
         if (format == Format.JSONL) {
             jsonl(store, w);
         } else {
