@@ -95,23 +95,37 @@ final class MarkdownReport {
     }
 
     /**
-     * {@code s} as literal inline Markdown: one line, Markdown punctuation backslash-escaped, HTML's
-     * {@code <}, {@code >} and {@code &} as entities, so it renders as the same text and nothing else.
+     * {@code s} as literal inline Markdown: one line; the characters that start emphasis, code, links, tables
+     * or strike-through backslash-escaped; HTML's {@code <}, {@code >} and {@code &} as entities; and a leading
+     * block marker ({@code #}, {@code -}, {@code +}, {@code =}, {@code 1.}) neutralised. It renders as the same
+     * text and nothing else, without escaping ordinary punctuation that only matters elsewhere.
      */
     static String inline(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        String one = s.replaceAll("\\R", " ");
+        StringBuilder b = new StringBuilder(one.length() + 8);
+        for (int i = 0; i < one.length(); i++) {
+            char c = one.charAt(i);
             switch (c) {
                 case '<' -> b.append("&lt;");
                 case '>' -> b.append("&gt;");
                 case '&' -> b.append("&amp;");
-                case '\n', '\r' -> b.append(' ');
-                case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '-', '.', '!', '|', '~' ->
-                        b.append('\\').append(c);
+                case '\\', '`', '*', '_', '[', ']', '|', '~' -> b.append('\\').append(c);
                 default -> b.append(c);
             }
         }
-        return b.toString();
+        String t = b.toString();
+        if (t.matches("^\\s*([#+=-]|\\d+[.)]).*")) {
+            int k = 0;
+            while (Character.isWhitespace(t.charAt(k))) {
+                k++;
+            }
+            int end = k;
+            while (end < t.length() && Character.isDigit(t.charAt(end))) {
+                end++;
+            }
+            // Escape the marker character itself (after any digits of an ordered-list number).
+            return t.substring(0, end) + "\\" + t.substring(end);
+        }
+        return t;
     }
 }

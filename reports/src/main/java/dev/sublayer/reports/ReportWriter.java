@@ -10,6 +10,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.time.Instant;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -66,6 +70,7 @@ public final class ReportWriter {
             try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
                 render(analysis, format, w);
             }
+            readableLikeTarget(tmp, target);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -82,6 +87,19 @@ public final class ReportWriter {
         }
         LOG.debug("wrote {} report of study {} to {}", format.configName(), view.info().name(), target);
         return out;
+    }
+
+    /**
+     * Temporary files are created owner-only; a report is meant to be shared (served, synced, attached), so it
+     * gets the permissions of the report it replaces, or {@code rw-r--r--} for a new one.
+     */
+    private static void readableLikeTarget(Path tmp, Path target) throws IOException {
+        if (!Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return;
+        }
+        Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
     }
 
     /** Writes the report of {@code view} to {@code out} (not closed). */

@@ -5,7 +5,6 @@ import dev.sublayer.space.CostModel;
 import dev.sublayer.space.Features;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
-import dev.sublayer.space.NotationException;
 import dev.sublayer.space.Sublayer;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialMetrics;
@@ -223,7 +222,7 @@ final class StudyAnalysis {
         return cache.computeIfAbsent(notation, n -> {
             try {
                 return Optional.of(Notation.parse(n));
-            } catch (NotationException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) { // NotationException included
                 return Optional.empty();
             }
         }).orElse(null);

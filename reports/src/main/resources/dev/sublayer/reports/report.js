@@ -82,26 +82,42 @@
 
   function paretoChart(id, xObjective) {
     const xKey = GROUP_KEY[xObjective], cObjective = colourObjective(xObjective), cKey = GROUP_KEY[cObjective];
-    const top = [], tmpl = [], lower = [];
+    const top = [], tmpl = [], tmplLow = [], lower = [];
     let cmin = Infinity, cmax = -Infinity;
+    // A template is drawn once, at the highest rung it reached, so weak templates that stopped early still show.
+    const tmplBest = new Map();
+    for (let g = 0; g < NG; g++) {
+      if (G.template[g] && G[xKey][g] > 0 && G.bpb[g] !== null) {
+        const k = G.arch[g], prev = tmplBest.get(k);
+        if (prev === undefined || G.rung[g] > G.rung[prev]) tmplBest.set(k, g);
+      }
+    }
     for (let g = 0; g < NG; g++) {
       const x = G[xKey][g], y = G.bpb[g];
       if (!(x > 0) || y === null) continue;
       const c = G[cKey][g] > 0 ? Math.log10(G[cKey][g]) : null;
-      const pt = [x, y, c, g];
+      const pt = [Math.log10(x), y, c, g];
+      if (G.template[g] && tmplBest.get(G.arch[g]) === g) {
+        if (G.rung[g] === D.topRung) tmpl.push(pt); else tmplLow.push(pt);
+        if (G.rung[g] === D.topRung && c !== null) { cmin = Math.min(cmin, c); cmax = Math.max(cmax, c); }
+        continue;
+      }
       if (G.rung[g] !== D.topRung) { lower.push(pt); continue; }
       if (c !== null) { cmin = Math.min(cmin, c); cmax = Math.max(cmax, c); }
-      (G.template[g] ? tmpl : top).push(pt);
+      top.push(pt);
     }
     if (top.length + tmpl.length === 0) return emptyChart(id, 'No completed trials yet');
     if (!(cmax > cmin)) { cmin = isFinite(cmin) ? cmin - 0.5 : 0; cmax = cmin + 1; }
-    const front = D.front2d[xKey].map(g => [G[xKey][g], G.bpb[g]]);
+    const front = D.front2d[xKey].map(g => [Math.log10(G[xKey][g]), G.bpb[g]]);
+    const names = ['rung ' + D.topRung, 'named templates', 'templates, lower rung', 'lower rungs', 'front (2-D)'];
+    const templateLabel = p => G.template[p.data[3]] + (G.rung[p.data[3]] === D.topRung ? '' : ' (rung ' + G.rung[p.data[3]] + ')');
     return chart(id, {
-      title: title('bits/byte vs ' + LABEL[xObjective], 'colour: ' + LABEL[cObjective] + ' (log scale)'),
-      grid: { left: 64, right: 96, top: 70, bottom: 64 },
-      legend: { top: 0, right: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
-      tooltip: { trigger: 'item', confine: true, formatter: p => p.seriesName === 'front (2-D)' ? 'front: ' + si(p.data[0]) + ', ' + f4(p.data[1]) : groupTooltip(p.data[3]) },
-      toolbox: { right: 96, top: 22, feature: { dataZoom: { title: { zoom: 'box zoom', back: 'undo zoom' } }, restore: { title: 'reset' }, saveAsImage: { title: 'save PNG', pixelRatio: 2 } } },
+      title: title('bits/byte vs ' + LABEL[xObjective], 'colour: ' + LABEL[cObjective] + ' (log scale) · grey: lower rungs, hidden until picked in the legend'),
+      grid: { left: 70, right: 100, top: 84, bottom: 64 },
+      legend: { top: 40, left: 0, itemWidth: 14, textStyle: { fontSize: 11 }, data: names.filter((n, i) => [top, tmpl, tmplLow, lower, front][i].length > 0),
+        selected: { 'lower rungs': false } },
+      tooltip: { trigger: 'item', confine: true, formatter: p => p.seriesName === 'front (2-D)' ? 'front: ' + si(Math.pow(10, p.data[0])) + ', ' + f4(p.data[1]) : groupTooltip(p.data[3]) },
+      toolbox: { right: 0, top: 0, itemSize: 13, feature: { dataZoom: { title: { zoom: 'box zoom', back: 'undo zoom' } }, restore: { title: 'reset' }, saveAsImage: { title: 'save PNG', pixelRatio: 2 } } },
       dataZoom: [
         { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
         { type: 'inside', yAxisIndex: 0, filterMode: 'none' },
@@ -109,21 +125,27 @@
       ],
       visualMap: {
         type: 'continuous', dimension: 2, seriesIndex: [0, 1], min: cmin, max: cmax, calculable: true, precision: 2,
-        right: 4, top: 80, itemHeight: 160, itemWidth: 12, text: [LABEL[cObjective], ''], textStyle: { fontSize: 10 },
+        right: 8, top: 96, itemHeight: 150, itemWidth: 12, text: [LABEL[cObjective], ''], textStyle: { fontSize: 10 },
         formatter: v => si(Math.pow(10, v)), inRange: { color: PALETTE }, outOfRange: { color: '#ccc' },
       },
-      xAxis: { type: 'log', name: LABEL[xObjective] + ' (log scale)', nameLocation: 'middle', nameGap: 28,
-        axisLabel: { formatter: v => si(v) }, splitLine: { lineStyle: { color: '#eee' } } },
-      yAxis: { type: 'value', name: 'validation bits/byte', scale: true, axisLabel: { formatter: v => v.toFixed(2) },
-        splitLine: { lineStyle: { color: '#eee' } } },
+      // x holds log10 of the value: a value axis over logs zooms smoothly and ticks between powers of ten.
+      xAxis: { type: 'value', scale: true, name: LABEL[xObjective] + ' (log scale)', nameLocation: 'middle', nameGap: 28,
+        axisLabel: { formatter: v => si(Math.pow(10, v)) }, splitLine: { lineStyle: { color: '#eee' } } },
+      yAxis: { type: 'value', name: 'validation bits/byte', nameLocation: 'middle', nameGap: 48, scale: true,
+        axisLabel: { formatter: v => v.toFixed(2) }, splitLine: { lineStyle: { color: '#eee' } } },
       series: [
-        { name: 'rung ' + D.topRung, type: 'scatter', data: top, symbolSize: 8, large: top.length > 4000, z: 3,
+        { name: names[0], type: 'scatter', data: top, symbolSize: 8, large: top.length > 4000, z: 3,
           emphasis: { focus: 'none', itemStyle: { borderColor: '#000', borderWidth: 1.5 } } },
-        { name: 'named templates', type: 'scatter', data: tmpl, symbol: 'diamond', symbolSize: 15, z: 4,
+        { name: names[1], type: 'scatter', data: tmpl, symbol: 'diamond', symbolSize: 16, z: 5,
           itemStyle: { borderColor: '#111', borderWidth: 1.2 },
-          label: { show: tmpl.length <= 30, position: 'right', fontSize: 10, color: '#333', formatter: p => G.template[p.data[3]] } },
-        { name: 'lower rungs', type: 'scatter', data: lower, symbolSize: 5, itemStyle: { color: '#c8ccd2' }, z: 1, large: lower.length > 4000 },
-        { name: 'front (2-D)', type: 'line', step: 'end', data: front, showSymbol: false, z: 2,
+          label: { show: tmpl.length <= 30, position: 'right', fontSize: 10, color: '#222', formatter: templateLabel },
+          labelLayout: { moveOverlap: 'shiftY' } },
+        { name: names[2], type: 'scatter', data: tmplLow, symbol: 'diamond', symbolSize: 12, z: 4,
+          itemStyle: { color: '#fff', borderColor: '#555', borderWidth: 1.2 },
+          label: { show: tmplLow.length <= 30, position: 'right', fontSize: 10, color: '#555', formatter: templateLabel },
+          labelLayout: { moveOverlap: 'shiftY' } },
+        { name: names[3], type: 'scatter', data: lower, symbolSize: 5, itemStyle: { color: '#c8ccd2' }, z: 1, large: lower.length > 4000 },
+        { name: names[4], type: 'line', step: 'end', data: front, showSymbol: false, z: 2,
           lineStyle: { color: '#111', width: 1.5 }, itemStyle: { color: '#111' } },
       ],
     });
@@ -191,17 +213,29 @@
       return;
     }
     const series = shown.map(t => curveSeries(t, frontTrials.includes(t) && !picked.has(t)));
+    // Early losses are far above the final ones; start zoomed on the last three quarters of training,
+    // where architectures differ. Scrolling or the slider zooms out.
+    let ymin = Infinity, ymax = -Infinity;
+    series.forEach(s => s.data.forEach((p, k) => {
+      if (p[1] === null) return;
+      ymin = Math.min(ymin, p[1]);
+      if (k >= Math.floor(s.data.length / 4)) ymax = Math.max(ymax, p[1]);
+    }));
+    const pad = (ymax - ymin) * 0.05 || 0.05;
     const option = {
       title: title('Validation bits/byte during training', shown.length + ' curves'),
-      grid: { left: 64, right: 24, top: 60, bottom: 90 },
+      grid: { left: 70, right: 40, top: 60, bottom: 90 },
       legend: { type: 'scroll', bottom: 0, textStyle: { fontSize: 11 } },
       tooltip: { trigger: 'item', confine: true, formatter: p => {
         const t = p.data[2];
         return '<b>' + esc(notation(T.arch[t])) + '</b><br>trial ' + esc(T.key[t]) + '<br>' + si(p.data[0]) + ' tokens: ' + f4(p.data[1]) + ' bits';
       } },
-      dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }, { type: 'inside', yAxisIndex: 0, filterMode: 'none' }],
+      dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+        { type: 'inside', yAxisIndex: 0, filterMode: 'none', startValue: ymin - pad, endValue: ymax + pad },
+        { type: 'slider', yAxisIndex: 0, filterMode: 'none', width: 14, right: 6, showDetail: false, startValue: ymin - pad, endValue: ymax + pad }],
       xAxis: { type: 'value', name: 'training tokens', nameLocation: 'middle', nameGap: 26, axisLabel: { formatter: v => si(v) } },
-      yAxis: { type: 'value', name: 'bits/byte', scale: true, splitLine: { lineStyle: { color: '#eee' } } },
+      yAxis: { type: 'value', name: 'validation bits/byte', nameLocation: 'middle', nameGap: 44, scale: true,
+        axisLabel: { formatter: v => v.toFixed(2) }, splitLine: { lineStyle: { color: '#eee' } } },
       series: series,
     };
     if (!curves || !R.charts['chart-curves'] || R.charts['chart-curves'].getOption().series.length === 0) {
@@ -221,8 +255,8 @@
   // ---------- ordering analysis ----------
   const yName = D.sizeAdjusted ? 'size-adjusted bits/byte' : 'bits/byte';
   const yKey = D.sizeAdjusted ? 'delta' : 'bpb';
-  const ORD = [{ name: 'interleaved (longest FFN run 1)', color: FFN, test: r => r === 1 },
-    { name: 'stacked FFNs (run ≥ 2)', color: ATTN, test: r => r >= 2 },
+  const ORD = [{ name: 'interleaved (longest FFN run 1)', color: '#7b61ff', test: r => r === 1 },
+    { name: 'stacked FFNs (run ≥ 2)', color: '#00a383', test: r => r >= 2 },
     { name: 'no FFN', color: '#999', test: r => r === 0 }];
 
   function jitter(g) { return ((g * 0.6180339887) % 1 - 0.5) * 0.3; }
@@ -243,18 +277,23 @@
     if (sets.every(s => s.length === 0)) return emptyChart(id, 'No completed trials at the top rung yet');
     const series = ORD.map((o, i) => ({
       name: o.name, type: 'scatter', data: sets[i], symbolSize: 7, color: o.color, itemStyle: { opacity: 0.75 },
-      markLine: D.sizeAdjusted && i === 0 ? { silent: true, symbol: 'none', label: { formatter: 'as expected for its size', fontSize: 10 },
+      markLine: D.sizeAdjusted && i === 0 ? { silent: true, symbol: 'none', label: { formatter: 'as its size predicts', position: 'insideStartTop', fontSize: 10, color: '#666' },
         lineStyle: { color: '#777', type: 'dashed' }, data: [{ yAxis: 0 }] } : undefined,
     }));
     (extra || []).forEach(s => series.push(s));
+    let xmin = Infinity, xmax = -Infinity;
+    sets.forEach(set => set.forEach(p => { xmin = Math.min(xmin, p[0]); xmax = Math.max(xmax, p[0]); }));
     return chart(id, {
-      title: title(yName + ' vs ' + xName),
-      grid: { left: 64, right: 24, top: 64, bottom: 48 },
-      legend: { top: 22, textStyle: { fontSize: 11 } },
+      title: title(yName + ' vs ' + xName, D.sizeAdjusted ? 'below 0: better than its size predicts' : 'lower is better'),
+      grid: { left: 70, right: 24, top: 76, bottom: 48 },
+      legend: { top: 38, left: 0, textStyle: { fontSize: 11 }, data: ORD.map(o => o.name).filter((n, i) => sets[i].length > 0).concat((extra || []).length ? ['mean ± s.e.'] : []) },
       tooltip: { trigger: 'item', confine: true, formatter: p => p.data.length === 3 ? groupTooltip(p.data[2]) : p.seriesName === 'mean ± s.e.' ? 'longest run ' + p.data[0] + ': mean ' + signed(p.data[1]) + ' ± ' + f4(p.data[3]) + ' (n=' + p.data[4] + ')' : '' },
       xAxis: { type: 'value', name: xName, nameLocation: 'middle', nameGap: 26, scale: true, splitLine: { show: false },
-        minInterval: jittered ? 1 : 0, axisLabel: { formatter: v => jittered ? (Number.isInteger(v) ? v : '') : +v.toFixed(2) } },
-      yAxis: { type: 'value', name: yName, scale: true, splitLine: { lineStyle: { color: '#eee' } } },
+        min: jittered ? Math.round(xmin) - 1 : undefined, max: jittered ? Math.round(xmax) + 1 : undefined,
+        interval: jittered ? 1 : undefined,
+        axisLabel: { formatter: v => jittered ? (Number.isInteger(v) ? v : '') : +v.toFixed(2) } },
+      yAxis: { type: 'value', name: yName, nameLocation: 'middle', nameGap: 48, scale: true,
+        axisLabel: { formatter: v => +v.toFixed(3) }, splitLine: { lineStyle: { color: '#eee' } } },
       series: series,
     });
   }
@@ -301,7 +340,7 @@
       visualMap: { min: 0, max: 1, dimension: 2, calculable: false, orient: 'vertical', right: 0, top: 60, itemHeight: 120,
         text: ['attention', 'FFN'], inRange: { color: [FFN, '#f2f2f2', ATTN] }, textStyle: { fontSize: 10 } },
       series: [{ name: 'attention share', type: 'heatmap', data: data,
-        label: { show: h.maxDepth <= 32, formatter: p => (100 * p.data[2]).toFixed(0), fontSize: 10 },
+        label: { show: h.maxDepth <= 32, formatter: p => (100 * p.data[2]).toFixed(0) + '%', fontSize: 10 },
         itemStyle: { borderColor: '#fff', borderWidth: 1 } }],
     });
   }
