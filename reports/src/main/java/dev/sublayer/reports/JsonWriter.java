@@ -145,7 +145,7 @@ final class JsonWriter {
             return;
         }
         double r = round(v, significant);
-        if (r == Math.rint(r) && Math.abs(r) < 1e15) {
+        if (r == Math.rint(r) && Math.abs(r) < 1e7) {
             out.append((long) r);
         } else {
             out.append(r);
@@ -170,7 +170,8 @@ final class JsonWriter {
             double q = Math.pow(10, -shift);
             return Math.rint(v / q) * q;
         }
-        return v;
+        // Beyond exact powers of ten (|v| < 1e-18 or > 1e26): rare, so the slow exact path is fine.
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(digits)).doubleValue();
     }
 
     private void string(String s) {

@@ -1,6 +1,6 @@
 /*
  * Sublayer study report: draws the charts and the trials table from the JSON document in
- * <script id="report-data"> (written by dev.sublayer.reports.ReportData, which documents its layout:
+ * the script element with id report-data (written by dev.sublayer.reports.ReportData, which documents its layout:
  * columnar arrays, indices into the archs / strategies / workers string tables).
  *
  * Every text that reaches HTML (tooltips, table cells) goes through esc(). window.sublayerReport exposes
@@ -31,6 +31,15 @@
     const i = Math.min(suffix.length, Math.floor(Math.log10(a) / 3));
     const s = v / Math.pow(1000, i);
     return (Math.abs(s) >= 100 ? s.toFixed(1) : s.toFixed(2)) + suffix[i - 1];
+  }
+  /** Two significant digits with an SI suffix, for axis ticks: 630k, 1.3M. */
+  function si2(v) {
+    if (!isFinite(v)) return '';
+    const a = Math.abs(v);
+    if (a < 1000) return String(+v.toPrecision(2));
+    const suffix = ['k', 'M', 'G', 'T', 'P', 'E'];
+    const i = Math.min(suffix.length, Math.floor(Math.log10(a) / 3));
+    return String(+(v / Math.pow(1000, i)).toPrecision(2)) + suffix[i - 1];
   }
   function f4(v) { return v === null || v === undefined || !isFinite(v) ? '–' : v.toFixed(4); }
   function signed(v) { return v === null || !isFinite(v) ? '–' : (v >= 0 ? '+' : '') + v.toFixed(4); }
@@ -110,7 +119,19 @@
     if (!(cmax > cmin)) { cmin = isFinite(cmin) ? cmin - 0.5 : 0; cmax = cmin + 1; }
     const front = D.front2d[xKey].map(g => [Math.log10(G[xKey][g]), G.bpb[g]]);
     const names = ['rung ' + D.topRung, 'named templates', 'templates, lower rung', 'lower rungs', 'front (2-D)'];
-    const templateLabel = p => G.template[p.data[3]] + (G.rung[p.data[3]] === D.topRung ? '' : ' (rung ' + G.rung[p.data[3]] + ')');
+    // Templates often share a size (same depth and widths), so their points nearly coincide: one label names
+    // every template within a few pixels' worth of the y range, the others stay unlabelled.
+    const labels = new Map();
+    const all = tmpl.concat(tmplLow), ys = top.concat(all).map(p => p[1]);
+    const near = 0.03 * ((Math.max(...ys) - Math.min(...ys)) || 1);
+    all.slice().sort((p, q) => p[1] - q[1]).forEach(p => {
+      const g = p[3], name = G.template[g] + (G.rung[g] === D.topRung ? '' : ' (rung ' + G.rung[g] + ')');
+      const host = all.find(q => labels.has(q[3]) && labels.get(q[3]) !== '' && Math.abs(q[0] - p[0]) < 0.02
+        && Math.abs(q[1] - p[1]) < near && G.rung[q[3]] === G.rung[g]);
+      if (host) { labels.set(host[3], labels.get(host[3]).replace(/( \(rung \d+\))?$/, ', ' + G.template[g] + '$1')); labels.set(g, ''); }
+      else labels.set(g, name);
+    });
+    const templateLabel = p => labels.get(p.data[3]) || '';
     return chart(id, {
       title: title('bits/byte vs ' + LABEL[xObjective], 'colour: ' + LABEL[cObjective] + ' (log scale) · grey: lower rungs, hidden until picked in the legend'),
       grid: { left: 70, right: 100, top: 84, bottom: 64 },
@@ -130,7 +151,7 @@
       },
       // x holds log10 of the value: a value axis over logs zooms smoothly and ticks between powers of ten.
       xAxis: { type: 'value', scale: true, name: LABEL[xObjective] + ' (log scale)', nameLocation: 'middle', nameGap: 28,
-        axisLabel: { formatter: v => si(Math.pow(10, v)) }, splitLine: { lineStyle: { color: '#eee' } } },
+        axisLabel: { formatter: v => si2(Math.pow(10, v)) }, splitLine: { lineStyle: { color: '#eee' } } },
       yAxis: { type: 'value', name: 'validation bits/byte', nameLocation: 'middle', nameGap: 48, scale: true,
         axisLabel: { formatter: v => v.toFixed(2) }, splitLine: { lineStyle: { color: '#eee' } } },
       series: [
@@ -390,8 +411,9 @@
         + '<td><span class="chip ts-' + esc(st) + '">' + esc(st.replace('_', ' ')) + '</span></td>'
         + '<td class="num">' + f4(T.bpb[i]) + '</td><td class="num">' + si(T.params[i]) + '</td><td class="num">' + si(T.flops[i]) + '</td>'
         + '<td class="num">' + secs(T.seconds[i]) + '</td><td class="num">' + T.gen[i] + '</td>'
-        + '<td>' + esc(D.strategies[T.strategy[i]]) + '</td><td class="num"><code>' + esc(T.seed[i]) + '</code></td>'
-        + '<td class="failure" title="' + esc(T.failure[i]) + '">' + esc(T.failure[i]) + '</td></tr>';
+        + '<td>' + esc(D.strategies[T.strategy[i]]) + '</td>'
+        + '<td class="failure" title="' + esc(T.failure[i]) + '">' + esc(T.failure[i]) + '</td>'
+        + '<td class="num"><code>' + esc(T.seed[i]) + '</code></td></tr>';
     }
     document.querySelector('#trials-table tbody').innerHTML = html;
     document.getElementById('trial-count').textContent = rows.length === NT ? NT + ' trials'
