@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ArchCommand.class,
                 EvaluateCommand.class,
+                ExportCommand.class,
+                ImportCommand.class,
+                StudyCommand.class,
         })
 public final class Main implements Runnable {
 
