@@ -54,10 +54,9 @@ final class ReportCommand implements Callable<Integer> {
             view = StudyView.of(store, Instant.now());
         } catch (StudyInUseException e) {
             throw new IllegalArgumentException(e.getMessage() + "; a running search rewrites "
-                    + studyDir.resolve("report.html") + " after every generation");
+                    + studyDir.resolve("report.html") + " after every generation", e);
         } catch (StoreException e) {
-            // Every store error here is about the directory the user named: bad input, one line.
-            throw new IllegalArgumentException(e.getMessage());
+            throw StoreErrors.badInput(e);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         if ("-".equals(out)) {
