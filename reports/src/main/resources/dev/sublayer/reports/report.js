@@ -123,10 +123,10 @@
     // every template within a few pixels' worth of the y range, the others stay unlabelled.
     const labels = new Map();
     const all = tmpl.concat(tmplLow), ys = top.concat(all).map(p => p[1]);
-    const near = 0.03 * ((Math.max(...ys) - Math.min(...ys)) || 1);
+    const near = 0.06 * ((Math.max(...ys) - Math.min(...ys)) || 1);
     all.slice().sort((p, q) => p[1] - q[1]).forEach(p => {
       const g = p[3], name = G.template[g] + (G.rung[g] === D.topRung ? '' : ' (rung ' + G.rung[g] + ')');
-      const host = all.find(q => labels.has(q[3]) && labels.get(q[3]) !== '' && Math.abs(q[0] - p[0]) < 0.02
+      const host = all.find(q => labels.has(q[3]) && labels.get(q[3]) !== '' && Math.abs(q[0] - p[0]) < 0.05
         && Math.abs(q[1] - p[1]) < near && G.rung[q[3]] === G.rung[g]);
       if (host) { labels.set(host[3], labels.get(host[3]).replace(/( \(rung \d+\))?$/, ', ' + G.template[g] + '$1')); labels.set(g, ''); }
       else labels.set(g, name);
