@@ -64,20 +64,16 @@ final class HtmlReport {
     static ReportPage page(StudyAnalysis a) {
         StudyView v = a.view();
         StudyInfo info = v.info();
-        int widestFfn = a.front().stream().filter(f -> f.arch() != null)
-                .flatMap(f -> f.arch().sublayers().stream())
+        List<ArchResult> templates = a.templates();
+        int widestFfn = java.util.stream.Stream.concat(a.front().stream(), templates.stream())
+                .filter(f -> f.arch() != null).flatMap(f -> f.arch().sublayers().stream())
                 .mapToInt(s -> s instanceof Sublayer.FeedForward f ? f.width() : 1).max().orElse(1);
         List<FrontRow> front = new ArrayList<>();
         for (ArchResult f : a.front()) {
-            TrialRecord rep = v.trials().get(f.representative());
-            String dims = f.arch() == null ? "" : "d" + f.arch().dModel() + " n" + f.arch().context() + " "
-                    + f.arch().norm().configName();
-            front.add(new FrontRow(front.size() + 1, f.representative(), rep.key(),
-                    f.arch() == null ? null : ArchitectureStrip.of(f.arch(), widestFfn),
-                    f.arch() == null ? f.architecture() : f.arch().notation(), dims, Fmt.si(f.params()),
-                    Fmt.si(f.flops()), Fmt.meanStd(f.bpbMean(), f.bpbStd()), f.seeds(), Fmt.seconds(f.seconds()),
-                    Fmt.percent(f.accuracy()), f.template().isEmpty() ? f.strategy() : "template " + f.template()));
+            front.add(row(a, f, front.size() + 1, widestFfn,
+                    f.template().isEmpty() ? f.strategy() : "template " + f.template()));
         }
+        List<FrontRow> named = templates.stream().map(t -> row(a, t, t.rung(), widestFfn, t.template())).toList();
         String objectives = v.plan().objectives().stream().map(Objective::label).collect(Collectors.joining(", "));
         String version = BuildInfo.current().version() + " (" + BuildInfo.current().commit() + ")";
         return new ReportPage(info.name(), info.description(), info.status(), statusClass(info.status()),
@@ -85,8 +81,19 @@ final class HtmlReport {
                 Fmt.duration(a.elapsed()), Fmt.time(v.generatedAt()), statusCounts(a), budget(a),
                 v.plan().strategy(), a.strategyCounts().entrySet().stream()
                         .map(e -> new Stat(e.getKey(), Integer.toString(e.getValue()), "")).toList(),
-                keyNumbers(a), a.topRung(), objectives, front, verdict(a), runRows(a), orderingNote(a), appendix(a),
+                keyNumbers(a), a.topRung(), objectives, front, verdict(a), named, runRows(a), orderingNote(a), appendix(a),
                 version, raw(ReportData.json(a)), raw(ECHARTS_SOURCE), raw(SCRIPT_SOURCE), raw(STYLE_SOURCE));
+    }
+
+    private static FrontRow row(StudyAnalysis a, ArchResult f, int rank, int widestFfn, String origin) {
+        TrialRecord rep = a.view().trials().get(f.representative());
+        String dims = f.arch() == null ? "" : "d" + f.arch().dModel() + " n" + f.arch().context() + " "
+                + f.arch().norm().configName();
+        return new FrontRow(rank, f.representative(), rep.key(),
+                f.arch() == null ? null : ArchitectureStrip.of(f.arch(), widestFfn),
+                f.arch() == null ? f.architecture() : f.arch().notation(), dims, Fmt.si(f.params()), Fmt.si(f.flops()),
+                Fmt.meanStd(f.bpbMean(), f.bpbStd()), f.seeds(), Fmt.seconds(f.seconds()), Fmt.percent(f.accuracy()),
+                origin, Fmt.signed(a.delta(f)));
     }
 
     private static String statusClass(String status) {

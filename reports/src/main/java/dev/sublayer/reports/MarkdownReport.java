@@ -77,6 +77,17 @@ final class MarkdownReport {
             }
             out.println();
         }
+        if (!a.templates().isEmpty()) {
+            out.println("## Named layouts");
+            out.println();
+            out.println("| template | architecture | rung | non-emb. params | bits/byte | seeds |");
+            out.println("|---|---|---:|---:|---:|---:|");
+            for (ArchResult t : a.templates()) {
+                out.println("| " + inline(t.template()) + " | " + code(t) + " | " + t.rung() + " | " + Fmt.si(t.params())
+                        + " | " + Fmt.meanStd(t.bpbMean(), t.bpbStd()) + " | " + t.seeds() + " |");
+            }
+            out.println();
+        }
         long failed = a.statusCounts().get(TrialStatus.FAILED) + a.statusCounts().get(TrialStatus.DIVERGED)
                 + a.statusCounts().get(TrialStatus.OUT_OF_MEMORY);
         out.println("Study seed " + info.seed() + (failed > 0 ? " · " + failed + " trials failed, diverged or ran out of memory" : "")

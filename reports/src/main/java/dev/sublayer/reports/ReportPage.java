@@ -25,6 +25,7 @@ import java.util.List;
  * @param objectives     the objectives in words
  * @param front          the front table's rows
  * @param verdict        the stacking verdict
+ * @param templates      the named templates' results (rank = rung, origin = template name)
  * @param runs           size-adjusted quality by longest FFN run
  * @param orderingNote   how the ordering analysis's y axis is defined
  * @param appendix       the reproducibility appendix
@@ -52,6 +53,7 @@ record ReportPage(
         String objectives,
         List<FrontRow> front,
         Verdict verdict,
+        List<FrontRow> templates,
         List<RunRow> runs,
         String orderingNote,
         Appendix appendix,
@@ -98,9 +100,11 @@ record ReportPage(
      * @param seconds    training time
      * @param accuracy   validation accuracy
      * @param origin     the template or strategy that proposed it
+     * @param delta      size-adjusted bits/byte (top rung only), or a dash
      */
     record FrontRow(int rank, int trial, String key, ArchitectureStrip strip, String notation, String dims,
-            String params, String flops, String bpb, int seeds, String seconds, String accuracy, String origin) {
+            String params, String flops, String bpb, int seeds, String seconds, String accuracy, String origin,
+            String delta) {
     }
 
     /**

@@ -425,6 +425,24 @@ final class StudyAnalysis {
         return sizeAdjusted() ? delta(a) : a.bpbMean();
     }
 
+    /**
+     * Each named template's result at the highest rung it reached (the lowest bits/byte among equals), best
+     * first: the study's comparison of known layouts, which the front alone may not show.
+     */
+    List<ArchResult> templates() {
+        Map<String, ArchResult> best = new LinkedHashMap<>();
+        for (ArchResult g : groups) {
+            if (g.template().isEmpty()) {
+                continue;
+            }
+            best.merge(g.template(), g, (a, b) -> a.rung() != b.rung() ? (a.rung() > b.rung() ? a : b)
+                    : a.bpbMean() <= b.bpbMean() ? a : b);
+        }
+        return best.values().stream()
+                .sorted(Comparator.comparingInt(ArchResult::rung).reversed().thenComparingDouble(ArchResult::bpbMean))
+                .toList();
+    }
+
     /** Trials by status, every status present (zero counts included). */
     Map<TrialStatus, Integer> statusCounts() {
         return statusCounts;

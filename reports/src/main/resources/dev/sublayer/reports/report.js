@@ -83,6 +83,29 @@
     return { text: text, subtext: sub || '', left: 0, top: 0, textStyle: { fontSize: 14 }, subtextStyle: { fontSize: 11 } };
   }
 
+  /**
+   * A label layout that moves each label of a series off any earlier label of the series it would overlap
+   * (ECharts' own moveOverlap leaves labels of nearby points on top of each other). ECharts hands in the
+   * label's rect with the offset of the previous layout applied, so that offset is taken off first.
+   */
+  function stackLabels() {
+    const placed = new Map(), offset = new Map();
+    return params => {
+      const r = params.labelRect, h = Math.max(r.height, 12);
+      const base = r.y - (offset.get(params.dataIndex) || 0);
+      // The nearest free slot: the label's own place, else one line lower, one higher, two lower, ...
+      const free = y => ![...placed].some(([i, p]) => i < params.dataIndex && r.x < p.x + p.width && p.x < r.x + r.width
+        && y < p.y + p.h && p.y < y + h);
+      let y = base;
+      for (let k = 1; k <= 12 && !free(y); k++) {
+        y = base + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * h;
+      }
+      placed.set(params.dataIndex, { x: r.x, y: y, width: r.width, h: h });
+      offset.set(params.dataIndex, y - base);
+      return { dy: y - base };
+    };
+  }
+
   /** Third objective for a plot of bits/byte against xObjective: the study's first objective on neither axis. */
   function colourObjective(xObjective) {
     const other = D.objectives.find(o => o !== 'bits_per_byte' && o !== xObjective && GROUP_KEY[o]);
@@ -123,10 +146,10 @@
     // every template within a few pixels' worth of the y range, the others stay unlabelled.
     const labels = new Map();
     const all = tmpl.concat(tmplLow), ys = top.concat(all).map(p => p[1]);
-    const near = 0.06 * ((Math.max(...ys) - Math.min(...ys)) || 1);
+    const near = 0.03 * ((Math.max(...ys) - Math.min(...ys)) || 1);
     all.slice().sort((p, q) => p[1] - q[1]).forEach(p => {
       const g = p[3], name = G.template[g] + (G.rung[g] === D.topRung ? '' : ' (rung ' + G.rung[g] + ')');
-      const host = all.find(q => labels.has(q[3]) && labels.get(q[3]) !== '' && Math.abs(q[0] - p[0]) < 0.05
+      const host = all.find(q => labels.has(q[3]) && labels.get(q[3]) !== '' && Math.abs(q[0] - p[0]) < 0.01
         && Math.abs(q[1] - p[1]) < near && G.rung[q[3]] === G.rung[g]);
       if (host) { labels.set(host[3], labels.get(host[3]).replace(/( \(rung \d+\))?$/, ', ' + G.template[g] + '$1')); labels.set(g, ''); }
       else labels.set(g, name);
@@ -160,11 +183,11 @@
         { name: names[1], type: 'scatter', data: tmpl, symbol: 'diamond', symbolSize: 16, z: 5,
           itemStyle: { borderColor: '#111', borderWidth: 1.2 },
           label: { show: tmpl.length <= 30, position: 'right', fontSize: 10, color: '#222', formatter: templateLabel },
-          labelLayout: { moveOverlap: 'shiftY' } },
+          labelLayout: stackLabels(), labelLine: { show: true, lineStyle: { color: '#aaa', width: 1 } } },
         { name: names[2], type: 'scatter', data: tmplLow, symbol: 'diamond', symbolSize: 12, z: 4,
           itemStyle: { color: '#fff', borderColor: '#555', borderWidth: 1.2 },
           label: { show: tmplLow.length <= 30, position: 'right', fontSize: 10, color: '#555', formatter: templateLabel },
-          labelLayout: { moveOverlap: 'shiftY' } },
+          labelLayout: stackLabels(), labelLine: { show: true, lineStyle: { color: '#aaa', width: 1 } } },
         { name: names[3], type: 'scatter', data: lower, symbolSize: 5, itemStyle: { color: '#c8ccd2' }, z: 1, large: lower.length > 4000 },
         { name: names[4], type: 'line', step: 'end', data: front, showSymbol: false, z: 2,
           lineStyle: { color: '#111', width: 1.5 }, itemStyle: { color: '#111' } },

@@ -47,6 +47,25 @@ class StudyAnalysisTest {
         assertThat(a.front().get(1).template()).isEqualTo("interleaved");
     }
 
+    @Test
+    void templatesAreReportedAtTheHighestRungTheyReached() {
+        List<TrialRecord> t = List.of(
+                Trials.completed("A2 F128 A2 F128", 0, 2.0, "template:interleaved"),
+                Trials.completed("A2 F128 A2 F128", 1, 1.6, "template:interleaved"),
+                Trials.completed("A2 F128 A2 F128", 1, 1.7, "reeval"),
+                Trials.completed("A2 A2 F128 F128", 0, 1.9, "template:sandwich_1"),
+                Trials.completed("A2 F128 F128", 1, 1.5, "nsga2"));
+        StudyAnalysis a = new StudyAnalysis(Trials.view(t));
+        assertThat(a.templates()).extracting(ArchResult::template, ArchResult::rung, ArchResult::seeds)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("interleaved", 1, 2),
+                        org.assertj.core.groups.Tuple.tuple("sandwich_1", 0, 1));
+        assertThat(a.templates().getFirst().bpbMean()).isCloseTo(1.65, within(1e-12));
+        String md = ReportWriter.render(Trials.view(t), ReportFormat.MARKDOWN);
+        assertThat(md).contains("| interleaved | `A2 F128 A2 F128` | 1 | ").contains("| 1.6500 ± 0.0707 | 2 |");
+        String html = ReportWriter.render(Trials.view(t), ReportFormat.HTML);
+        assertThat(HtmlReportTest.count(html, "<td><b>interleaved</b></td>")).isEqualTo(1);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6})
     void frontIsExactlyTheNonDominatedSet(long seed) {
