@@ -119,12 +119,18 @@ final class HtmlReport {
     private static List<BudgetLine> budget(StudyAnalysis a) {
         StudyPlan p = a.view().plan();
         List<BudgetLine> out = new ArrayList<>();
-        int trained = a.trialsTrained();
-        out.add(new BudgetLine("trials trained", Integer.toString(trained),
+        int trained = a.candidatesTrained();
+        out.add(new BudgetLine("candidates trained (rung 0)", Integer.toString(trained),
                 p.maxTrials().isPresent() ? Long.toString(p.maxTrials().getAsLong()) : "",
                 p.maxTrials().isPresent() ? percent(trained, p.maxTrials().getAsLong()) : -1));
+        int gens = a.view().generations().size();
+        if (p.maxGenerations().isPresent() || gens > 0) {
+            out.add(new BudgetLine("generations", Integer.toString(gens),
+                    p.maxGenerations().isPresent() ? Long.toString(p.maxGenerations().getAsLong()) : "",
+                    p.maxGenerations().isPresent() ? percent(gens, p.maxGenerations().getAsLong()) : -1));
+        }
         double hours = a.elapsed().toMillis() / 3.6e6;
-        out.add(new BudgetLine("wall time", Fmt.duration(a.elapsed()),
+        out.add(new BudgetLine("wall time since start", Fmt.duration(a.elapsed()),
                 p.maxWallHours().isPresent() ? Fmt.seconds(p.maxWallHours().getAsDouble() * 3600) : "",
                 p.maxWallHours().isPresent() ? percent(hours, p.maxWallHours().getAsDouble()) : -1));
         double flops = a.trainingFlops();

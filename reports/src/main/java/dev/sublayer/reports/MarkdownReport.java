@@ -46,8 +46,9 @@ final class MarkdownReport {
         });
         row(out, "trials", v.trials().size() + (counts.isEmpty() ? "" : " (" + String.join(", ", counts) + ")"));
         StudyPlan p = v.plan();
-        row(out, "compute", a.trialsTrained() + (p.maxTrials().isPresent() ? " of " + p.maxTrials().getAsLong() : "")
-                + " trials trained, " + Fmt.si(a.trainingFlops()) + " training FLOPs"
+        row(out, "compute", a.candidatesTrained() + (p.maxTrials().isPresent() ? " of " + p.maxTrials().getAsLong() : "")
+                + " candidates trained at rung 0, " + a.trialsTrained() + " trials in all, "
+                + Fmt.si(a.trainingFlops()) + " training FLOPs"
                 + (p.maxTrainingFlops().isPresent() ? " of " + Fmt.si(p.maxTrainingFlops().getAsDouble()) : ""));
         if (!p.strategy().isEmpty()) {
             row(out, "strategy", inline(p.strategy()));

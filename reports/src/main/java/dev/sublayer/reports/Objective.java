@@ -19,7 +19,7 @@ public enum Objective {
     /** Forward FLOPs per token. */
     FLOPS_PER_TOKEN("flops_per_token", "FLOPs/token", "flops"),
     /** Wall-clock seconds of training. */
-    WALL_TIME("wall_time", "training seconds", "train_seconds", "seconds", "time"),
+    WALL_TIME("wall_time", "training seconds", "wall_seconds", "train_seconds", "seconds", "time"),
     /** Peak memory in bytes (heap plus native). */
     PEAK_MEMORY("peak_memory", "peak memory (bytes)", "memory", "peak_memory_bytes");
 

@@ -454,6 +454,22 @@ final class StudyAnalysis {
                 + statusCounts.get(TrialStatus.OUT_OF_MEMORY) + statusCounts.get(TrialStatus.FAILED);
     }
 
+    /**
+     * Candidates trained at rung 0 (completed, diverged, out of memory or failed; re-evaluations not counted):
+     * what a study's trial budget counts.
+     */
+    int candidatesTrained() {
+        int n = 0;
+        for (TrialRecord t : view.trials()) {
+            TrialStatus s = t.status();
+            if (t.rung() == 0 && !REEVAL.equals(t.strategy()) && (s == TrialStatus.COMPLETED
+                    || s == TrialStatus.DIVERGED || s == TrialStatus.OUT_OF_MEMORY || s == TrialStatus.FAILED)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Training FLOPs spent over all trials. */
     double trainingFlops() {
         return view.trials().stream().mapToDouble(t -> t.result().metrics().trainingFlops())

@@ -17,7 +17,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * reads it from the stored resolved configuration with {@link #fromConfig(String)}.
  *
  * @param objectives       the minimised objectives, in the study's order; not empty, no duplicates
- * @param maxTrials        the study's trial budget, if it has one
+ * @param maxTrials        the study's trial budget (candidates trained at rung 0, promotions and
+ *                         re-evaluations not counted), if it has one
+ * @param maxGenerations   the study's generation budget, if it has one
  * @param maxWallHours     the study's wall-clock budget in hours, if it has one
  * @param maxTrainingFlops the study's training-FLOPs budget, if it has one
  * @param strategy         the strategy's name (e.g. {@code nsga2}), or empty when unknown
@@ -25,6 +27,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public record StudyPlan(
         List<Objective> objectives,
         OptionalLong maxTrials,
+        OptionalLong maxGenerations,
         OptionalDouble maxWallHours,
         OptionalDouble maxTrainingFlops,
         String strategy) {
@@ -40,6 +43,7 @@ public record StudyPlan(
             throw new IllegalArgumentException("objectives must not repeat, got " + objectives);
         }
         Objects.requireNonNull(maxTrials, "maxTrials");
+        Objects.requireNonNull(maxGenerations, "maxGenerations");
         Objects.requireNonNull(maxWallHours, "maxWallHours");
         Objects.requireNonNull(maxTrainingFlops, "maxTrainingFlops");
         strategy = strategy == null ? "" : strategy;
@@ -47,15 +51,16 @@ public record StudyPlan(
 
     /** The default objectives, no budget, strategy unknown. */
     public static StudyPlan defaults() {
-        return new StudyPlan(Objective.defaults(), OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-                "");
+        return new StudyPlan(Objective.defaults(), OptionalLong.empty(), OptionalLong.empty(), OptionalDouble.empty(),
+                OptionalDouble.empty(), "");
     }
 
     /**
      * Reads the plan from a study configuration (YAML or JSON). The report must open any stored study, so this
      * is lenient: what it does not find, or cannot read, falls back to {@link #defaults()}. It reads
      * {@code objectives} (a list of names, or of mappings with {@code name}), {@code budget} (or
-     * {@code study_budget}) with {@code max_trials}, {@code max_wall_hours} and {@code max_training_flops}, and
+     * {@code study_budget}) with {@code max_trials}, {@code max_generations}, {@code max_wall_hours} and
+     * {@code max_training_flops}, and
      * {@code strategy} (a name, or a mapping with {@code name} or {@code type}; also under {@code search}).
      */
     public static StudyPlan fromConfig(String configText) {
@@ -76,13 +81,12 @@ public record StudyPlan(
         List<Objective> objectives = readObjectives(root.get("objectives"));
         JsonNode budget = first(root, "budget", "study_budget");
         OptionalLong maxTrials = OptionalLong.empty();
+        OptionalLong maxGenerations = OptionalLong.empty();
         OptionalDouble maxHours = OptionalDouble.empty();
         OptionalDouble maxFlops = OptionalDouble.empty();
         if (budget != null && budget.isObject()) {
-            JsonNode t = first(budget, "max_trials", "trials");
-            if (t != null && t.isNumber() && t.asDouble() > 0) {
-                maxTrials = OptionalLong.of(t.asLong());
-            }
+            maxTrials = positiveLong(first(budget, "max_trials", "trials"));
+            maxGenerations = positiveLong(first(budget, "max_generations", "generations"));
             maxHours = positive(first(budget, "max_wall_hours", "max_hours", "wall_hours"));
             maxFlops = positive(first(budget, "max_training_flops", "training_flops"));
         }
@@ -91,8 +95,8 @@ public record StudyPlan(
         if (strategy.isEmpty() && search != null && search.isObject()) {
             strategy = strategyName(first(search, "strategy", "name", "type"));
         }
-        return new StudyPlan(objectives.isEmpty() ? d.objectives() : objectives, maxTrials, maxHours, maxFlops,
-                strategy);
+        return new StudyPlan(objectives.isEmpty() ? d.objectives() : objectives, maxTrials, maxGenerations, maxHours,
+                maxFlops, strategy);
     }
 
     private static List<Objective> readObjectives(JsonNode node) {
@@ -129,6 +133,10 @@ public record StudyPlan(
             return n != null && n.isString() ? n.stringValue() : "";
         }
         return "";
+    }
+
+    private static OptionalLong positiveLong(JsonNode n) {
+        return n != null && n.isNumber() && n.asDouble() >= 1 ? OptionalLong.of(n.asLong()) : OptionalLong.empty();
     }
 
     private static OptionalDouble positive(JsonNode n) {

@@ -291,6 +291,8 @@
   }
 
   function togglePick(t) {
+    document.getElementById('curves-note').textContent = curveOf.has(t) ? ''
+      : 'trial ' + T.key[t] + ' (' + statusName(t).replace('_', ' ') + ') has no learning curve.';
     if (picked.has(t)) picked.delete(t); else picked.add(t);
     document.querySelectorAll('tr[data-trial="' + t + '"]').forEach(tr => tr.classList.toggle('picked', picked.has(t)));
     drawCurves();

@@ -24,6 +24,34 @@ class StudyPlanTest {
     }
 
     @Test
+    void readsTheSearchModulesStudyConfig() {
+        // The shape of studies/reference.yaml (search module).
+        StudyPlan p = StudyPlan.fromConfig("""
+                name: reference
+                objectives:
+                  - name: valid_bits_per_byte
+                    reference: 8.0
+                  - non_embedding_params
+                  - {name: wall_seconds, reference: 600}
+                search:
+                  strategy: regularized_evolution
+                  population: 16
+                budget:
+                  max_trials: 200
+                  max_generations: 50
+                  max_wall_hours: 12
+                  max_training_flops: 1.0e17
+                """);
+        assertThat(p.objectives()).containsExactly(Objective.BITS_PER_BYTE, Objective.NON_EMBEDDING_PARAMS,
+                Objective.WALL_TIME);
+        assertThat(p.strategy()).isEqualTo("regularized_evolution");
+        assertThat(p.maxTrials().getAsLong()).isEqualTo(200);
+        assertThat(p.maxGenerations().getAsLong()).isEqualTo(50);
+        assertThat(p.maxWallHours().getAsDouble()).isEqualTo(12);
+        assertThat(p.maxTrainingFlops().getAsDouble()).isEqualTo(1e17);
+    }
+
+    @Test
     void strategyUnderSearchAndAliases() {
         StudyPlan p = StudyPlan.fromConfig("search: {strategy: random}\nobjectives: [bpb, params]\n");
         assertThat(p.strategy()).isEqualTo("random");
@@ -46,7 +74,8 @@ class StudyPlanTest {
                 .hasMessage("objective 'accuracy' is unknown, expected one of bits_per_byte, non_embedding_params, "
                         + "flops_per_token, wall_time, peak_memory");
         assertThatThrownBy(() -> new StudyPlan(List.of(Objective.WALL_TIME, Objective.WALL_TIME),
-                java.util.OptionalLong.empty(), java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(), ""))
+                java.util.OptionalLong.empty(), java.util.OptionalLong.empty(), java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(), ""))
                 .hasMessageContaining("must not repeat");
     }
 
