@@ -432,7 +432,7 @@
       const i = rows[k], st = statusName(i);
       html += '<tr class="pickable' + (picked.has(i) ? ' picked' : '') + '" data-trial="' + i + '">'
         + '<td class="num">' + (i + 1) + '</td><td><code>' + esc(T.key[i].length > 14 ? T.key[i].slice(0, 12) + '…' : T.key[i]) + '</code></td>'
-        + '<td><code>' + esc(notation(T.arch[i])) + '</code></td><td class="num">' + T.rung[i] + '</td>'
+        + '<td class="arch" title="' + esc(D.archs[T.arch[i]]) + '"><code>' + esc(notation(T.arch[i])) + '</code></td><td class="num">' + T.rung[i] + '</td>'
         + '<td><span class="chip ts-' + esc(st) + '">' + esc(st.replace('_', ' ')) + '</span></td>'
         + '<td class="num">' + f4(T.bpb[i]) + '</td><td class="num">' + si(T.params[i]) + '</td><td class="num">' + si(T.flops[i]) + '</td>'
         + '<td class="num">' + secs(T.seconds[i]) + '</td><td class="num">' + T.gen[i] + '</td>'
