@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
                 ExportCommand.class,
                 ImportCommand.class,
                 StudyCommand.class,
+                ReportCommand.class,
         })
 public final class Main implements Runnable {
 
