@@ -205,7 +205,7 @@ public final class StudyStore implements AutoCloseable {
             if (e instanceof StoreException se) {
                 throw se;
             }
-            String why = e instanceof MVStoreException mv ? firstLine(mv.getMessage()) : reason((Exception) e);
+            String why = e instanceof MVStoreException mv ? firstLine(mv.getMessage()) : reason(e);
             throw new StoreException("cannot " + verb + " " + dir + ": " + why, e);
         }
     }
