@@ -1,0 +1,451 @@
+package dev.sublayer.trial;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one JSON form of the trial vocabulary ({@link Budget}, {@link CurvePoint}, {@link TrialMetrics},
+ * {@link Provenance}, {@link TrialResult}), shared by the worker protocol, the study store and exports.
+ *
+ * <p>Keys are snake_case. The round trip is exact: reading what {@code write} produced gives a record
+ * equal to the original (records compare doubles bit-wise, so {@code NaN}, {@code -0.0} and every finite
+ * value survive). JSON has no {@code NaN} or infinities, so:
+ * <ul>
+ *   <li>an unset {@link Budget} cap ({@link Long#MAX_VALUE}, {@link Double#POSITIVE_INFINITY}) is {@code null};</li>
+ *   <li>an unmeasured figure ({@code NaN}) is {@code null};</li>
+ *   <li>a measured infinity (e.g. a diverged loss) is the string {@code "Infinity"} or {@code "-Infinity"}.</li>
+ * </ul>
+ *
+ * <p>Reading is strict: a missing key, a wrong type or an unknown status fails with an
+ * {@link IllegalArgumentException} naming the JSON path, the value found and what is allowed. Unknown extra
+ * keys are ignored so that a newer writer's additions do not break an older reader.
+ */
+public final class TrialJson {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String POS_INF = "Infinity";
+    private static final String NEG_INF = "-Infinity";
+
+    private TrialJson() {
+    }
+
+    /** The mapper used for parsing and writing; shared and thread-safe. */
+    public static JsonMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Parses one JSON document into a tree.
+     *
+     * @throws IllegalArgumentException if the text is not well-formed JSON
+     */
+    public static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Compact single-line JSON text of a tree. */
+    public static String text(JsonNode node) {
+        return MAPPER.writeValueAsString(node);
+    }
+
+    // ---------------------------------------------------------------- TrialResult
+
+    /** The JSON text of a result (one line). */
+    public static String write(TrialResult result) {
+        return text(toNode(result));
+    }
+
+    /** Reads a result written by {@link #write(TrialResult)}. */
+    public static TrialResult readResult(String json) {
+        return resultFromNode(parse(json));
+    }
+
+    /**
+     * A result as a JSON object: {@code status} (lower-case name), {@code metrics}, {@code curve} (array of
+     * points, oldest first), {@code failure} and {@code provenance}.
+     */
+    public static ObjectNode toNode(TrialResult result) {
+        ObjectNode node = NODES.objectNode();
+        node.put("status", result.status().configName());
+        node.set("metrics", toNode(result.metrics()));
+        ArrayNode curve = node.putArray("curve");
+        for (CurvePoint p : result.curve()) {
+            curve.add(toNode(p));
+        }
+        node.put("failure", result.failure());
+        node.set("provenance", toNode(result.provenance()));
+        return node;
+    }
+
+    /** Reads a result from a JSON object made by {@link #toNode(TrialResult)}. */
+    public static TrialResult resultFromNode(JsonNode node) {
+        return resultAt(node, "");
+    }
+
+    /**
+     * Reads a {@link TrialResult} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static TrialResult resultFromNode(JsonNode node, String path) {
+        return resultAt(node, path);
+    }
+
+    private static TrialResult resultAt(JsonNode node, String path) {
+        requireObject(node, path);
+        JsonNode curveNode = field(node, path, "curve");
+        String curvePath = path + "/curve";
+        if (!curveNode.isArray()) {
+            throw wrong(curvePath, curveNode, "an array of curve points");
+        }
+        List<CurvePoint> curve = new ArrayList<>(curveNode.size());
+        for (int i = 0; i < curveNode.size(); i++) {
+            curve.add(curvePointAt(curveNode.get(i), curvePath + "/" + i));
+        }
+        return new TrialResult(
+                statusAt(field(node, path, "status"), path + "/status"),
+                metricsAt(field(node, path, "metrics"), path + "/metrics"),
+                curve,
+                stringAt(node, path, "failure"),
+                provenanceAt(field(node, path, "provenance"), path + "/provenance"));
+    }
+
+    private static TrialStatus statusAt(JsonNode node, String path) {
+        if (node.isString()) {
+            for (TrialStatus s : TrialStatus.values()) {
+                if (s.configName().equals(node.stringValue())) {
+                    return s;
+                }
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (TrialStatus s : TrialStatus.values()) {
+            allowed.add(s.configName());
+        }
+        throw wrong(path, node, "one of " + allowed);
+    }
+
+    // ---------------------------------------------------------------- Budget
+
+    /** The JSON text of a budget (one line). */
+    public static String write(Budget budget) {
+        return text(toNode(budget));
+    }
+
+    /** Reads a budget written by {@link #write(Budget)}. */
+    public static Budget readBudget(String json) {
+        return budgetFromNode(parse(json));
+    }
+
+    /**
+     * A budget as a JSON object {@code max_steps, max_tokens, max_seconds, max_training_flops}; an unset cap
+     * is {@code null}.
+     */
+    public static ObjectNode toNode(Budget budget) {
+        ObjectNode node = NODES.objectNode();
+        putCapLong(node, "max_steps", budget.maxSteps());
+        putCapLong(node, "max_tokens", budget.maxTokens());
+        putCapDouble(node, "max_seconds", budget.maxSeconds());
+        putCapDouble(node, "max_training_flops", budget.maxTrainingFlops());
+        return node;
+    }
+
+    /** Reads a budget from a JSON object made by {@link #toNode(Budget)}. */
+    public static Budget budgetFromNode(JsonNode node) {
+        return budgetAt(node, "");
+    }
+
+    /**
+     * Reads a {@link Budget} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static Budget budgetFromNode(JsonNode node, String path) {
+        return budgetAt(node, path);
+    }
+
+    private static Budget budgetAt(JsonNode node, String path) {
+        requireObject(node, path);
+        long steps = capLongAt(node, path, "max_steps");
+        long tokens = capLongAt(node, path, "max_tokens");
+        double seconds = capDoubleAt(node, path, "max_seconds");
+        double flops = capDoubleAt(node, path, "max_training_flops");
+        try {
+            return new Budget(steps, tokens, seconds, flops);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(display(path) + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- CurvePoint
+
+    /** A curve point as {@code step, tokens, seconds, train_loss, valid_loss}. */
+    public static ObjectNode toNode(CurvePoint point) {
+        ObjectNode node = NODES.objectNode();
+        node.put("step", point.step());
+        node.put("tokens", point.tokens());
+        putFigure(node, "seconds", point.seconds());
+        putFigure(node, "train_loss", point.trainLoss());
+        putFigure(node, "valid_loss", point.validLoss());
+        return node;
+    }
+
+    /** Reads a curve point from a JSON object made by {@link #toNode(CurvePoint)}. */
+    public static CurvePoint curvePointFromNode(JsonNode node) {
+        return curvePointAt(node, "");
+    }
+
+    /**
+     * Reads a {@link CurvePoint} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static CurvePoint curvePointFromNode(JsonNode node, String path) {
+        return curvePointAt(node, path);
+    }
+
+    private static CurvePoint curvePointAt(JsonNode node, String path) {
+        requireObject(node, path);
+        return new CurvePoint(
+                longAt(node, path, "step"),
+                longAt(node, path, "tokens"),
+                figureAt(node, path, "seconds"),
+                figureAt(node, path, "train_loss"),
+                figureAt(node, path, "valid_loss"));
+    }
+
+    // ---------------------------------------------------------------- TrialMetrics
+
+    /** Metrics as a JSON object with one snake_case key per component. */
+    public static ObjectNode toNode(TrialMetrics m) {
+        ObjectNode node = NODES.objectNode();
+        putFigure(node, "valid_loss", m.validLoss());
+        putFigure(node, "valid_bits_per_byte", m.validBitsPerByte());
+        putFigure(node, "valid_accuracy", m.validAccuracy());
+        node.put("total_params", m.totalParams());
+        node.put("non_embedding_params", m.nonEmbeddingParams());
+        node.put("flops_per_token", m.flopsPerToken());
+        putFigure(node, "training_flops", m.trainingFlops());
+        node.put("steps", m.steps());
+        node.put("tokens", m.tokens());
+        putFigure(node, "build_seconds", m.buildSeconds());
+        putFigure(node, "train_seconds", m.trainSeconds());
+        putFigure(node, "eval_seconds", m.evalSeconds());
+        putFigure(node, "tokens_per_second", m.tokensPerSecond());
+        node.put("peak_heap_bytes", m.peakHeapBytes());
+        node.put("peak_native_bytes", m.peakNativeBytes());
+        return node;
+    }
+
+    /** Reads metrics from a JSON object made by {@link #toNode(TrialMetrics)}. */
+    public static TrialMetrics metricsFromNode(JsonNode node) {
+        return metricsAt(node, "");
+    }
+
+    /**
+     * Reads a {@link TrialMetrics} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static TrialMetrics metricsFromNode(JsonNode node, String path) {
+        return metricsAt(node, path);
+    }
+
+    private static TrialMetrics metricsAt(JsonNode node, String path) {
+        requireObject(node, path);
+        return new TrialMetrics(
+                figureAt(node, path, "valid_loss"),
+                figureAt(node, path, "valid_bits_per_byte"),
+                figureAt(node, path, "valid_accuracy"),
+                longAt(node, path, "total_params"),
+                longAt(node, path, "non_embedding_params"),
+                longAt(node, path, "flops_per_token"),
+                figureAt(node, path, "training_flops"),
+                longAt(node, path, "steps"),
+                longAt(node, path, "tokens"),
+                figureAt(node, path, "build_seconds"),
+                figureAt(node, path, "train_seconds"),
+                figureAt(node, path, "eval_seconds"),
+                figureAt(node, path, "tokens_per_second"),
+                longAt(node, path, "peak_heap_bytes"),
+                longAt(node, path, "peak_native_bytes"));
+    }
+
+    // ---------------------------------------------------------------- Provenance
+
+    /** Provenance as a JSON object; a {@code null} component is JSON {@code null}. */
+    public static ObjectNode toNode(Provenance p) {
+        ObjectNode node = NODES.objectNode();
+        node.put("sublayer_version", p.sublayerVersion());
+        node.put("git_commit", p.gitCommit());
+        node.put("jdk", p.jdk());
+        node.put("engine", p.engine());
+        node.put("backend", p.backend());
+        node.put("device", p.device());
+        node.put("os", p.os());
+        node.put("host", p.host());
+        return node;
+    }
+
+    /** Reads provenance from a JSON object made by {@link #toNode(Provenance)}. */
+    public static Provenance provenanceFromNode(JsonNode node) {
+        return provenanceAt(node, "");
+    }
+
+    /**
+     * Reads a {@link Provenance} embedded in a larger document; {@code path} is its JSON pointer there (e.g.
+     * {@code /trials/3/result}), used in error messages.
+     */
+    public static Provenance provenanceFromNode(JsonNode node, String path) {
+        return provenanceAt(node, path);
+    }
+
+    private static Provenance provenanceAt(JsonNode node, String path) {
+        requireObject(node, path);
+        return new Provenance(
+                nullableStringAt(node, path, "sublayer_version"),
+                nullableStringAt(node, path, "git_commit"),
+                nullableStringAt(node, path, "jdk"),
+                nullableStringAt(node, path, "engine"),
+                nullableStringAt(node, path, "backend"),
+                nullableStringAt(node, path, "device"),
+                nullableStringAt(node, path, "os"),
+                nullableStringAt(node, path, "host"));
+    }
+
+    // ---------------------------------------------------------------- helpers, public for embedding documents
+
+    /**
+     * Writes a measured figure: {@code NaN} as {@code null}, infinities as {@code "Infinity"} /
+     * {@code "-Infinity"}, anything else as a JSON number.
+     */
+    public static void putFigure(ObjectNode node, String key, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(key);
+        } else if (value == Double.POSITIVE_INFINITY) {
+            node.put(key, POS_INF);
+        } else if (value == Double.NEGATIVE_INFINITY) {
+            node.put(key, NEG_INF);
+        } else {
+            node.put(key, value);
+        }
+    }
+
+    /** Reads a figure written by {@link #putFigure}; {@code path} names the object for error messages. */
+    public static double figureAt(JsonNode node, String path, String key) {
+        JsonNode v = field(node, path, key);
+        if (v.isNull()) {
+            return Double.NaN;
+        }
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        if (v.isString() && POS_INF.equals(v.stringValue())) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (v.isString() && NEG_INF.equals(v.stringValue())) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        throw wrong(path + "/" + key, v, "a number, null, \"Infinity\" or \"-Infinity\"");
+    }
+
+    /** Reads a required integer that fits a {@code long}. */
+    public static long longAt(JsonNode node, String path, String key) {
+        JsonNode v = field(node, path, key);
+        if (v.isIntegralNumber() && (v.isInt() || v.isLong() || v.isShort())) {
+            return v.longValue();
+        }
+        throw wrong(path + "/" + key, v, "an integer between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
+    }
+
+    /** Reads a required, non-null string. */
+    public static String stringAt(JsonNode node, String path, String key) {
+        JsonNode v = field(node, path, key);
+        if (v.isString()) {
+            return v.stringValue();
+        }
+        throw wrong(path + "/" + key, v, "a string");
+    }
+
+    /** Reads a required string that may be {@code null}. */
+    public static String nullableStringAt(JsonNode node, String path, String key) {
+        JsonNode v = field(node, path, key);
+        if (v.isNull()) {
+            return null;
+        }
+        if (v.isString()) {
+            return v.stringValue();
+        }
+        throw wrong(path + "/" + key, v, "a string or null");
+    }
+
+    /** The value under a required key; fails naming the path when the key is absent. */
+    public static JsonNode field(JsonNode node, String path, String key) {
+        requireObject(node, path);
+        JsonNode v = node.get(key);
+        if (v == null || v.isMissingNode()) {
+            Set<String> present = new java.util.TreeSet<>();
+            node.properties().forEach(e -> present.add(e.getKey()));
+            throw new IllegalArgumentException(display(path + "/" + key) + ": missing (present keys: " + present + ")");
+        }
+        return v;
+    }
+
+    private static void requireObject(JsonNode node, String path) {
+        if (node == null || !node.isObject()) {
+            throw wrong(path, node, "a JSON object");
+        }
+    }
+
+    private static void putCapLong(ObjectNode node, String key, long value) {
+        if (value == Long.MAX_VALUE) {
+            node.putNull(key);
+        } else {
+            node.put(key, value);
+        }
+    }
+
+    private static void putCapDouble(ObjectNode node, String key, double value) {
+        if (value == Double.POSITIVE_INFINITY) {
+            node.putNull(key);
+        } else {
+            node.put(key, value);
+        }
+    }
+
+    private static long capLongAt(JsonNode node, String path, String key) {
+        return field(node, path, key).isNull() ? Long.MAX_VALUE : longAt(node, path, key);
+    }
+
+    private static double capDoubleAt(JsonNode node, String path, String key) {
+        JsonNode v = field(node, path, key);
+        if (v.isNull()) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        throw wrong(path + "/" + key, v, "a positive number or null (no cap)");
+    }
+
+    private static IllegalArgumentException wrong(String path, JsonNode found, String allowed) {
+        String shown = found == null ? "nothing" : found.isMissingNode() ? "nothing" : abbreviate(text(found));
+        return new IllegalArgumentException(display(path) + ": must be " + allowed + ", got " + shown);
+    }
+
+    private static String display(String path) {
+        return path.isEmpty() ? "/" : path;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}

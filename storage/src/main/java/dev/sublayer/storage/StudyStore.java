@@ -1,0 +1,817 @@
+package dev.sublayer.storage;
+
+import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.TrialMetrics;
+import dev.sublayer.trial.TrialStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.type.LongDataType;
+import org.h2.mvstore.type.StringDataType;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The store of one study: one directory holding one MVStore file, {@value #FILE_NAME}, with the study info,
+ * every trial, the generation checkpoints and an event log, all as versioned JSON.
+ *
+ * <p><b>Durability.</b> Auto-commit is off. Every mutating call ({@link #putTrial}, {@link #putGeneration},
+ * {@link #logEvent}, {@link #updateInfo}) makes exactly one MVStore commit before it returns, so whatever a
+ * call returned from survives the process being killed (SIGKILL, OOM killer) at any later moment. With
+ * {@link Durability#SYNC} (the default) the file is also forced to the disk, so it survives a power cut or
+ * kernel crash as well. A commit is atomic across all maps: a reopened store is always the state after some
+ * complete call.
+ *
+ * <p><b>One writer.</b> MVStore locks the file: while a writer has it open no other process (and no other
+ * store in this JVM) can open it, not even read-only; they get {@link StudyInUseException}.
+ *
+ * <p><b>Layout (schema {@value #SCHEMA_VERSION}).</b> Maps: {@code meta} (format, schema version),
+ * {@code info} (the {@link StudyInfo}), {@code trials} (insertion sequence number → trial JSON),
+ * {@code trial_keys} (key → sequence number), {@code trial_index} (status, generation and completed-rung
+ * index keys → sequence number), {@code generations} (generation → checkpoint JSON), {@code events}
+ * (sequence number → event JSON). See storage/README.md.
+ *
+ * <p>Methods are thread-safe; a reader view ({@link #openReadOnly}) refuses every mutation.
+ */
+public final class StudyStore implements AutoCloseable {
+
+    /** The name of the store file inside a study directory. */
+    public static final String FILE_NAME = "study.mv.db";
+    /** The schema this code writes; it reads this one and refuses newer ones. */
+    public static final int SCHEMA_VERSION = 1;
+    /** The value of the {@code format} entry of the {@code meta} map. */
+    static final String FORMAT = "sublayer-study";
+
+    /** How far a commit is pushed before a mutating call returns. */
+    public enum Durability {
+        /**
+         * Commit to the operating system: survives the process being killed, not a power cut or kernel crash
+         * (the last ~seconds of commits can be lost then; the file stays consistent).
+         */
+        COMMIT,
+        /** Commit and force the file to the disk (fsync): survives power cuts too. */
+        SYNC
+    }
+
+    private static final Logger LOG = LogManager.getLogger(StudyStore.class);
+    private static final String INTERRUPTED_WHY = "the process ended while the trial was running";
+
+    private final Path dir;
+    private final Path file;
+    private final MVStore store;
+    private final boolean readOnly;
+    private final Durability durability;
+    private final MVMap<String, String> meta;
+    private final MVMap<String, String> info;
+    private final MVMap<Long, String> trials;
+    private final MVMap<String, Long> trialKeys;
+    private final MVMap<String, Long> trialIndex;
+    private final MVMap<Long, String> generations;
+    private final MVMap<Long, String> events;
+    private boolean closed;
+
+    private StudyStore(Path dir, MVStore store, boolean readOnly, Durability durability) {
+        this.dir = dir;
+        this.file = dir.resolve(FILE_NAME);
+        this.store = store;
+        this.readOnly = readOnly;
+        this.durability = durability;
+        this.meta = stringMap(store, "meta");
+        this.info = stringMap(store, "info");
+        this.trials = longMap(store, "trials");
+        this.trialKeys = indexMap(store, "trial_keys");
+        this.trialIndex = indexMap(store, "trial_index");
+        this.generations = longMap(store, "generations");
+        this.events = longMap(store, "events");
+    }
+
+    // ================================================================== opening
+
+    /**
+     * Creates a new study in {@code studyDir} (created if missing) and returns it open for writing, with
+     * {@link Durability#SYNC}.
+     *
+     * @throws StoreException if the directory already holds a study file (or anything named like it), is not a
+     *                        directory, or cannot be written; nothing existing is touched
+     */
+    public static StudyStore create(Path studyDir, StudyInfo studyInfo) {
+        return create(studyDir, studyInfo, Durability.SYNC);
+    }
+
+    /** {@link #create(Path, StudyInfo)} with the given durability. */
+    public static StudyStore create(Path studyDir, StudyInfo studyInfo, Durability durability) {
+        Path dir = studyDir.toAbsolutePath().normalize();
+        Path target = dir.resolve(FILE_NAME);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new StoreException("cannot create study " + dir + ": it is a file, not a directory");
+        }
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new StoreException("cannot create study " + dir + ": it already holds " + target
+                    + " (open it, or choose a new directory)");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create study directory " + dir + ": " + reason(e), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new StoreException("cannot create study " + dir + ": the directory is not writable");
+        }
+        // Build the complete initial store under a temporary name and rename it into place, so a failure
+        // never leaves a half-initialised study file behind.
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "study.", ".mv.db.tmp");
+        } catch (IOException e) {
+            throw new StoreException("cannot create study " + dir + ": " + reason(e), e);
+        }
+        try {
+            MVStore s = openMv(dir, tmp, false);
+            try {
+                StudyStore init = new StudyStore(dir, s, false, Durability.SYNC);
+                init.meta.put("format", FORMAT);
+                init.meta.put("schema_version", Integer.toString(SCHEMA_VERSION));
+                init.meta.put("created_by", String.valueOf(studyInfo.provenance().sublayerVersion()));
+                init.info.put("study", TrialJson.text(StoreCodec.toNode(studyInfo)));
+                init.appendEvent(new StudyEvent(Instant.now(), "study_created", "study '" + studyInfo.name()
+                        + "' created with seed " + studyInfo.seed()));
+                s.commit();
+                s.sync();
+            } finally {
+                s.close();
+            }
+            Files.move(tmp, target);
+        } catch (FileAlreadyExistsException e) {
+            deleteQuietly(tmp);
+            throw new StoreException("cannot create study " + dir + ": another process created " + target
+                    + " at the same time", e);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("cannot create study " + dir + ": " + reason(e), e);
+        }
+        LOG.info("created study '{}' in {}", studyInfo.name(), dir);
+        return openWriter(dir, durability, false);
+    }
+
+    /**
+     * Opens an existing study as its one writer, with {@link Durability#SYNC}. Trials left
+     * {@link TrialStatus#RUNNING} by a process that died are marked {@link TrialStatus#INTERRUPTED} (to be
+     * retried under the same key) and a {@code study_resumed} event is logged, in one commit.
+     *
+     * @throws StudyInUseException if another process (or store) has the study open
+     * @throws StoreException      if there is no study, the file is corrupt, truncated, not a study store, was
+     *                             written by a newer schema, or is read-only
+     */
+    public static StudyStore openForWriting(Path studyDir) {
+        return openForWriting(studyDir, Durability.SYNC);
+    }
+
+    /** {@link #openForWriting(Path)} with the given durability. */
+    public static StudyStore openForWriting(Path studyDir, Durability durability) {
+        return openWriter(studyDir.toAbsolutePath().normalize(), durability, true);
+    }
+
+    private static StudyStore openWriter(Path dir, Durability durability, boolean resume) {
+        Path f = checkStudyFile(dir);
+        if (!Files.isWritable(f)) {
+            throw new StoreException("cannot open study " + dir + " for writing: " + f
+                    + " is read-only (reports and exports can still read it)");
+        }
+        MVStore s = openMv(dir, f, false);
+        StudyStore st;
+        try {
+            if (s.isReadOnly()) {
+                throw new StoreException("cannot open study " + dir + " for writing: " + f + " is read-only");
+            }
+            st = new StudyStore(dir, s, false, durability);
+            st.checkSchema();
+        } catch (RuntimeException e) {
+            s.closeImmediately();
+            throw e;
+        }
+        if (resume) {
+            st.markInterrupted();
+        }
+        return st;
+    }
+
+    /**
+     * Opens a closed study for reading only (report, export, info). Every mutating method throws.
+     *
+     * @throws StudyInUseException if a writer has the study open (MVStore admits no reader beside a writer)
+     * @throws StoreException      as for {@link #openForWriting(Path)}, read-only aside
+     */
+    public static StudyStore openReadOnly(Path studyDir) {
+        Path dir = studyDir.toAbsolutePath().normalize();
+        Path f = checkStudyFile(dir);
+        MVStore s = openMv(dir, f, true);
+        try {
+            for (String map : List.of("meta", "info", "trials", "trial_keys", "trial_index", "generations",
+                    "events")) {
+                if (!s.hasMap(map)) {
+                    throw notAStudy(dir, f, "it has no '" + map + "' map");
+                }
+            }
+            StudyStore st = new StudyStore(dir, s, true, Durability.COMMIT);
+            st.checkSchema();
+            return st;
+        } catch (RuntimeException e) {
+            s.closeImmediately();
+            throw e;
+        }
+    }
+
+    /** The store file of the study in {@code studyDir}. */
+    public static Path studyFile(Path studyDir) {
+        return studyDir.toAbsolutePath().normalize().resolve(FILE_NAME);
+    }
+
+    /**
+     * Checks everything that can be checked before MVStore touches the file, so a wrong path is never
+     * "repaired" into an empty store.
+     */
+    static Path checkStudyFile(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new StoreException("no study at " + dir + ": the directory does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new StoreException("no study at " + dir + ": it is a file, not a study directory");
+        }
+        Path f = dir.resolve(FILE_NAME);
+        if (!Files.exists(f)) {
+            throw new StoreException("no study at " + dir + ": " + f + " does not exist");
+        }
+        if (Files.isDirectory(f)) {
+            throw new StoreException("not a study store: " + f + " is a directory, expected the study file");
+        }
+        if (!Files.isRegularFile(f)) {
+            throw new StoreException("not a study store: " + f + " is not a regular file");
+        }
+        if (!Files.isReadable(f)) {
+            throw new StoreException("cannot read study " + dir + ": " + f + " is not readable");
+        }
+        byte[] head = new byte[64];
+        int n;
+        try (InputStream in = Files.newInputStream(f)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new StoreException("cannot read study " + dir + ": " + reason(e), e);
+        }
+        if (n == 0) {
+            throw notAStudy(dir, f, "the file is empty");
+        }
+        // An MVStore file starts with its text header "H:2,block:...".
+        String start = new String(head, 0, n, StandardCharsets.ISO_8859_1);
+        if (!start.startsWith("H:")) {
+            throw notAStudy(dir, f, "it does not start with an MVStore header");
+        }
+        return f;
+    }
+
+    private static MVStore openMv(Path dir, Path f, boolean readOnly) {
+        MVStore.Builder b = new MVStore.Builder().fileName(f.toString()).autoCommitDisabled();
+        if (readOnly) {
+            b.readOnly();
+        }
+        try {
+            return b.open();
+        } catch (MVStoreException e) {
+            throw translate(dir, f, e);
+        }
+    }
+
+    private static StoreException translate(Path dir, Path f, MVStoreException e) {
+        int code = e.getErrorCode();
+        if (code == DataUtils.ERROR_FILE_LOCKED) {
+            return new StudyInUseException(dir, e);
+        }
+        String what = firstLine(e.getMessage());
+        if (code == DataUtils.ERROR_FILE_CORRUPT || code == DataUtils.ERROR_CHUNK_NOT_FOUND
+                || code == DataUtils.ERROR_BLOCK_NOT_FOUND || code == DataUtils.ERROR_READING_FAILED) {
+            return new StoreException("study file " + f + " is corrupt or truncated (" + what + "); it was not "
+                    + "modified: restore it from a backup or an export", e);
+        }
+        if (code == DataUtils.ERROR_UNSUPPORTED_FORMAT) {
+            return new StoreException("study file " + f + " was written in a newer MVStore format than this "
+                    + "Sublayer reads (" + what + ")", e);
+        }
+        if (code == DataUtils.ERROR_WRITING_FAILED) {
+            return new StoreException("cannot write study file " + f + " (" + what + ")", e);
+        }
+        return new StoreException("cannot open study file " + f + " (" + what + ")", e);
+    }
+
+    private static StoreException notAStudy(Path dir, Path f, String why) {
+        return new StoreException("not a study store: " + f + " (" + why + "); it was not modified");
+    }
+
+    /** Refuses a store of another format or a newer schema; an older schema would be migrated here. */
+    private void checkSchema() {
+        String format = meta.get("format");
+        if (!FORMAT.equals(format)) {
+            throw notAStudy(dir, file, format == null ? "an MVStore file without Sublayer study metadata"
+                    : "its format is '" + format + "', expected '" + FORMAT + "'");
+        }
+        String v = meta.get("schema_version");
+        int version;
+        try {
+            version = Integer.parseInt(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            throw notAStudy(dir, file, "schema_version is '" + v + "', expected an integer");
+        }
+        if (version > SCHEMA_VERSION) {
+            throw new StoreException("study " + dir + " uses store schema " + version + ", newer than the schema "
+                    + SCHEMA_VERSION + " this Sublayer reads: open it with a newer Sublayer");
+        }
+        if (version < SCHEMA_VERSION) {
+            // Schema 1 is the first; there is nothing older to migrate from, so anything below it is foreign.
+            throw new StoreException("study " + dir + " uses store schema " + version + ", which this Sublayer "
+                    + "cannot migrate (it reads schema " + SCHEMA_VERSION + ")");
+        }
+    }
+
+    private void markInterrupted() {
+        List<TrialRecord> running = trials(TrialStatus.RUNNING);
+        synchronized (this) {
+            for (TrialRecord t : running) {
+                writeTrial(t.interrupted(INTERRUPTED_WHY));
+            }
+            StringBuilder msg = new StringBuilder("study resumed");
+            if (!running.isEmpty()) {
+                msg.append("; ").append(running.size()).append(" running trial(s) marked interrupted:");
+                running.stream().limit(20).forEach(t -> msg.append(' ').append(t.key()));
+                if (running.size() > 20) {
+                    msg.append(" ...");
+                }
+            }
+            appendEvent(new StudyEvent(Instant.now(), "study_resumed", msg.toString()));
+            commit();
+        }
+        if (!running.isEmpty()) {
+            LOG.warn("study {}: {} trial(s) were running when the last process ended; marked interrupted",
+                    dir, running.size());
+        }
+    }
+
+    // ================================================================== info
+
+    /** The study directory (absolute). */
+    public Path directory() {
+        return dir;
+    }
+
+    /** Whether this store was opened read-only. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** The schema version of the open store. */
+    public int schemaVersion() {
+        return Integer.parseInt(meta.get("schema_version"));
+    }
+
+    /** The study info. */
+    public synchronized StudyInfo info() {
+        checkOpen();
+        String json = info.get("study");
+        if (json == null) {
+            throw new StoreException("study file " + file + " has no study info (damaged store)");
+        }
+        return StoreCodec.infoFromNode(parseStored(json, "info"), "info");
+    }
+
+    /** Replaces the study info (e.g. status, finished time); commits before returning. */
+    public synchronized void updateInfo(StudyInfo newInfo) {
+        checkWritable();
+        mutate(() -> info.put("study", TrialJson.text(StoreCodec.toNode(newInfo))));
+    }
+
+    // ================================================================== trials
+
+    /**
+     * Inserts a trial or replaces the trial with the same key (keeping its place in insertion order), and
+     * commits before returning. A trial stored as {@code RUNNING} also logs a {@code trial_started} event and
+     * one stored in a terminal state a {@code trial_finished} event, in the same commit: callers need not log
+     * those themselves.
+     */
+    public synchronized void putTrial(TrialRecord trial) {
+        checkWritable();
+        mutate(() -> {
+            writeTrial(trial);
+            appendEvent(trialEvent(trial));
+        });
+    }
+
+    private static StudyEvent trialEvent(TrialRecord t) {
+        Instant time = t.finished() != null ? t.finished() : Instant.now();
+        if (t.status() == TrialStatus.RUNNING) {
+            return new StudyEvent(t.started(), "trial_started", t.key() + " " + t.architecture() + " rung "
+                    + t.rung());
+        }
+        String msg = t.key() + " " + t.status().configName();
+        double bpb = t.result().metrics().validBitsPerByte();
+        if (!Double.isNaN(bpb)) {
+            msg += " bits/byte " + bpb;
+        }
+        if (!t.result().failure().isEmpty()) {
+            msg += ": " + firstLine(t.result().failure());
+        }
+        return new StudyEvent(time, t.status() == TrialStatus.INTERRUPTED ? "trial_interrupted" : "trial_finished",
+                msg);
+    }
+
+    /** Writes a trial and its index entries without committing. */
+    private void writeTrial(TrialRecord t) {
+        Long seq = trialKeys.get(t.key());
+        if (seq != null) {
+            TrialRecord old = readTrial(seq);
+            for (String k : indexKeys(old, seq)) {
+                trialIndex.remove(k);
+            }
+        } else {
+            Long last = trials.lastKey();
+            seq = last == null ? 0L : last + 1;
+            trialKeys.put(t.key(), seq);
+        }
+        trials.put(seq, TrialJson.text(StoreCodec.toNode(t)));
+        for (String k : indexKeys(t, seq)) {
+            trialIndex.put(k, seq);
+        }
+    }
+
+    /** The trial with this key. */
+    public synchronized Optional<TrialRecord> trial(String key) {
+        checkOpen();
+        Long seq = trialKeys.get(key);
+        return seq == null ? Optional.empty() : Optional.of(readTrial(seq));
+    }
+
+    /** Every trial, in the order their keys were first stored. */
+    public synchronized List<TrialRecord> trials() {
+        checkOpen();
+        List<TrialRecord> out = new ArrayList<>((int) Math.min(trials.sizeAsLong(), 1 << 20));
+        Cursor<Long, String> c = trials.cursor(null);
+        while (c.hasNext()) {
+            Long seq = c.next();
+            out.add(parseTrial(seq, c.getValue()));
+        }
+        return out;
+    }
+
+    /** The number of trials. */
+    public synchronized long trialCount() {
+        checkOpen();
+        return trials.sizeAsLong();
+    }
+
+    /** The trials with this status, in insertion order. */
+    public synchronized List<TrialRecord> trials(TrialStatus status) {
+        checkOpen();
+        return byIndexPrefix(statusPrefix(status));
+    }
+
+    /** The trials asked for by this generation, in insertion order. */
+    public synchronized List<TrialRecord> trialsOfGeneration(int generation) {
+        checkOpen();
+        return byIndexPrefix(generationPrefix(generation));
+    }
+
+    /** The {@code COMPLETED} trials at this rung, in insertion order. */
+    public synchronized List<TrialRecord> completedAtRung(int rung) {
+        checkOpen();
+        return byIndexPrefix(rungPrefix(rung));
+    }
+
+    /** How many trials have each status (every status present, zero where none). */
+    public synchronized Map<TrialStatus, Long> countsByStatus() {
+        checkOpen();
+        Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
+        for (TrialStatus s : TrialStatus.values()) {
+            String prefix = statusPrefix(s);
+            long n = 0;
+            Iterator<String> it = trialIndex.keyIterator(prefix);
+            while (it.hasNext() && it.next().startsWith(prefix)) {
+                n++;
+            }
+            counts.put(s, n);
+        }
+        return counts;
+    }
+
+    /** The first {@code COMPLETED} trial that is smallest by {@code order}; empty if none completed. */
+    public synchronized Optional<TrialRecord> best(Comparator<? super TrialRecord> order) {
+        checkOpen();
+        TrialRecord best = null;
+        for (TrialRecord t : trials(TrialStatus.COMPLETED)) {
+            if (best == null || order.compare(t, best) < 0) {
+                best = t;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * The {@code COMPLETED} trial with the smallest value of {@code objective} (to be minimised, e.g.
+     * {@link TrialMetrics#validBitsPerByte()}); trials whose value is {@code NaN} are skipped, ties go to the
+     * earliest.
+     */
+    public synchronized Optional<TrialRecord> bestBy(ToDoubleFunction<? super TrialMetrics> objective) {
+        checkOpen();
+        TrialRecord best = null;
+        double bestValue = Double.NaN;
+        for (TrialRecord t : trials(TrialStatus.COMPLETED)) {
+            double v = objective.applyAsDouble(t.result().metrics());
+            if (!Double.isNaN(v) && (best == null || v < bestValue)) {
+                best = t;
+                bestValue = v;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private List<TrialRecord> byIndexPrefix(String prefix) {
+        List<TrialRecord> out = new ArrayList<>();
+        Cursor<String, Long> c = trialIndex.cursor(prefix);
+        while (c.hasNext()) {
+            String k = c.next();
+            if (!k.startsWith(prefix)) {
+                break;
+            }
+            out.add(readTrial(c.getValue()));
+        }
+        return out;
+    }
+
+    private TrialRecord readTrial(long seq) {
+        String json = trials.get(seq);
+        if (json == null) {
+            throw new StoreException("study file " + file + " is damaged: trial index points at missing trial #"
+                    + seq);
+        }
+        return parseTrial(seq, json);
+    }
+
+    private TrialRecord parseTrial(long seq, String json) {
+        String path = "trials/" + seq;
+        try {
+            return StoreCodec.trialFromNode(parseStored(json, path), path);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(path, e);
+        }
+    }
+
+    // Index keys sort by (kind, group, sequence number), so a prefix scan yields insertion order.
+    private static List<String> indexKeys(TrialRecord t, long seq) {
+        String s = hex(seq);
+        List<String> keys = new ArrayList<>(3);
+        keys.add(statusPrefix(t.status()) + s);
+        keys.add(generationPrefix(t.generation()) + s);
+        if (t.status() == TrialStatus.COMPLETED) {
+            keys.add(rungPrefix(t.rung()) + s);
+        }
+        return keys;
+    }
+
+    private static String statusPrefix(TrialStatus s) {
+        return "s|" + s.configName() + "|";
+    }
+
+    private static String generationPrefix(int g) {
+        return "g|" + String.format("%08x", g ^ Integer.MIN_VALUE) + "|";
+    }
+
+    private static String rungPrefix(int rung) {
+        return "r|" + String.format("%08x", rung) + "|";
+    }
+
+    private static String hex(long seq) {
+        return String.format("%016x", seq);
+    }
+
+    // ================================================================== generations
+
+    /**
+     * Stores a generation checkpoint (replacing one with the same number), logs a {@code generation_done}
+     * event, and commits before returning.
+     */
+    public synchronized void putGeneration(GenerationRecord generation) {
+        checkWritable();
+        mutate(() -> {
+            generations.put(sortable(generation.generation()), TrialJson.text(StoreCodec.toNode(generation)));
+            appendEvent(new StudyEvent(generation.time(), "generation_done", "generation " + generation.generation()
+                    + ": " + generation.trialsDone() + " trials done, hypervolume " + generation.hypervolume()
+                    + ", best bits/byte " + generation.bestBitsPerByte()));
+        });
+    }
+
+    /** Every generation checkpoint, by generation number. */
+    public synchronized List<GenerationRecord> generations() {
+        checkOpen();
+        List<GenerationRecord> out = new ArrayList<>();
+        Cursor<Long, String> c = generations.cursor(null);
+        while (c.hasNext()) {
+            Long k = c.next();
+            out.add(parseGeneration(k, c.getValue()));
+        }
+        return out;
+    }
+
+    /** The checkpoint with the highest generation number. */
+    public synchronized Optional<GenerationRecord> lastGeneration() {
+        checkOpen();
+        Long k = generations.lastKey();
+        return k == null ? Optional.empty() : Optional.of(parseGeneration(k, generations.get(k)));
+    }
+
+    private GenerationRecord parseGeneration(long k, String json) {
+        String path = "generations/" + (k + Integer.MIN_VALUE);
+        try {
+            return StoreCodec.generationFromNode(parseStored(json, path), path);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(path, e);
+        }
+    }
+
+    private static long sortable(int generation) {
+        return (long) generation - Integer.MIN_VALUE;
+    }
+
+    // ================================================================== events
+
+    /** Appends an event (time now) and commits before returning. */
+    public synchronized void logEvent(String type, String message) {
+        checkWritable();
+        StudyEvent e = new StudyEvent(Instant.now(), type, message);
+        mutate(() -> appendEvent(e));
+    }
+
+    /** The event log, oldest first. */
+    public synchronized List<StudyEvent> events() {
+        checkOpen();
+        List<StudyEvent> out = new ArrayList<>();
+        Cursor<Long, String> c = events.cursor(null);
+        while (c.hasNext()) {
+            Long k = c.next();
+            String path = "events/" + k;
+            try {
+                out.add(StoreCodec.eventFromNode(parseStored(c.getValue(), path), path));
+            } catch (IllegalArgumentException e) {
+                throw unreadable(path, e);
+            }
+        }
+        return out;
+    }
+
+    private void appendEvent(StudyEvent e) {
+        Long last = events.lastKey();
+        events.put(last == null ? 0L : last + 1, TrialJson.text(StoreCodec.toNode(e)));
+    }
+
+    // ================================================================== plumbing
+
+    /** Runs the changes and commits them as one unit; on failure rolls back to the last commit. */
+    private void mutate(Runnable changes) {
+        try {
+            changes.run();
+            commit();
+        } catch (RuntimeException e) {
+            try {
+                store.rollback();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof MVStoreException mv) {
+                throw translate(dir, file, mv);
+            }
+            throw e;
+        }
+    }
+
+    private void commit() {
+        store.commit();
+        if (durability == Durability.SYNC) {
+            store.sync();
+        }
+    }
+
+    private JsonNode parseStored(String json, String path) {
+        try {
+            return TrialJson.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(path, e);
+        }
+    }
+
+    private StoreException unreadable(String path, IllegalArgumentException e) {
+        return new StoreException("study file " + file + " holds an unreadable value at " + path + ": "
+                + firstLine(e.getMessage()), e);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("study " + dir + " is closed");
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        if (readOnly) {
+            throw new StoreException("study " + dir + " was opened read-only");
+        }
+    }
+
+    /** The size of the store file in bytes. */
+    public long fileSize() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new StoreException("cannot read the size of " + file + ": " + reason(e), e);
+        }
+    }
+
+    /** Commits (for a writer) and closes the file, releasing the lock. Closing twice is harmless. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!readOnly) {
+                commit();
+            }
+            store.close();
+        } catch (MVStoreException e) {
+            throw translate(dir, file, e);
+        }
+    }
+
+    /** The raw MVStore, for maintenance in this package only. */
+    MVStore mvStore() {
+        return store;
+    }
+
+    private static MVMap<String, String> stringMap(MVStore s, String name) {
+        return s.openMap(name, new MVMap.Builder<String, String>()
+                .keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE));
+    }
+
+    private static MVMap<Long, String> longMap(MVStore s, String name) {
+        return s.openMap(name, new MVMap.Builder<Long, String>()
+                .keyType(LongDataType.INSTANCE).valueType(StringDataType.INSTANCE));
+    }
+
+    private static MVMap<String, Long> indexMap(MVStore s, String name) {
+        return s.openMap(name, new MVMap.Builder<String, Long>()
+                .keyType(StringDataType.INSTANCE).valueType(LongDataType.INSTANCE));
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static String reason(Exception e) {
+        String m = e.getMessage();
+        String name = e.getClass().getSimpleName();
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied (" + m + ")";
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason() + " (" + fse.getFile() + ")";
+        }
+        return m == null ? name : firstLine(m);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("could not delete temporary file {}: {}", p, e.getMessage());
+        }
+    }
+}
