@@ -278,7 +278,7 @@ public final class Search implements AutoCloseable {
                             population.stream().map(Member::toIndividual).toList(),
                             Seeds.generation(config.seed(), generation + 1), front.hypervolume(),
                             results.bestBitsPerByte(front.rung()), (int) Math.min(Integer.MAX_VALUE,
-                            results.trainedCandidates()), Instant.now());
+                            results.trainedCandidates(generation)), Instant.now());
                     store.putGeneration(record);
                     history.add(record);
                     FrontJson.write(context.directory(), FrontJson.toNode(context, "running", front, FrontStats.none()));
@@ -373,12 +373,14 @@ public final class Search implements AutoCloseable {
         if (g >= b.maxGenerations()) {
             return "max_generations (" + b.maxGenerations() + ") reached";
         }
-        if (results.trainedCandidates() >= b.maxTrials()) {
-            return "max_trials (" + b.maxTrials() + ") reached: " + results.trainedCandidates() + " candidates trained";
+        long trained = results.trainedCandidates(g - 1);
+        if (trained >= b.maxTrials()) {
+            return "max_trials (" + b.maxTrials() + ") reached: " + trained + " candidates trained";
         }
-        if (results.trainingFlops() >= b.maxTrainingFlops()) {
+        double flops = results.trainingFlops(g - 1);
+        if (flops >= b.maxTrainingFlops()) {
             return String.format(Locale.ROOT, "max_training_flops (%.3g) reached: %.3g FLOPs spent",
-                    b.maxTrainingFlops(), results.trainingFlops());
+                    b.maxTrainingFlops(), flops);
         }
         if (wallSeconds >= b.maxWallHours() * 3600) {
             return String.format(Locale.ROOT, "max_wall_hours (%s) reached", b.maxWallHours());

@@ -65,7 +65,17 @@ public final class StudyResults {
 
     /** Candidates trained at the first rung by the search (not re-evaluations): what {@code max_trials} counts. */
     public long trainedCandidates() {
-        return finished.values().stream().filter(r -> r.rung() == 0 && !REEVAL.equals(r.strategy())).count();
+        return trainedCandidates(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Candidates trained at the first rung by generations up to {@code throughGeneration}. Budget checks between
+     * generations use this, not the live count: a session that died mid-generation leaves trials of the
+     * unfinished generation behind, which an uninterrupted run would not have counted yet.
+     */
+    public long trainedCandidates(int throughGeneration) {
+        return finished.values().stream().filter(r -> r.rung() == 0 && !REEVAL.equals(r.strategy())
+                && r.generation() <= throughGeneration).count();
     }
 
     /** Failed (not completed) trials of the search. */
@@ -78,8 +88,16 @@ public final class StudyResults {
      * continues its lower rung, so its count includes the lower rung's).
      */
     public double trainingFlops() {
+        return trainingFlops(Integer.MAX_VALUE);
+    }
+
+    /** Training FLOPs spent by generations up to {@code throughGeneration} (re-evaluations, generation -1, included). */
+    public double trainingFlops(int throughGeneration) {
         Map<String, Double> most = new HashMap<>();
         for (TrialRecord r : finished.values()) {
+            if (r.generation() > throughGeneration) {
+                continue;
+            }
             double f = r.result().metrics().trainingFlops();
             if (Double.isFinite(f) && f > 0) {
                 most.merge(r.architecture() + "#" + r.seed(), f, Math::max);

@@ -118,26 +118,23 @@ public final class Nsga2Strategy implements Strategy {
     private Evaluator<IntegerGene, Fitness> evaluator(Generation generation) {
         return (Seq<Phenotype<IntegerGene, Fitness>> population) -> {
             List<Phenotype<IntegerGene, Fitness>> pop = new ArrayList<>(population.asList());
+            // Copies add no information and cost diversity. Jenetics keeps an offspring that no alterer touched
+            // with its parent's fitness, so copies arise even among evaluated phenotypes: every architecture after
+            // its first occurrence is replaced by a mutant that is new to the population.
             Set<String> seen = new HashSet<>();
-            for (Phenotype<IntegerGene, Fitness> p : pop) {
-                if (p.isEvaluated()) {
-                    seen.add(context.codec().decode(p.genotype()).canonical());
-                }
-            }
             List<Integer> fresh = new ArrayList<>();
             List<Candidate> candidates = new ArrayList<>();
             for (int i = 0; i < pop.size(); i++) {
                 Phenotype<IntegerGene, Fitness> p = pop.get(i);
-                if (p.isEvaluated()) {
-                    continue;
-                }
                 Genotype<IntegerGene> g = p.genotype();
                 Architecture a = context.codec().decode(g);
-                Candidate c = new Candidate(g, a, name());
-                if (seen.contains(a.canonical())) {
-                    // A copy adds no information and costs diversity: a mutant of it takes its place.
-                    c = proposals.mutate(g, n().mutationRate(), seen, generation.random(), name());
+                boolean copy = seen.contains(a.canonical());
+                if (p.isEvaluated() && !copy) {
+                    seen.add(a.canonical());
+                    continue;
                 }
+                Candidate c = copy ? proposals.mutate(g, n().mutationRate(), seen, generation.random(), name())
+                        : new Candidate(g, a, name());
                 seen.add(c.architecture().canonical());
                 fresh.add(i);
                 candidates.add(c);
