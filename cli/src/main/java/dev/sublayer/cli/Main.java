@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
         description = "Neural-architecture search over the order of transformer sublayers.",
         subcommands = {
                 ArchCommand.class,
+                EvaluateCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,265 @@
+package dev.sublayer.cli;
+
+import dev.sublayer.evaluator.DataConfig;
+import dev.sublayer.evaluator.Engine;
+import dev.sublayer.evaluator.Engines;
+import dev.sublayer.evaluator.TrainingConfig;
+import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.evaluator.TrialRequest;
+import dev.sublayer.evaluator.data.Task;
+import dev.sublayer.evaluator.data.Tasks;
+import dev.sublayer.space.Architecture;
+import dev.sublayer.space.NormPlacement;
+import dev.sublayer.space.Notation;
+import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.TrialMetrics;
+import dev.sublayer.trial.TrialResult;
+import dev.sublayer.trial.TrialStatus;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code sublayer evaluate}: trains one candidate for real and prints its metrics. Progress goes to
+ * stderr (an updating line on a terminal, a line per tenth of the run otherwise); metrics to stdout.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Train one architecture under a budget and print its validation loss, cost and timing.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "NOTATION",
+            description = "The architecture, e.g. \"A4 F512 A4 F512\"; a header \"d128 n128 pre: ...\" overrides the options.")
+    String notation;
+
+    @Option(names = "--corpus", defaultValue = DataConfig.DEFAULT_CORPUS,
+            description = "europarl, file:/path/to/text, mqar, facts or facts:<count> (default: ${DEFAULT-VALUE}).")
+    String corpus;
+
+    @Option(names = "--d-model", defaultValue = "128", description = "Residual-stream width (default: ${DEFAULT-VALUE}).")
+    int dModel;
+
+    @Option(names = "--context", defaultValue = "128", description = "Context length (default: ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--norm", defaultValue = "pre", description = "Norm placement: pre or post (default: ${DEFAULT-VALUE}).")
+    String norm;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    BudgetOptions budget;
+
+    static final class BudgetOptions {
+        @Option(names = "--steps", description = "Train this many optimizer steps (default: 200).")
+        Long steps;
+
+        @Option(names = "--tokens", description = "Train on this many tokens.")
+        Long tokens;
+
+        @Option(names = "--seconds", description = "Train for this many wall-clock seconds.")
+        Double seconds;
+    }
+
+    @Option(names = "--seed", defaultValue = "1", description = "Trial seed: initial weights and batch order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--data-seed", defaultValue = "0", description = "Seed of the validation batches and probe tables (default: ${DEFAULT-VALUE}).")
+    long dataSeed;
+
+    @Option(names = "--untied", description = "Use an output head separate from the token embedding.")
+    boolean untied;
+
+    @Option(names = "--threads", description = "CPU threads for the math (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print the result as JSON instead of a table.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        requirePositive("--d-model", dModel);
+        requirePositive("--context", context);
+        requirePositive("--batch", batch);
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        requirePositive("--threads", threadCount);
+        NormPlacement placement;
+        try {
+            placement = NormPlacement.fromConfigName(norm);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--norm: " + e.getMessage());
+        }
+        Architecture architecture = Notation.parse(notation, dModel, context, placement);
+        Budget caps = budget();
+        DataConfig data = DataConfig.defaults().withCorpus(corpus).withBatchSize(batch).withDataSeed(dataSeed);
+        Task task = Tasks.of(data); // bad corpus names and unreadable files are bad input: exit 2 before training
+        task.validationBatches(1, architecture.context(), 1, dataSeed);
+        TrainingConfig training = TrainingConfig.defaults().withTiedHead(!untied);
+        TrialRequest request = new TrialRequest(architecture, data, training, caps, seed);
+
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "evaluating %s on %s, batch %d, %s, seed %d%n", architecture.canonical(), task.name(),
+                batch, describe(caps), seed);
+        TrialResult result;
+        try (Engine engine = Engines.create(Engines.DEFAULT, threadCount)) {
+            result = engine.train(request, new Progress(err), Optional.empty(), Optional.empty());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> values = values(architecture, task, result);
+        if (json) {
+            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(values));
+        } else {
+            values.remove("curve");
+            int width = values.keySet().stream().mapToInt(String::length).max().orElse(0);
+            values.forEach((k, v) -> out.printf(Locale.ROOT, "%-" + width + "s  %s%n", k, format(v)));
+        }
+        out.flush();
+        if (result.status() != TrialStatus.COMPLETED) {
+            err.println("sublayer: error: trial " + result.status().configName() + ": " + result.failure());
+            return Main.EXIT_FAILURE;
+        }
+        return 0;
+    }
+
+    private Budget budget() {
+        if (budget == null || budget.steps != null) {
+            long steps = budget == null ? 200 : budget.steps;
+            requirePositive("--steps", steps);
+            return Budget.steps(steps);
+        }
+        if (budget.tokens != null) {
+            requirePositive("--tokens", budget.tokens);
+            return Budget.tokens(budget.tokens);
+        }
+        if (!(budget.seconds > 0) || budget.seconds.isInfinite()) {
+            throw new IllegalArgumentException("--seconds must be > 0, got " + budget.seconds);
+        }
+        return Budget.seconds(budget.seconds);
+    }
+
+    private static String describe(Budget b) {
+        if (b.maxSteps() != Long.MAX_VALUE) {
+            return b.maxSteps() + " steps";
+        }
+        if (b.maxTokens() != Long.MAX_VALUE) {
+            return b.maxTokens() + " tokens";
+        }
+        return b.maxSeconds() + " s";
+    }
+
+    private static void requirePositive(String option, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1, got " + value);
+        }
+    }
+
+    static Map<String, Object> values(Architecture a, Task task, TrialResult r) {
+        TrialMetrics m = r.metrics();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("status", r.status().configName());
+        if (!r.failure().isEmpty()) {
+            v.put("failure", r.failure());
+        }
+        v.put("architecture", a.canonical());
+        v.put("corpus", task.name());
+        v.put("valid_loss", figure(m.validLoss()));
+        v.put("valid_bits_per_byte", figure(m.validBitsPerByte()));
+        v.put(task.isProbe() ? "valid_accuracy" : "valid_next_byte_accuracy", figure(m.validAccuracy()));
+        v.put("params_total", m.totalParams());
+        v.put("params_non_embedding", m.nonEmbeddingParams());
+        v.put("flops_forward_per_token", m.flopsPerToken());
+        v.put("training_flops", figure(m.trainingFlops()));
+        v.put("steps", m.steps());
+        v.put("tokens", m.tokens());
+        v.put("build_seconds", figure(m.buildSeconds()));
+        v.put("train_seconds", figure(m.trainSeconds()));
+        v.put("eval_seconds", figure(m.evalSeconds()));
+        v.put("tokens_per_second", figure(m.tokensPerSecond()));
+        v.put("peak_heap_bytes", m.peakHeapBytes());
+        v.put("peak_native_bytes", m.peakNativeBytes());
+        v.put("engine", r.provenance().engine());
+        v.put("backend", r.provenance().backend());
+        v.put("device", r.provenance().device());
+        List<Map<String, Object>> curve = new ArrayList<>();
+        for (CurvePoint p : r.curve()) {
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("step", p.step());
+            point.put("tokens", p.tokens());
+            point.put("seconds", figure(p.seconds()));
+            point.put("train_loss", figure(p.trainLoss()));
+            point.put("valid_loss", figure(p.validLoss()));
+            curve.add(point);
+        }
+        v.put("curve", curve);
+        return v;
+    }
+
+    /** Finite figures rounded to 6 significant digits; NaN and infinities as null. */
+    private static Double figure(double x) {
+        if (!Double.isFinite(x)) {
+            return null;
+        }
+        return Double.valueOf(String.format(Locale.ROOT, "%.6g", x));
+    }
+
+    private static String format(Object v) {
+        if (v == null) {
+            return "-";
+        }
+        if (v instanceof Long l) {
+            return String.format(Locale.ROOT, "%,d", l);
+        }
+        return String.valueOf(v);
+    }
+
+    /**
+     * Progress on stderr: one updating line on an interactive terminal, else a line per tenth of the run
+     * (never carriage returns into logs).
+     */
+    private static final class Progress implements TrialListener {
+        private final PrintWriter err;
+        private final boolean terminal = System.console() != null && System.getenv("CI") == null;
+        private final long start = System.nanoTime();
+        private long lastLine = -1;
+
+        Progress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void stepDone(long step, long maxSteps, long tokens, double loss) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String text = String.format(Locale.ROOT, "step %d%s  loss %.4f  %.0f tokens/s", step,
+                    maxSteps == Long.MAX_VALUE ? "" : "/" + maxSteps, loss, tokens / Math.max(seconds, 1e-9));
+            if (terminal) {
+                err.print("\r" + text + "   ");
+                if (step == maxSteps) {
+                    err.println();
+                }
+                err.flush();
+                return;
+            }
+            long tenth = maxSteps == Long.MAX_VALUE ? step / 50 : step * 10 / maxSteps;
+            if (tenth != lastLine) {
+                lastLine = tenth;
+                err.println(text);
+            }
+        }
+    }
+}

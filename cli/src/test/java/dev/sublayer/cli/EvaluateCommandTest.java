@@ -1,0 +1,51 @@
+package dev.sublayer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class EvaluateCommandTest {
+
+    @Test
+    void trainsOneCandidateAndPrintsItsMetricsAsJson() {
+        CliRunner r = CliRunner.run("evaluate", "A2 F32", "--d-model", "16", "--context", "16", "--batch", "4",
+                "--steps", "3", "--threads", "2", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode n = JsonMapper.builder().build().readTree(r.out());
+        assertThat(n.get("status").stringValue()).isEqualTo("completed");
+        assertThat(n.get("architecture").stringValue()).isEqualTo("d16 n16 pre: A2 F32");
+        assertThat(n.get("steps").longValue()).isEqualTo(3);
+        assertThat(n.get("tokens").longValue()).isEqualTo(3 * 4 * 16);
+        assertThat(n.get("valid_bits_per_byte").doubleValue()).isBetween(1.0, 9.0);
+        assertThat(n.get("curve").size()).isPositive();
+        assertThat(r.err()).contains("evaluating d16 n16 pre: A2 F32 on europarl").contains("step 3/3");
+    }
+
+    @Test
+    void printsATableByDefault() {
+        CliRunner r = CliRunner.run("evaluate", "d16 n8 post: F16 A2", "--corpus", "mqar", "--batch", "2",
+                "--tokens", "32", "--threads", "1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("status").contains("completed").contains("valid_accuracy")
+                .contains("steps                    2");
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine() {
+        CliRunner corpus = CliRunner.run("evaluate", "A2 F32", "--corpus", "wikitext");
+        assertThat(corpus.exitCode()).isEqualTo(2);
+        assertThat(corpus.err().strip()).startsWith("sublayer: error: unknown corpus 'wikitext'").doesNotContain("\n");
+        assertThat(corpus.out()).isEmpty();
+        CliRunner both = CliRunner.run("evaluate", "A2 F32", "--steps", "3", "--tokens", "100");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+        CliRunner steps = CliRunner.run("evaluate", "A2 F32", "--steps", "0");
+        assertThat(steps.exitCode()).isEqualTo(2);
+        assertThat(steps.err().strip()).isEqualTo("sublayer: error: --steps must be >= 1, got 0");
+        CliRunner tooLong = CliRunner.run("evaluate", "A2", "--corpus", "mqar", "--context", "3", "--d-model", "8");
+        assertThat(tooLong.exitCode()).isEqualTo(2);
+        assertThat(tooLong.err()).contains("context >= 4");
+    }
+}

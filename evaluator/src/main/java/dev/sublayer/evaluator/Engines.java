@@ -1,0 +1,35 @@
+package dev.sublayer.evaluator;
+
+import dev.sublayer.evaluator.dl4j.Dl4jEngine;
+
+import java.util.List;
+
+/** Creates engines by name. */
+public final class Engines {
+
+    /** The engine used when none is named. */
+    public static final String DEFAULT = Dl4jEngine.NAME;
+
+    private Engines() {
+    }
+
+    /** The names {@link #create} accepts. */
+    public static List<String> names() {
+        return List.of(Dl4jEngine.NAME);
+    }
+
+    /**
+     * The engine called {@code name}, using {@code threads} CPU threads for its math.
+     *
+     * @throws IllegalArgumentException naming the value and the known engines, or a bad thread count
+     */
+    public static Engine create(String name, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (Dl4jEngine.NAME.equals(name)) {
+            return new Dl4jEngine(threads);
+        }
+        throw new IllegalArgumentException("unknown engine '" + name + "', expected one of " + String.join(", ", names()));
+    }
+}

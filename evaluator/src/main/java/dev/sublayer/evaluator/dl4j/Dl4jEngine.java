@@ -1,0 +1,134 @@
+package dev.sublayer.evaluator.dl4j;
+
+import dev.sublayer.evaluator.Engine;
+import dev.sublayer.evaluator.Provenances;
+import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.evaluator.TrialRequest;
+import dev.sublayer.trial.Provenance;
+import dev.sublayer.trial.TrialMetrics;
+import dev.sublayer.trial.TrialResult;
+import dev.sublayer.trial.TrialStatus;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The DL4J/SameDiff engine: the model is a SameDiff graph ({@link TransformerModel}), gradients come
+ * from SameDiff's automatic differentiation, and the optimizer ({@link AdamW}) and the training loop are
+ * Sublayer's own, so every step can be checked against the budget and for divergence.
+ *
+ * <p>Backend: ND4J's CPU backend ({@code nd4j-native}) by default; the {@code cuda} Maven profile
+ * swaps in ND4J's CUDA 11.6 backend (GPUs up to sm_86, see the module README). Threads are set once
+ * per JVM, for ND4J's own ops and for its BLAS.
+ */
+public final class Dl4jEngine implements Engine {
+
+    /** The engine's name. */
+    public static final String NAME = "dl4j";
+
+    private static final Logger LOG = LogManager.getLogger(Dl4jEngine.class);
+
+    private final int threads;
+    private final Provenance provenance;
+
+    /** An engine using {@code threads} threads for ND4J's ops and BLAS. */
+    public Dl4jEngine(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+        this.provenance = Provenances.of(NAME, backend(), device(threads));
+        LOG.debug("dl4j engine: {} on {}", provenance.backend(), provenance.device());
+    }
+
+    private static String backend() {
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        String version = Nd4j.class.getPackage().getImplementationVersion();
+        return "nd4j " + (version == null ? "1.0.0-M2.1" : version) + " "
+                + Nd4j.getBackend().getClass().getSimpleName().replace("Backend", "").toLowerCase(Locale.ROOT)
+                + " blas=" + env.getOrDefault("blas.vendor", "unknown");
+    }
+
+    private static String device(int threads) {
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        Object devices = env.get("cuda.availableDevices");
+        if (devices != null) {
+            return "cuda " + env.getOrDefault("cuda.deviceName", "gpu") + " (" + devices + " device(s))";
+        }
+        return "cpu x" + threads + " (" + env.getOrDefault("cores", Runtime.getRuntime().availableProcessors()) + " cores)";
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Threads this engine uses. */
+    public int threads() {
+        return threads;
+    }
+
+    /** The provenance stamped on this engine's results. */
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    @Override
+    public TrialResult train(TrialRequest request, TrialListener listener, Optional<Path> resumeFrom,
+                             Optional<Path> checkpointTo) {
+        List<String> violations = request.constraints().violations(request.architecture(),
+                request.training().shape(256), request.data().batchSize());
+        if (!violations.isEmpty()) {
+            return new TrialResult(TrialStatus.REJECTED, TrialMetrics.none(), List.of(),
+                    String.join("; ", violations), provenance);
+        }
+        Dl4jTrial trial = new Dl4jTrial(request, listener, provenance);
+        try {
+            return trial.run(resumeFrom, checkpointTo);
+        } catch (OutOfMemoryError e) {
+            return trial.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + e.getMessage());
+        } catch (Throwable e) {
+            if (isNativeOutOfMemory(e)) {
+                return trial.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + message(e));
+            }
+            if (e instanceof IllegalArgumentException) { // bad input: the message says it all
+                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e));
+            } else {
+                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e), e);
+            }
+            return trial.failed(TrialStatus.FAILED, message(e));
+        } finally {
+            trial.release();
+        }
+    }
+
+    /** ND4J reports failed native allocations as runtime exceptions, not as {@link OutOfMemoryError}. */
+    private static boolean isNativeOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("out of memory") || m.contains("outofmemory") || m.contains("cannot allocate")
+                    || m.contains("failed to allocate") || m.contains("physical memory usage is too high")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        String text = e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.strip());
+        return text.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,293 @@
+package dev.sublayer.evaluator.dl4j;
+
+import dev.sublayer.evaluator.data.Batch;
+import dev.sublayer.space.Activation;
+import dev.sublayer.space.Architecture;
+import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.NormPlacement;
+import dev.sublayer.space.Sublayer;
+import org.nd4j.autodiff.loss.LossReduce;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A decoder-only transformer built as a SameDiff graph from an {@link Architecture}. Read it top to
+ * bottom: {@link #build} embeds the tokens, stacks the sublayers ({@link #attention} and
+ * {@link #feedForward}, each wrapped by {@link #sublayer} in its norm and residual), and ends in the head
+ * and the loss.
+ *
+ * <p>Shapes: {@code B} sequences of {@code T = context} tokens, {@code d = d_model}, {@code V} token ids.
+ * The residual stream is kept as a {@code [B·T, d]} matrix so that every projection is one plain GEMM;
+ * only attention reshapes it into heads.
+ *
+ * <p>Several stock ops of DL4J M2.1 are avoided on purpose (float64 finite-difference checks found them
+ * wrong): the embedding is {@code oneHot(x)·E} rather than {@code gather}; the loss is
+ * {@code softmaxCrossEntropy} on one-hot labels with {@code MEAN_BY_NONZERO_WEIGHT_COUNT} rather than the
+ * sparse variant; GELU is {@code x·σ(1.702x)} ({@code sd.nn.gelu}), not the "precise" one; attention is
+ * matmul + softmax + an additive causal mask, since the fused attention ops take no causal mask.
+ *
+ * <p>Initial weights come from a {@link SplittableRandom} seeded by the trial seed, drawn in parameter
+ * order on the Java side, so they are reproducible and independent of ND4J's random generator.
+ */
+public final class TransformerModel {
+
+    /** Placeholder: input token ids, int32 {@code [B, T]}. */
+    public static final String TOKENS = "tokens";
+    /** Placeholder: next-token ids, int32 {@code [B, T]}. */
+    public static final String TARGETS = "targets";
+    /** Placeholder: 1 where a position counts, 0 where not, {@code [B, T]}. */
+    public static final String WEIGHTS = "weights";
+    /** Output: mean cross-entropy (nats) over the positions that count. */
+    public static final String LOSS = "loss";
+    /** Output: logits {@code [B·T, V]}. */
+    public static final String LOGITS = "logits";
+    /** Output: the arg-max token id per position, {@code [B·T]}. */
+    public static final String PREDICTIONS = "predictions";
+
+    /** Additive mask value for future positions: exp(-1e9) is exactly 0 in float32 and float64. */
+    private static final double MASKED = -1e9;
+
+    private final SameDiff sd;
+    private final Architecture arch;
+    private final ModelShape shape;
+    private final DataType dtype;
+    private final List<String> parameterNames = new ArrayList<>();
+    private final List<String> decayed = new ArrayList<>();
+    private final SplittableRandom init;
+    private final double initStd;
+    private final int d;
+    private final int t;
+    private final int v;
+
+    private TransformerModel(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
+        this.sd = SameDiff.create();
+        this.arch = arch;
+        this.shape = shape;
+        this.dtype = dtype;
+        this.init = new SplittableRandom(seed);
+        this.initStd = initStd;
+        this.d = arch.dModel();
+        this.t = arch.context();
+        this.v = shape.vocabSize();
+    }
+
+    /**
+     * Builds the graph and its initial weights.
+     *
+     * @param dtype   {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
+     * @param seed    the seed of the initial weights
+     * @param initStd standard deviation of the weight matrices (residual output projections get
+     *                {@code initStd / sqrt(depth)}, as in GPT-2)
+     */
+    public static TransformerModel build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
+        TransformerModel m = new TransformerModel(arch, shape, dtype, seed, initStd);
+        m.build();
+        return m;
+    }
+
+    private void build() {
+        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT, -1, t);
+        SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, -1, t);
+        SDVariable weights = sd.placeHolder(WEIGHTS, dtype, -1, t);
+
+        // Embedding: one-hot rows times the table (gather's gradient is wrong in M2.1), plus learned positions.
+        SDVariable tokenTable = matrix("wte", v, d, initStd);
+        SDVariable positions = matrix("wpe", t, d, initStd);
+        SDVariable x = sd.oneHot(sd.reshape(tokens, -1), v, -1, 1.0, 0.0, dtype).mmul(tokenTable); // [B·T, d]
+        x = sd.reshape(sd.reshape(x, -1, t, d).add(positions), -1, d);
+
+        List<Sublayer> sublayers = arch.sublayers();
+        for (int i = 0; i < sublayers.size(); i++) {
+            x = sublayer("h" + i, x, sublayers.get(i));
+        }
+        if (arch.norm() == NormPlacement.PRE) {
+            x = layerNorm("ln_f", x);
+        }
+
+        SDVariable logits = shape.tiedHead()
+                ? sd.mmul(x, tokenTable, false, true, false)
+                : x.mmul(matrix("head", d, v, initStd));
+        logits = sd.identity(LOGITS, logits);
+        sd.argmax(PREDICTIONS, logits, 1);
+
+        SDVariable labels = sd.oneHot(sd.reshape(targets, -1), v, -1, 1.0, 0.0, dtype);
+        sd.loss.softmaxCrossEntropy(LOSS, labels, logits, sd.reshape(weights, -1),
+                LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
+        sd.setLossVariables(LOSS);
+    }
+
+    /** One sublayer: its norm, its block and, if it has one, its residual connection. */
+    private SDVariable sublayer(String name, SDVariable x, Sublayer s) {
+        if (arch.norm() == NormPlacement.PRE) {
+            SDVariable y = block(name, layerNorm(name + ".ln", x), s);
+            return s.residual() ? x.add(y) : y;
+        }
+        SDVariable y = block(name, x, s);
+        return layerNorm(name + ".ln", s.residual() ? x.add(y) : y);
+    }
+
+    private SDVariable block(String name, SDVariable x, Sublayer s) {
+        return switch (s) {
+            case Sublayer.Attention a -> attention(name + ".attn", x, a.heads());
+            case Sublayer.FeedForward f -> feedForward(name + ".ffn", x, f.width(), f.activation());
+        };
+    }
+
+    /** Causal multi-head self-attention on {@code x [B·T, d]}. */
+    private SDVariable attention(String name, SDVariable x, int heads) {
+        int hd = d / heads;
+        SDVariable q = heads(linear(name + ".q", x, d, d, initStd), heads);  // [B, H, T, hd]
+        SDVariable k = heads(linear(name + ".k", x, d, d, initStd), heads);
+        SDVariable val = heads(linear(name + ".v", x, d, d, initStd), heads);
+        SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(hd)).add(causalMask()); // [B, H, T, T]
+        SDVariable attended = sd.mmul(sd.nn.softmax(scores, 3), val);                 // [B, H, T, hd]
+        SDVariable merged = sd.reshape(sd.permute(attended, 0, 2, 1, 3), -1, d);       // [B·T, d]
+        return linear(name + ".o", merged, d, d, residualStd());
+    }
+
+    /** Position-wise feed-forward block {@code d → width → d} on {@code x [B·T, d]}. */
+    private SDVariable feedForward(String name, SDVariable x, int width, Activation activation) {
+        SDVariable hidden = linear(name + ".up", x, d, width, initStd);
+        hidden = switch (activation) {
+            case GELU -> sd.nn.gelu(hidden); // x·σ(1.702x): exact gradient, unlike preciseGelu
+            case RELU -> sd.nn.relu(hidden, 0.0);
+        };
+        return linear(name + ".down", hidden, width, d, residualStd());
+    }
+
+    /** {@code [B·T, d] → [B, H, T, d/H]}. */
+    private SDVariable heads(SDVariable x, int heads) {
+        return sd.permute(sd.reshape(x, -1, t, heads, d / heads), 0, 2, 1, 3);
+    }
+
+    /** {@code [T, T]}: 0 where key position <= query position, -1e9 above the diagonal. */
+    private SDVariable causalMask() {
+        String name = "causal_mask";
+        if (sd.hasVariable(name)) {
+            return sd.getVariable(name);
+        }
+        INDArray mask = Nd4j.zeros(dtype, t, t);
+        for (int row = 0; row < t; row++) {
+            for (int col = row + 1; col < t; col++) {
+                mask.putScalar(row, col, MASKED);
+            }
+        }
+        return sd.constant(name, mask);
+    }
+
+    private SDVariable layerNorm(String name, SDVariable x) {
+        SDVariable gain = parameter(name + ".g", Nd4j.ones(dtype, d), false);
+        SDVariable bias = parameter(name + ".b", Nd4j.zeros(dtype, d), false);
+        return sd.nn.layerNorm(x, gain, bias, false, 1);
+    }
+
+    private SDVariable linear(String name, SDVariable x, int in, int out, double std) {
+        SDVariable w = matrix(name + ".w", in, out, std);
+        SDVariable b = parameter(name + ".b", Nd4j.zeros(dtype, out), false);
+        return x.mmul(w).add(b);
+    }
+
+    private SDVariable matrix(String name, int rows, int cols, double std) {
+        double[] values = new double[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = init.nextGaussian() * std;
+        }
+        return parameter(name, Nd4j.create(values, new long[] {rows, cols}, dtype), true);
+    }
+
+    private SDVariable parameter(String name, INDArray value, boolean decay) {
+        parameterNames.add(name);
+        if (decay) {
+            decayed.add(name);
+        }
+        return sd.var(name, value);
+    }
+
+    private double residualStd() {
+        return initStd / Math.sqrt(arch.depth());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** The graph. */
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** The architecture this model was built from. */
+    public Architecture architecture() {
+        return arch;
+    }
+
+    /** The data type of weights and activations. */
+    public DataType dataType() {
+        return dtype;
+    }
+
+    /** Trainable parameter names, in creation order. */
+    public List<String> parameterNames() {
+        return Collections.unmodifiableList(parameterNames);
+    }
+
+    /** Names of the parameters that weight decay applies to (the weight matrices and embeddings). */
+    public List<String> decayedParameterNames() {
+        return Collections.unmodifiableList(decayed);
+    }
+
+    /** The current value of a parameter (live: changing it changes the model). */
+    public INDArray parameter(String name) {
+        return sd.getVariable(name).getArr();
+    }
+
+    /** Every parameter by name, in creation order (live arrays). */
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : parameterNames) {
+            out.put(name, parameter(name));
+        }
+        return out;
+    }
+
+    /** The number of trainable scalars. */
+    public long parameterCount() {
+        long n = 0;
+        for (String name : parameterNames) {
+            n += parameter(name).length();
+        }
+        return n;
+    }
+
+    /** The placeholder values for {@code batch}. */
+    public Map<String, INDArray> feed(Batch batch) {
+        int b = batch.size();
+        if (batch.context() != t) {
+            throw new IllegalArgumentException("batch has context " + batch.context() + ", the model " + t);
+        }
+        int[] tokens = new int[b * t];
+        int[] targets = new int[b * t];
+        double[] weights = new double[b * t];
+        for (int s = 0; s < b; s++) {
+            System.arraycopy(batch.inputs()[s], 0, tokens, s * t, t);
+            System.arraycopy(batch.targets()[s], 0, targets, s * t, t);
+            for (int p = 0; p < t; p++) {
+                weights[s * t + p] = batch.weights()[s][p];
+            }
+        }
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put(TOKENS, Nd4j.createFromArray(tokens).reshape(b, t));
+        feed.put(TARGETS, Nd4j.createFromArray(targets).reshape(b, t));
+        feed.put(WEIGHTS, Nd4j.create(weights, new long[] {b, t}, dtype));
+        return feed;
+    }
+}

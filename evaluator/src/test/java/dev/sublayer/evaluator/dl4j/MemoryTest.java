@@ -1,0 +1,48 @@
+package dev.sublayer.evaluator.dl4j;
+
+import dev.sublayer.evaluator.DataConfig;
+import dev.sublayer.evaluator.TrainingConfig;
+import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.evaluator.TrialRequest;
+import dev.sublayer.space.Architecture;
+import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.TrialResult;
+import dev.sublayer.trial.TrialStatus;
+import org.bytedeco.javacpp.Pointer;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Many different candidates in one JVM must not accumulate native memory: every graph and array is released. */
+class MemoryTest {
+
+    @Test
+    void twentyFourCandidatesInOneJvmStayUnderACeiling() {
+        Dl4jEngine engine = new Dl4jEngine(2);
+        SplittableRandom rnd = new SplittableRandom(99);
+        DataConfig data = new DataConfig("europarl", 8, 1, 0);
+        TrainingConfig training = TrainingConfig.defaults().withSchedule(2, 50);
+        long afterWarmUp = 0;
+        long peak = 0;
+        for (int i = 0; i < 24; i++) {
+            Architecture a = TransformerModelTest.randomArchitecture(rnd);
+            a = new Architecture(a.sublayers(), a.dModel(), 16, a.norm());
+            TrialResult r = engine.train(new TrialRequest(a, data, training, Budget.steps(3), i), TrialListener.NONE,
+                    Optional.empty(), Optional.empty());
+            assertThat(r.status()).as(a + ": " + r.failure()).isEqualTo(TrialStatus.COMPLETED);
+            System.gc();
+            long rss = Pointer.physicalBytes();
+            if (i == 3) {
+                afterWarmUp = rss;
+            }
+            peak = Math.max(peak, rss);
+        }
+        // Growth after the first few candidates (JIT, lazily loaded natives) must stay small: a leak of one
+        // model per candidate would add its whole graph and arrays twenty times.
+        assertThat(Pointer.physicalBytes() - afterWarmUp).as("RSS growth over 20 candidates").isLessThan(200L << 20);
+        assertThat(peak).as("peak RSS").isLessThan(2L << 30);
+    }
+}
