@@ -83,7 +83,8 @@ public final class StudyContext {
 
     /** The request of training {@code a} at {@code rung} with replicate {@code replicate}'s seed. */
     public TrialRequest request(Architecture a, int rung, int replicate) {
-        return new TrialRequest(a, config.data(), config.training().config(), budget(rung), seed(replicate));
+        return new TrialRequest(a, config.data(), config.training().config(), budget(rung), seed(replicate),
+                config.constraints());
     }
 
     /** The checkpoint of trial {@code key}. */

@@ -145,22 +145,30 @@ public final class StudyConfigReader {
     }
 
     private static StudyConfig.Training readTraining(JsonNode t) {
-        TrainingConfig dft = TrainingConfig.defaults();
-        long warmup = longValue(t, "warmup_steps", dft.warmupSteps());
-        long schedule = longValue(t, "schedule_steps", dft.scheduleSteps());
-        if (warmup > schedule) {
-            throw ConfigException.at("/training/warmup_steps", "must be <= schedule_steps (" + schedule + "), got "
+        TrainingConfig d = TrainingConfig.defaults();
+        double lr = number(t, "learning_rate", d.learningRate());
+        double minLr = number(t, "min_learning_rate", Math.min(d.minLearningRate(), lr));
+        if (minLr > lr) {
+            throw ConfigException.at("/training/min_learning_rate", "must be <= learning_rate (" + lr + "), got "
+                    + minLr);
+        }
+        long schedule = longValue(t, "schedule_steps", d.scheduleSteps());
+        long warmup = longValue(t, "warmup_steps", Math.min(d.warmupSteps(), schedule - 1));
+        if (warmup >= schedule) {
+            throw ConfigException.at("/training/warmup_steps", "must be < schedule_steps (" + schedule + "), got "
                     + warmup);
         }
-        TrainingConfig config = new TrainingConfig(
-                number(t, "learning_rate", dft.learningRate()),
-                number(t, "weight_decay", dft.weightDecay()),
-                number(t, "beta1", dft.beta1()),
-                number(t, "beta2", dft.beta2()),
-                warmup,
-                schedule,
-                number(t, "gradient_clip", dft.gradientClip()),
-                bool(t, "tied_head", dft.tiedHead()));
+        TrainingConfig config = new TrainingConfig(lr, minLr, warmup, schedule,
+                number(t, "beta1", d.beta1()),
+                number(t, "beta2", d.beta2()),
+                number(t, "epsilon", d.epsilon()),
+                number(t, "weight_decay", d.weightDecay()),
+                number(t, "grad_clip", d.gradClip()),
+                bool(t, "tied_head", d.tiedHead()),
+                number(t, "init_std", d.initStd()),
+                (int) longValue(t, "log_every", d.logEvery()),
+                (int) longValue(t, "valid_every", d.validEvery()),
+                number(t, "divergence_factor", d.divergenceFactor()));
         return new StudyConfig.Training(text(t, "engine", DEFAULT_ENGINE), config);
     }
 
@@ -391,13 +399,19 @@ public final class StudyConfigReader {
         TrainingConfig t = c.training().config();
         training.put("engine", c.training().engine());
         training.put("learning_rate", t.learningRate());
-        training.put("weight_decay", t.weightDecay());
-        training.put("beta1", t.beta1());
-        training.put("beta2", t.beta2());
+        training.put("min_learning_rate", t.minLearningRate());
         training.put("warmup_steps", t.warmupSteps());
         training.put("schedule_steps", t.scheduleSteps());
-        training.put("gradient_clip", t.gradientClip());
+        training.put("beta1", t.beta1());
+        training.put("beta2", t.beta2());
+        training.put("epsilon", t.epsilon());
+        training.put("weight_decay", t.weightDecay());
+        training.put("grad_clip", t.gradClip());
         training.put("tied_head", t.tiedHead());
+        training.put("init_std", t.initStd());
+        training.put("log_every", t.logEvery());
+        training.put("valid_every", t.validEvery());
+        training.put("divergence_factor", t.divergenceFactor());
 
         ObjectNode fidelity = root.putObject("fidelity");
         ArrayNode rungs = fidelity.putArray("rungs");

@@ -3,6 +3,7 @@ package dev.sublayer.search.exec;
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.TrialRequest;
+import dev.sublayer.space.Constraints;
 import dev.sublayer.space.Notation;
 import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialResult;
@@ -62,6 +63,16 @@ public final class WorkerProtocol {
         return TrialJson.resultFromNode(r);
     }
 
+    private static void putLimit(ObjectNode n, String key, long value) {
+        if (value != Long.MAX_VALUE) {
+            n.put(key, value);
+        }
+    }
+
+    private static long limit(JsonNode n, String key) {
+        return n == null || n.get(key) == null || n.get(key).isNull() ? Long.MAX_VALUE : n.get(key).longValue();
+    }
+
     private static Optional<Path> path(JsonNode n) {
         return n == null || n.isNull() ? Optional.empty() : Optional.of(Path.of(n.stringValue()));
     }
@@ -77,15 +88,25 @@ public final class WorkerProtocol {
         ObjectNode t = n.putObject("training");
         TrainingConfig c = r.training();
         t.put("learning_rate", c.learningRate());
-        t.put("weight_decay", c.weightDecay());
-        t.put("beta1", c.beta1());
-        t.put("beta2", c.beta2());
+        t.put("min_learning_rate", c.minLearningRate());
         t.put("warmup_steps", c.warmupSteps());
         t.put("schedule_steps", c.scheduleSteps());
-        t.put("gradient_clip", c.gradientClip());
+        t.put("beta1", c.beta1());
+        t.put("beta2", c.beta2());
+        t.put("epsilon", c.epsilon());
+        t.put("weight_decay", c.weightDecay());
+        t.put("grad_clip", c.gradClip());
         t.put("tied_head", c.tiedHead());
+        t.put("init_std", c.initStd());
+        t.put("log_every", c.logEvery());
+        t.put("valid_every", c.validEvery());
+        t.put("divergence_factor", c.divergenceFactor());
         n.set("budget", TrialJson.toNode(r.budget()));
         n.put("seed", r.seed());
+        ObjectNode k = n.putObject("constraints");
+        putLimit(k, "max_params", r.constraints().maxParams());
+        putLimit(k, "max_flops_per_token", r.constraints().maxFlopsPerToken());
+        putLimit(k, "max_memory_bytes", r.constraints().maxMemoryBytes());
         return n;
     }
 
@@ -95,10 +116,16 @@ public final class WorkerProtocol {
         return new TrialRequest(Notation.parse(n.get("architecture").stringValue()),
                 new DataConfig(d.get("corpus").stringValue(), d.get("batch_size").intValue(),
                         d.get("validation_batches").intValue(), d.get("data_seed").longValue()),
-                new TrainingConfig(t.get("learning_rate").doubleValue(), t.get("weight_decay").doubleValue(),
-                        t.get("beta1").doubleValue(), t.get("beta2").doubleValue(), t.get("warmup_steps").longValue(),
-                        t.get("schedule_steps").longValue(), t.get("gradient_clip").doubleValue(),
-                        t.get("tied_head").booleanValue()),
-                TrialJson.budgetFromNode(n.get("budget")), n.get("seed").longValue());
+                new TrainingConfig(t.get("learning_rate").doubleValue(), t.get("min_learning_rate").doubleValue(),
+                        t.get("warmup_steps").longValue(), t.get("schedule_steps").longValue(),
+                        t.get("beta1").doubleValue(), t.get("beta2").doubleValue(), t.get("epsilon").doubleValue(),
+                        t.get("weight_decay").doubleValue(), t.get("grad_clip").doubleValue(),
+                        t.get("tied_head").booleanValue(), t.get("init_std").doubleValue(),
+                        t.get("log_every").intValue(), t.get("valid_every").intValue(),
+                        t.get("divergence_factor").doubleValue()),
+                TrialJson.budgetFromNode(n.get("budget")), n.get("seed").longValue(),
+                new Constraints(limit(n.get("constraints"), "max_params"),
+                        limit(n.get("constraints"), "max_flops_per_token"),
+                        limit(n.get("constraints"), "max_memory_bytes")));
     }
 }
