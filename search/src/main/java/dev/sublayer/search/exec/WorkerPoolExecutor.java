@@ -348,7 +348,7 @@ public final class WorkerPoolExecutor implements TrialExecutor {
                     }
                 }
             }
-            String why = detail != null ? detail : "worker process exited with code " + exit;
+            String why = "exit code " + exit + (detail != null ? ", " + detail : "");
             if (tail.contains("OutOfMemoryError")) {
                 return failure(TrialStatus.OUT_OF_MEMORY, "worker ran out of memory (exit code " + exit + "): "
                         + abbreviate(tail.strip()));
@@ -357,7 +357,7 @@ public final class WorkerPoolExecutor implements TrialExecutor {
                 return failure(TrialStatus.OUT_OF_MEMORY, "worker was killed by SIGKILL (exit code 137), most likely "
                         + "by the kernel's out-of-memory killer");
             }
-            return failure(TrialStatus.FAILED, "worker crashed: " + why + (tail.isEmpty() ? ""
+            return failure(TrialStatus.FAILED, "worker crashed (" + why + ")" + (tail.isEmpty() ? ""
                     : "; last stderr line: " + abbreviate(tail.strip())));
         }
 
