@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ArchCommand.class,
                 EvaluateCommand.class,
+                SearchCommand.class,
+                ResumeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -119,16 +119,15 @@ public final class Search implements AutoCloseable {
     /**
      * Opens an existing study with the config it was last run with.
      *
-     * @param workers replaces the stored worker settings when not null (e.g. a different machine)
+     * @param workers adjusts the stored worker settings for this session (e.g. another machine); identity to keep them
      */
-    public static Search resume(Path directory, StudyConfig.Workers workers, ExecutorFactory executors) {
+    public static Search resume(Path directory, java.util.function.UnaryOperator<StudyConfig.Workers> workers,
+                                ExecutorFactory executors) {
         Path dir = directory.toAbsolutePath().normalize();
         StudyStore store = StudyStore.openForWriting(dir);
         try {
             StudyConfig config = StudyConfigReader.read(store.info().configAsGiven());
-            if (workers != null) {
-                config = config.withWorkers(workers);
-            }
+            config = config.withWorkers(workers.apply(config.workers()));
             return new Search(new StudyContext(config, dir), store, executors, true);
         } catch (RuntimeException e) {
             store.close();
