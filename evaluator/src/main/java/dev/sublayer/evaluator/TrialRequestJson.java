@@ -1,0 +1,142 @@
+package dev.sublayer.evaluator;
+
+import dev.sublayer.space.Architecture;
+import dev.sublayer.space.Constraints;
+import dev.sublayer.space.Notation;
+import dev.sublayer.trial.TrialJson;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * JSON form of a {@link TrialRequest}, as the worker protocol carries it. Keys are snake_case; the
+ * architecture is its canonical notation (dimensions included); the budget is {@link TrialJson}'s form;
+ * an unset constraint is {@code null}. The round trip is exact. Reading is strict and names the JSON path
+ * of what is wrong.
+ *
+ * <pre>{"architecture": "d128 n128 pre: A4 F512", "seed": 1,
+ *  "data": {"corpus": "europarl", "batch_size": 32, "validation_batches": 8, "data_seed": 0},
+ *  "training": {"learning_rate": 0.001, ..., "divergence_factor": 2.0},
+ *  "budget": {"max_steps": 200, "max_tokens": null, ...},
+ *  "constraints": {"max_params": null, "max_flops_per_token": null, "max_memory_bytes": null}}</pre>
+ */
+public final class TrialRequestJson {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private TrialRequestJson() {
+    }
+
+    /** Single-line JSON text of {@code request}. */
+    public static String write(TrialRequest request) {
+        return TrialJson.text(toNode(request));
+    }
+
+    /** Parses a request written by {@link #write}. */
+    public static TrialRequest read(String json) {
+        return fromNode(TrialJson.parse(json), "");
+    }
+
+    /** The JSON tree of {@code r}. */
+    public static ObjectNode toNode(TrialRequest r) {
+        ObjectNode n = NODES.objectNode();
+        n.put("architecture", r.architecture().canonical());
+        n.put("seed", r.seed());
+        ObjectNode d = n.putObject("data");
+        d.put("corpus", r.data().corpus());
+        d.put("batch_size", r.data().batchSize());
+        d.put("validation_batches", r.data().validationBatches());
+        d.put("data_seed", r.data().dataSeed());
+        TrainingConfig t = r.training();
+        ObjectNode tn = n.putObject("training");
+        tn.put("learning_rate", t.learningRate());
+        tn.put("min_learning_rate", t.minLearningRate());
+        tn.put("warmup_steps", t.warmupSteps());
+        tn.put("schedule_steps", t.scheduleSteps());
+        tn.put("beta1", t.beta1());
+        tn.put("beta2", t.beta2());
+        tn.put("epsilon", t.epsilon());
+        tn.put("weight_decay", t.weightDecay());
+        tn.put("grad_clip", t.gradClip());
+        tn.put("tied_head", t.tiedHead());
+        tn.put("init_std", t.initStd());
+        tn.put("log_every", t.logEvery());
+        tn.put("valid_every", t.validEvery());
+        tn.put("divergence_factor", t.divergenceFactor());
+        n.set("budget", TrialJson.toNode(r.budget()));
+        ObjectNode c = n.putObject("constraints");
+        putLimit(c, "max_params", r.constraints().maxParams());
+        putLimit(c, "max_flops_per_token", r.constraints().maxFlopsPerToken());
+        putLimit(c, "max_memory_bytes", r.constraints().maxMemoryBytes());
+        return n;
+    }
+
+    /**
+     * The request in {@code node}; {@code path} is the JSON path of {@code node} for error messages.
+     *
+     * @throws IllegalArgumentException naming the path, the value and what is allowed
+     */
+    public static TrialRequest fromNode(JsonNode node, String path) {
+        String notation = TrialJson.stringAt(node, path, "architecture");
+        Architecture architecture;
+        try {
+            architecture = Notation.parse(notation);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + "/architecture: " + e.getMessage(), e);
+        }
+        JsonNode d = TrialJson.field(node, path, "data");
+        String dp = path + "/data";
+        JsonNode t = TrialJson.field(node, path, "training");
+        String tp = path + "/training";
+        JsonNode c = TrialJson.field(node, path, "constraints");
+        String cp = path + "/constraints";
+        try {
+            DataConfig data = new DataConfig(TrialJson.stringAt(d, dp, "corpus"), intAt(d, dp, "batch_size"),
+                    intAt(d, dp, "validation_batches"), TrialJson.longAt(d, dp, "data_seed"));
+            TrainingConfig training = new TrainingConfig(
+                    TrialJson.figureAt(t, tp, "learning_rate"), TrialJson.figureAt(t, tp, "min_learning_rate"),
+                    TrialJson.longAt(t, tp, "warmup_steps"), TrialJson.longAt(t, tp, "schedule_steps"),
+                    TrialJson.figureAt(t, tp, "beta1"), TrialJson.figureAt(t, tp, "beta2"),
+                    TrialJson.figureAt(t, tp, "epsilon"), TrialJson.figureAt(t, tp, "weight_decay"),
+                    TrialJson.figureAt(t, tp, "grad_clip"), boolAt(t, tp, "tied_head"),
+                    TrialJson.figureAt(t, tp, "init_std"), intAt(t, tp, "log_every"), intAt(t, tp, "valid_every"),
+                    TrialJson.figureAt(t, tp, "divergence_factor"));
+            Constraints constraints = new Constraints(limitAt(c, cp, "max_params"), limitAt(c, cp, "max_flops_per_token"),
+                    limitAt(c, cp, "max_memory_bytes"));
+            return new TrialRequest(architecture, data, training,
+                    TrialJson.budgetFromNode(TrialJson.field(node, path, "budget"), path + "/budget"),
+                    TrialJson.longAt(node, path, "seed"), constraints);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith("/") ? e
+                    : new IllegalArgumentException((path.isEmpty() ? "request" : path) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void putLimit(ObjectNode node, String key, long value) {
+        if (value == Long.MAX_VALUE) {
+            node.putNull(key);
+        } else {
+            node.put(key, value);
+        }
+    }
+
+    private static long limitAt(JsonNode node, String path, String key) {
+        return TrialJson.field(node, path, key).isNull() ? Long.MAX_VALUE : TrialJson.longAt(node, path, key);
+    }
+
+    private static int intAt(JsonNode node, String path, String key) {
+        long v = TrialJson.longAt(node, path, key);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(path + "/" + key + ": " + v + " is out of range, expected a 32-bit integer");
+        }
+        return (int) v;
+    }
+
+    private static boolean boolAt(JsonNode node, String path, String key) {
+        JsonNode v = TrialJson.field(node, path, key);
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(path + "/" + key + ": " + v + " is not allowed, expected true or false");
+        }
+        return v.booleanValue();
+    }
+}
