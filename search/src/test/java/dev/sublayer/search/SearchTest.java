@@ -225,4 +225,46 @@ class SearchTest {
             assertThat(previous).isEqualTo(o.front().hypervolume());
         }
     }
+
+    @Test
+    void progressiveHurdlesPromoteAgainstEarlierGenerations() {
+        String yaml = TestStudies.yaml("regularized_evolution", 13, 20, "").replace("keep_fraction: 0.34",
+                "keep_fraction: 0.5\n  promotion: hurdle");
+        SearchOutcome o = run(yaml, tmp.resolve("a"), new StubEngine.Counters());
+        assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
+        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+            assertThat(s.trials().stream().filter(t -> t.rung() == 1 && t.generation() > 0)).isNotEmpty();
+        }
+        run(yaml, tmp.resolve("b"), new StubEngine.Counters());
+        assertThat(Final.of(tmp.resolve("a"))).isEqualTo(Final.of(tmp.resolve("b")));
+    }
+
+    @Test
+    void theWallClockBudgetStopsMidGenerationAndFinishesTheStudy() throws Exception {
+        String yaml = TestStudies.yaml("nsga2", 21, 1000, "").replace("budget: {max_trials: 1000}",
+                "budget: {max_trials: 1000, max_wall_hours: 0.0003}");
+        SearchOutcome o = TestStudies.open(yaml, tmp.resolve("s"), TestStudies.stub(new StubEngine.Counters(), 2))
+                .run(SearchListener.NONE);
+        assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
+        assertThat(o.reason()).contains("max_wall_hours");
+        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+            assertThat(s.info().status()).isEqualTo("finished");
+            assertThat(s.trials(TrialStatus.RUNNING)).isEmpty();
+        }
+        SearchOutcome again = TestStudies.open(yaml, tmp.resolve("s"),
+                TestStudies.stub(new StubEngine.Counters(), 2)).run(SearchListener.NONE);
+        assertThat(again.state()).isEqualTo(SearchOutcome.State.ALREADY_FINISHED);
+        assertThat(again.trainedThisSession()).isZero();
+    }
+
+    @Test
+    void progressLinesReportEachGeneration() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        TestStudies.open(TestStudies.yaml("random", 3, 12, ""), tmp.resolve("s"),
+                TestStudies.stub(new StubEngine.Counters(), 0))
+                .run(dev.sublayer.search.progress.SearchProgress.lines(new java.io.PrintWriter(err, true)));
+        assertThat(err.toString()).contains("starting study 'tiny'", "random, 2 in-process worker threads",
+                "generation 0: ", "generation 1: ", "/12 candidates, best ", " bits/byte, hypervolume 0.")
+                .doesNotContain("\r");
+    }
 }

@@ -9,14 +9,14 @@ import java.util.Optional;
 /** The executor a study's {@code workers} section asks for. */
 public final class DefaultExecutors {
 
-    /** The worker JVM's entry point (the evaluator's). */
-    public static final String WORKER_MAIN = "dev.sublayer.evaluator.worker.WorkerMain";
+    /** The worker JVM's entry point: the evaluator's {@code WorkerMain} behind a parent watchdog. */
+    public static final String WORKER_MAIN = WorkerLauncher.class.getName();
 
     private DefaultExecutors() {
     }
 
     /**
-     * Worker processes running {@value #WORKER_MAIN} (logs under {@code <study>/logs}), or threads of this process
+     * Worker processes running {@link WorkerLauncher} (logs under {@code <study>/logs}), or threads of this process
      * for {@code mode: in_process}.
      */
     public static TrialExecutor create(StudyContext context) {

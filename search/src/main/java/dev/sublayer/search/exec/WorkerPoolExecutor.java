@@ -231,6 +231,7 @@ public final class WorkerPoolExecutor implements TrialExecutor {
         private BufferedWriter stdin;
         private LinkedBlockingQueue<String> stdout;
         private final Deque<String> stderrTail = new ArrayDeque<>();
+        private Thread stderrReader;
         private boolean killedOnPurpose;
 
         Slot(int index) {
@@ -293,12 +294,14 @@ public final class WorkerPoolExecutor implements TrialExecutor {
                 } catch (InterruptedException e) {
                     if (closed || job.cancelled) {
                         kill();
+                        discardWorker();
                         return failure(TrialStatus.FAILED, "cancelled");
                     }
                     continue;
                 }
                 if (answer == null) {
                     kill();
+                    discardWorker();
                     return failure(TrialStatus.FAILED, String.format(Locale.ROOT,
                             "worker timed out: no result after %.0f s (the trial's time cap plus margin); killed",
                             task.timeoutSeconds()));
@@ -315,6 +318,7 @@ public final class WorkerPoolExecutor implements TrialExecutor {
                     return WorkerProtocol.readResultLine(answer);
                 } catch (RuntimeException e) {
                     kill();
+                    discardWorker();
                     return failure(TrialStatus.FAILED, "worker answered something that is not a result ("
                             + e.getMessage() + "): " + abbreviate(answer));
                 }
@@ -335,6 +339,15 @@ public final class WorkerPoolExecutor implements TrialExecutor {
                 }
             }
             boolean onPurpose = killedOnPurpose;
+            // The last stderr lines (e.g. the OutOfMemoryError) may still be in flight after stdout closed.
+            Thread errReader = stderrReader;
+            if (errReader != null) {
+                try {
+                    errReader.join(3000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             discardWorker();
             if (onPurpose || job.cancelled) {
                 return failure(TrialStatus.FAILED, "cancelled");
@@ -362,7 +375,7 @@ public final class WorkerPoolExecutor implements TrialExecutor {
         }
 
         void ensureWorker() throws IOException {
-            if (process != null && process.isAlive()) {
+            if (process != null && process.isAlive() && !killedOnPurpose) {
                 return;
             }
             discardWorker();
@@ -385,6 +398,7 @@ public final class WorkerPoolExecutor implements TrialExecutor {
             Thread errReader = new Thread(() -> drainStderr(p, who), who + " stderr");
             errReader.setDaemon(true);
             errReader.start();
+            stderrReader = errReader;
             LOG.debug("started {}", who);
         }
 
@@ -453,11 +467,17 @@ public final class WorkerPoolExecutor implements TrialExecutor {
             }
         }
 
+        /** Forgets the current worker process, making sure it is gone (destroy is asynchronous). */
         private void discardWorker() {
             Process p = process;
             process = null;
             if (p != null && p.isAlive()) {
                 p.destroyForcibly();
+                try {
+                    p.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 

@@ -83,7 +83,7 @@ class WorkerPoolExecutorTest {
             assertThat(hang.result().failure()).contains("timed out", "3 s");
 
             Heard oom = submit(pool, task("A2 F19", 60)).get(60, TimeUnit.SECONDS);
-            assertThat(oom.result().status()).isEqualTo(TrialStatus.OUT_OF_MEMORY);
+            assertThat(oom.result().status()).as(oom.result().failure()).isEqualTo(TrialStatus.OUT_OF_MEMORY);
             assertThat(oom.result().failure()).contains("OutOfMemoryError");
 
             Heard stray = submit(pool, task("A2 F23", 60)).get(60, TimeUnit.SECONDS);
