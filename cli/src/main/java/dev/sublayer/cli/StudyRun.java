@@ -60,13 +60,6 @@ final class StudyRun {
     static String commandLine(CommandSpec spec) {
         List<String> parts = new ArrayList<>();
         parts.add("sublayer");
-        CommandSpec s = spec;
-        List<String> names = new ArrayList<>();
-        while (s != null && s.parent() != null) {
-            names.addFirst(s.name());
-            s = s.parent();
-        }
-        parts.addAll(names);
         parts.addAll(spec.commandLine().getParseResult().originalArgs());
         return String.join(" ", parts);
     }
