@@ -116,6 +116,7 @@ class StudyCommandsTest {
                     .doesNotContain("\n").doesNotContain("Exception");
         }
         try (StudyStore writer = StudyStore.openForWriting(dir)) {
+            assertThat(writer.trialCount()).isEqualTo(5);
             for (String[] args : new String[][] {{"study", "info", dir.toString()}, {"study", "compact", dir.toString()},
                     {"export", dir.toString(), "--format", "csv"}}) {
                 CliRunner r = CliRunner.run(args);

@@ -101,6 +101,8 @@ public final class StudyStore implements AutoCloseable {
     private final LinkedHashMap<String, TrialSummary> byKey = new LinkedHashMap<>();
     private boolean closed;
     private int commitsSinceCompaction;
+    private int compactEvery = COMPACT_EVERY;
+    private int compactionsDone;
     private long bulkOps;
 
     private StudyStore(Path dir, MVStore store, boolean readOnly, Durability durability) {
@@ -203,7 +205,7 @@ public final class StudyStore implements AutoCloseable {
             if (e instanceof StoreException se) {
                 throw se;
             }
-            String why = e instanceof MVStoreException mv ? firstLine(mv.getMessage()) : reason((Exception) e);
+            String why = e instanceof MVStoreException mv ? firstLine(mv.getMessage()) : reason(e);
             throw new StoreException("cannot " + verb + " " + dir + ": " + why, e);
         }
     }
@@ -926,19 +928,31 @@ public final class StudyStore implements AutoCloseable {
      * commits like any other change, so a crash during it leaves the last complete commit.
      */
     private void maybeCompact() {
-        if (++commitsSinceCompaction < COMPACT_EVERY) {
+        if (++commitsSinceCompaction < compactEvery) {
             return;
         }
         commitsSinceCompaction = 0;
         try {
-            store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_LIMIT);
-            if (durability == Durability.SYNC) {
-                store.sync();
+            if (store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_LIMIT)) {
+                compactionsDone++;
+                if (durability == Durability.SYNC) {
+                    store.sync();
+                }
             }
         } catch (MVStoreException e) {
             // The caller's change is already committed; a failed compaction only leaves the file larger.
             LOG.warn("study {}: chunk compaction failed, the file stays larger: {}", dir, firstLine(e.getMessage()));
         }
+    }
+
+    /** Test hook: compact every {@code commits} commits instead of every {@value #COMPACT_EVERY}. */
+    synchronized void compactEvery(int commits) {
+        compactEvery = commits;
+    }
+
+    /** Test hook: the compaction rounds that rewrote chunks since this store was opened. */
+    synchronized int compactionsDone() {
+        return compactionsDone;
     }
 
     /** Runs a read of MVStore pages, turning MVStore's failures (a damaged page) into a clear error. */

@@ -45,6 +45,7 @@ class CrashSafetyTest {
         int next = 0;
         int killedWhileWriting = 0;
         int interruptedSeen = 0;
+        int compactions = 0;
         for (int round = 0; round < ROUNDS; round++) {
             StudyStore.Durability durability = round % 2 == 0 ? StudyStore.Durability.SYNC
                     : StudyStore.Durability.COMMIT;
@@ -71,6 +72,8 @@ class CrashSafetyTest {
                         done.add(line.substring(5));
                     } else if (line.startsWith("gen ")) {
                         gens.add(Integer.parseInt(line.substring(4)));
+                    } else if (line.startsWith("compactions ")) {
+                        compactions = Math.max(compactions, Integer.parseInt(line.substring(12)));
                     }
                 }
                 // Everything whose commit had returned, in this round and all before, is there.
@@ -105,8 +108,10 @@ class CrashSafetyTest {
                 .isGreaterThanOrEqualTo(ROUNDS / 2);
         assertThat(done).hasSizeGreaterThan(ROUNDS);
         assertThat(interruptedSeen).as("trials caught running by a kill").isPositive();
+        assertThat(compactions).as("chunk compactions that ran in a child before a kill").isPositive();
         LogManager.getLogger(CrashSafetyTest.class).info("{} kills, {} while writing; {} trials committed, {} "
-                + "interrupted trial sightings", ROUNDS, killedWhileWriting, done.size(), interruptedSeen);
+                + "interrupted trial sightings, up to {} compactions in one child", ROUNDS, killedWhileWriting,
+                done.size(), interruptedSeen, compactions);
     }
 
     /** A child JVM running {@link CrashWriter}, with its stdout collected line by line. */

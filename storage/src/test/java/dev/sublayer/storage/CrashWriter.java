@@ -8,7 +8,8 @@ import java.util.Random;
 /**
  * The child process of {@link CrashSafetyTest}: opens a study for writing and writes trials (each first as
  * running, then finished) and a generation checkpoint every ten trials, printing {@code running KEY},
- * {@code done KEY} and {@code gen N} only after the call that stored it has returned, until it is killed.
+ * {@code done KEY} and {@code gen N} only after the call that stored it has returned (and, after each
+ * generation, {@code compactions N}: the chunk compactions so far), until it is killed.
  *
  * <p>Arguments: {@code <study-dir> <first-index> <seed> <COMMIT|SYNC>}.
  */
@@ -24,6 +25,8 @@ public final class CrashWriter {
         StudyStore.Durability durability = StudyStore.Durability.valueOf(args[3]);
         PrintStream out = System.out;
         try (StudyStore store = StudyStore.openForWriting(dir, durability)) {
+            // Compact far more often than in production, so kills also land during and after compactions.
+            store.compactEvery(7);
             out.println("ready");
             out.flush();
             for (int i = first; i < first + 100_000; i++) {
@@ -37,6 +40,7 @@ public final class CrashWriter {
                 if (i % 10 == 9) {
                     store.putGeneration(generation(seed, i / 10));
                     out.println("gen " + i / 10);
+                    out.println("compactions " + store.compactionsDone());
                     out.flush();
                 }
             }

@@ -198,6 +198,7 @@ class StudyStoreFailureTest {
         Path f = existing.resolve(StudyStore.FILE_NAME);
         byte[] before = Files.readAllBytes(f);
         try (ReadOnly ro = ReadOnly.of(parent); ReadOnly ro2 = ReadOnly.of(f)) {
+            assertThat(ro.path()).isNotEqualTo(ro2.path());
             assertThatThrownBy(() -> StudyStore.create(parent.resolve("new"), Fixtures.info("n")))
                     .isInstanceOf(StoreException.class).hasMessageContaining("cannot create study");
             assertThatThrownBy(() -> StudyStore.create(parent, Fixtures.info("n")))
