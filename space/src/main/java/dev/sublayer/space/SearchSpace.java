@@ -193,6 +193,36 @@ public record SearchSpace(
         return "[" + String.join(", ", names) + "]";
     }
 
+    /**
+     * Every distinct sublayer this space can produce, with a residual connection (residual choice changes
+     * no cost), kind by kind in the order of {@link #kinds()}: for bounds such as the largest sublayer's
+     * parameters or FLOPs ({@link CostModel#params(Sublayer, int, NormKind)} and friends) without knowing
+     * the kinds.
+     */
+    public List<Sublayer> sublayerChoices() {
+        List<Sublayer> out = new ArrayList<>();
+        for (Sublayer.Kind kind : kinds) {
+            switch (kind) {
+                case ATTENTION -> heads.forEach(h -> out.add(new Sublayer.Attention(h, true)));
+                case FFN -> forEachFfn((w, a) -> out.add(new Sublayer.FeedForward(w, a, true)));
+                case DEEP_FFN -> deepFfnLayers.forEach(k -> forEachFfn(
+                        (w, a) -> out.add(new Sublayer.DeepFeedForward(w, k, a, true))));
+                case PARALLEL -> heads.forEach(h -> forEachFfn((w, a) -> out.add(new Sublayer.Parallel(h, w, a, true))));
+                case MOE -> moeExperts.forEach(e -> moeTopK.forEach(k -> forEachFfn(
+                        (w, a) -> out.add(new Sublayer.MixtureOfExperts(e, k, w, a, true)))));
+            }
+        }
+        return out;
+    }
+
+    private void forEachFfn(java.util.function.BiConsumer<Integer, Activation> action) {
+        for (int w : ffnWidths) {
+            for (Activation a : activations) {
+                action.accept(w, a);
+            }
+        }
+    }
+
     /** Whether {@code a} lies inside this space. */
     public boolean contains(Architecture a) {
         return violations(a).isEmpty();

@@ -65,6 +65,9 @@ class CodecTest {
         // per residual choice: A 2 heads; F 2 widths × 5 activations; D ×2 layers; P ×2 heads; M ×2 experts ×2 top-k
         int perResidual = 2 + 10 + 20 + 20 + 40;
         assertThat(tokens).hasSize(2 * perResidual).contains("D64x3:swiglu!", "P4/32:relu2", "M8k2/64:geglu", "M4k1/32!");
+        // the space lists exactly the sublayers the codec produces
+        assertThat(space.sublayerChoices()).hasSize(perResidual).doesNotHaveDuplicates()
+                .allSatisfy(s -> assertThat(tokens).contains(Notation.format(s)));
     }
 
     @Test

@@ -234,7 +234,8 @@ public final class TransformerModel {
     /**
      * Mixture of experts on {@code x [B·T, d]}: a bias-free router, the top-k experts per token by router
      * probability, their outputs weighted by those probabilities renormalised over the chosen ones. Records
-     * the sublayer's load-balancing loss for the objective.
+     * the sublayer's load-balancing loss for the objective. Experts whose logits tie exactly at the k-th place
+     * are all chosen (with random router weights that needs an input row orthogonal to their difference).
      */
     private SDVariable mixtureOfExperts(String name, SDVariable x, Sublayer.MixtureOfExperts m) {
         int e = m.experts();
