@@ -39,20 +39,46 @@ import java.util.List;
  */
 public final class ArchitectureCodec {
 
-    static final int DEPTH = 0;
-    static final int D_MODEL = 1;
-    static final int NORM = 2;
-    static final int KIND = 3;
-    static final int WIDTH = 4;
-    static final int HEADS = 5;
-    static final int RESIDUAL = 6;
-    static final int ACTIVATION = 7;
-    static final int DEEP_LAYERS = 8;
-    static final int EXPERTS = 9;
-    static final int TOP_K = 10;
-    static final int NORM_KIND = 11;
+    /** Chromosome of the depth (one gene). */
+    public static final int DEPTH = 0;
+    /** Chromosome of the d_model index (one gene). */
+    public static final int D_MODEL = 1;
+    /** Chromosome of the norm placement index (one gene). */
+    public static final int NORM = 2;
+    /** Chromosome of the kind index per slot. */
+    public static final int KIND = 3;
+    /** Chromosome of the FFN width index per slot. */
+    public static final int WIDTH = 4;
+    /** Chromosome of the heads index per slot. */
+    public static final int HEADS = 5;
+    /** Chromosome of the residual choice index per slot. */
+    public static final int RESIDUAL = 6;
+    /** Chromosome of the activation index per slot. */
+    public static final int ACTIVATION = 7;
+    /** Chromosome of the deep-FFN hidden-layers index per slot. */
+    public static final int DEEP_LAYERS = 8;
+    /** Chromosome of the MoE experts index per slot. */
+    public static final int EXPERTS = 9;
+    /** Chromosome of the MoE top-k index per slot. */
+    public static final int TOP_K = 10;
+    /** Chromosome of the norm kind index (one gene). */
+    public static final int NORM_KIND = 11;
 
     private ArchitectureCodec() {
+    }
+
+    /**
+     * The per-slot chromosomes a slot holding {@code s} reads besides {@link #KIND} and {@link #RESIDUAL}:
+     * the genes whose change changes that sublayer (e.g. for a point mutation).
+     */
+    public static List<Integer> slotChromosomes(Sublayer s) {
+        return switch (s) {
+            case Sublayer.Attention ignored -> List.of(HEADS);
+            case Sublayer.FeedForward ignored -> List.of(WIDTH, ACTIVATION);
+            case Sublayer.DeepFeedForward ignored -> List.of(WIDTH, ACTIVATION, DEEP_LAYERS);
+            case Sublayer.Parallel ignored -> List.of(HEADS, WIDTH, ACTIVATION);
+            case Sublayer.MixtureOfExperts ignored -> List.of(WIDTH, ACTIVATION, EXPERTS, TOP_K);
+        };
     }
 
     /** The invertible codec for {@code space}. */

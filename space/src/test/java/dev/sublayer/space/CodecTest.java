@@ -70,6 +70,39 @@ class CodecTest {
                 .allSatisfy(s -> assertThat(tokens).contains(Notation.format(s)));
     }
 
+    /** Changing a slot's gene changes its sublayer exactly when the codec lists that chromosome for it. */
+    @Test
+    void slotChromosomesAreExactlyTheGenesASlotReads() {
+        SearchSpace space = new SearchSpace(1, 1, List.of(Sublayer.Kind.values()), List.of(32, 64), List.of(2, 4),
+                List.of(true, false), List.of(Activation.GELU, Activation.RELU), List.of(64), 32,
+                List.of(NormPlacement.PRE), List.of(2, 3), List.of(4, 8), List.of(1, 2), List.of(NormKind.LAYER));
+        InvertibleCodec<Architecture, IntegerGene> codec = ArchitectureCodec.of(space);
+        for (long seed = 0; seed < 200; seed++) {
+            Genotype<IntegerGene> g = RandomArchitectures.genotype(codec, seed);
+            Sublayer s = codec.decode(g).sublayers().getFirst();
+            List<Integer> read = ArchitectureCodec.slotChromosomes(s);
+            for (int c = ArchitectureCodec.WIDTH; c <= ArchitectureCodec.TOP_K; c++) {
+                if (c == ArchitectureCodec.RESIDUAL) {
+                    continue;
+                }
+                IntegerGene gene = g.get(c).get(0);
+                Genotype<IntegerGene> changed = withGene(g, c, gene.newInstance(1 - gene.intValue()));
+                boolean differs = !codec.decode(changed).sublayers().getFirst().equals(s);
+                assertThat(differs).as("%s chromosome %d", Notation.format(s), c).isEqualTo(read.contains(c));
+            }
+        }
+    }
+
+    private static Genotype<IntegerGene> withGene(Genotype<IntegerGene> g, int chromosome, IntegerGene gene) {
+        List<io.jenetics.IntegerChromosome> chromosomes = new java.util.ArrayList<>();
+        for (int c = 0; c < g.length(); c++) {
+            io.jenetics.IntegerChromosome ch = (io.jenetics.IntegerChromosome) g.get(c);
+            chromosomes.add(c == chromosome ? ch.newInstance(io.jenetics.util.ISeq.of(gene).append(
+                    ch.stream().skip(1).toList())) : ch);
+        }
+        return Genotype.of(chromosomes);
+    }
+
     @Test
     void inactiveGenesDoNotChangeTheArchitecture() {
         SearchSpace space = new SearchSpace(3, 3, List.of(Sublayer.Kind.ATTENTION), List.of(32, 64), List.of(2, 4),
