@@ -100,7 +100,7 @@ public final class ConstraintRepair {
         int widest = -1;
         int widestIndex = 0;
         for (int i = 0; i < depth; i++) {
-            if (a.sublayers().get(i) instanceof dev.sublayer.space.Sublayer.FeedForward) {
+            if (dev.sublayer.space.ArchitectureCodec.slotChromosomes(a.sublayers().get(i)).contains(WIDTH)) {
                 int w = g.get(WIDTH).get(i).intValue();
                 int width = context.config().space().ffnWidths().get(w);
                 int smallest = context.config().space().ffnWidths().stream().mapToInt(Integer::intValue).min().orElseThrow();

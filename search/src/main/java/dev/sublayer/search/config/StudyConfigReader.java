@@ -168,7 +168,8 @@ public final class StudyConfigReader {
                 number(t, "init_std", d.initStd()),
                 (int) longValue(t, "log_every", d.logEvery()),
                 (int) longValue(t, "valid_every", d.validEvery()),
-                number(t, "divergence_factor", d.divergenceFactor()));
+                number(t, "divergence_factor", d.divergenceFactor()),
+                number(t, "moe_aux_weight", d.moeAuxWeight()));
         return new StudyConfig.Training(text(t, "engine", DEFAULT_ENGINE), config);
     }
 
@@ -275,14 +276,10 @@ public final class StudyConfigReader {
      */
     static double largest(SearchSpace space, boolean tiedHead, boolean flops) {
         double best = 0;
-        int maxWidth = space.ffnWidths().stream().mapToInt(Integer::intValue).max().orElseThrow();
         for (int dModel : space.dModels()) {
             double perSublayer = 0;
-            for (Sublayer.Kind k : space.kinds()) {
-                Sublayer s = switch (k) {
-                    case ATTENTION -> Sublayer.Attention.of(space.heads().getFirst());
-                    case FFN -> Sublayer.FeedForward.of(maxWidth);
-                };
+            // LayerNorm counts (2d per norm) bound RMSNorm's (d) from above
+            for (Sublayer s : space.sublayerChoices()) {
                 perSublayer = Math.max(perSublayer, flops ? CostModel.forwardFlopsPerToken(s, dModel, space.context())
                         : CostModel.params(s, dModel));
             }
@@ -412,6 +409,7 @@ public final class StudyConfigReader {
         training.put("log_every", t.logEvery());
         training.put("valid_every", t.validEvery());
         training.put("divergence_factor", t.divergenceFactor());
+        training.put("moe_aux_weight", t.moeAuxWeight());
 
         ObjectNode fidelity = root.putObject("fidelity");
         ArrayNode rungs = fidelity.putArray("rungs");
