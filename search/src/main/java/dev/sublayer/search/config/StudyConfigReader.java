@@ -278,7 +278,6 @@ public final class StudyConfigReader {
         double best = 0;
         for (int dModel : space.dModels()) {
             double perSublayer = 0;
-            // LayerNorm counts (2d per norm) bound RMSNorm's (d) from above
             for (Sublayer s : space.sublayerChoices()) {
                 perSublayer = Math.max(perSublayer, flops ? CostModel.forwardFlopsPerToken(s, dModel, space.context())
                         : CostModel.params(s, dModel));

@@ -1,5 +1,9 @@
 package dev.sublayer.search.strategy;
 
+import static dev.sublayer.space.ArchitectureCodec.DEPTH;
+import static dev.sublayer.space.ArchitectureCodec.KIND;
+import static dev.sublayer.space.ArchitectureCodec.RESIDUAL;
+
 import dev.sublayer.search.Candidate;
 import dev.sublayer.search.ConstraintRepair;
 import dev.sublayer.search.Member;
@@ -30,11 +34,6 @@ final class Proposals {
 
     private static final Logger LOG = LogManager.getLogger(Proposals.class);
     private static final int TRIES = 50;
-
-    // The codec's documented chromosome layout (ArchitectureCodec).
-    private static final int DEPTH = 0;
-    private static final int KIND = 3;
-    private static final int RESIDUAL = 6;
 
     private final StudyContext context;
     private final ConstraintRepair repair;
@@ -155,8 +154,8 @@ final class Proposals {
 
     /**
      * Changes one gene that affects the decoded architecture: the depth, or for an active slot its kind, its
-     * residual flag, and the genes its kind reads ({@link ArchitectureCodec#slotChromosomes}) — when that
-     * gene has alternatives.
+     * residual flag, and the genes its kind reads ({@link ArchitectureCodec#slotChromosomes}) — when that gene
+     * has alternatives.
      */
     Genotype<IntegerGene> pointMutation(Genotype<IntegerGene> g, RandomGenerator random) {
         Architecture a = context.codec().decode(g);
