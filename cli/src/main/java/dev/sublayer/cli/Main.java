@@ -22,6 +22,10 @@ import picocli.CommandLine.Option;
                 EvaluateCommand.class,
                 SearchCommand.class,
                 ResumeCommand.class,
+                ReportCommand.class,
+                ExportCommand.class,
+                ImportCommand.class,
+                StudyCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -13,6 +13,8 @@ import dev.sublayer.storage.StoreException;
 import dev.sublayer.storage.StudyInUseException;
 import dev.sublayer.storage.StudyStore;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +95,8 @@ final class StudyRun {
     }
 
     private static SearchListener listeners(Search search, PrintWriter err) {
-        return SearchProgress.forEnvironment(err);
+        return new ReportRefresh(SearchProgress.forEnvironment(err), search.context().directory(),
+                search.context().config().report());
     }
 
     /** The outcome and the front as a table. */
@@ -121,6 +124,10 @@ final class StudyRun {
         out.println();
         out.println("study:  " + o.directory() + "  (store " + StudyStore.FILE_NAME + ")");
         out.println("front:  " + o.frontFile());
+        Path report = o.directory().resolve(config.report().file());
+        if (Files.exists(report)) {
+            out.println("report: " + report);
+        }
         out.flush();
     }
 

@@ -1,5 +1,8 @@
 package dev.sublayer.search;
 
+import static dev.sublayer.space.ArchitectureCodec.DEPTH;
+import static dev.sublayer.space.ArchitectureCodec.WIDTH;
+
 import dev.sublayer.space.Architecture;
 import io.jenetics.Chromosome;
 import io.jenetics.Genotype;
@@ -21,9 +24,6 @@ public final class ConstraintRepair {
 
     /** How many random genotypes are tried before giving up. */
     public static final int MAX_RESAMPLES = 2000;
-
-    private static final int DEPTH = 0;
-    private static final int WIDTH = 4;
 
     private final StudyContext context;
 

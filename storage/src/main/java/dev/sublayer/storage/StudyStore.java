@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -98,10 +101,17 @@ public final class StudyStore implements AutoCloseable {
     private final LinkedHashMap<String, TrialSummary> byKey = new LinkedHashMap<>();
     private boolean closed;
     private int commitsSinceCompaction;
+    private int compactEvery = COMPACT_EVERY;
+    private int compactionsDone;
+    private long bulkOps;
 
     private StudyStore(Path dir, MVStore store, boolean readOnly, Durability durability) {
+        this(dir, dir.resolve(FILE_NAME), store, readOnly, durability);
+    }
+
+    private StudyStore(Path dir, Path file, MVStore store, boolean readOnly, Durability durability) {
         this.dir = dir;
-        this.file = dir.resolve(FILE_NAME);
+        this.file = file;
         this.store = store;
         this.readOnly = readOnly;
         this.durability = durability;
@@ -135,40 +145,51 @@ public final class StudyStore implements AutoCloseable {
     /** {@link #create(Path, StudyInfo)} with the given durability. */
     public static StudyStore create(Path studyDir, StudyInfo studyInfo, Durability durability) {
         Path dir = studyDir.toAbsolutePath().normalize();
+        buildNew(dir, "create study", init -> {
+            init.bulkInit(studyInfo);
+            init.appendEvent(new StudyEvent(Instant.now(), "study_created", "study '" + studyInfo.name()
+                    + "' created with seed " + studyInfo.seed()));
+        });
+        LOG.info("created study '{}' in {}", studyInfo.name(), dir);
+        return openWriter(dir, durability, false);
+    }
+
+    /**
+     * Builds a complete new study file under a temporary name in {@code dir} and renames it into place, so a
+     * failure never leaves a half-written study behind. {@code fill} gets the store of the temporary file,
+     * for the {@code bulk*} methods; it is committed, forced to disk and closed before the rename.
+     *
+     * @param verb what is being done, for error messages (e.g. {@code "import into"})
+     */
+    static void buildNew(Path dir, String verb, Consumer<StudyStore> fill) {
         Path target = dir.resolve(FILE_NAME);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new StoreException("cannot create study " + dir + ": it is a file, not a directory");
+            throw new StoreException("cannot " + verb + " " + dir + ": it is a file, not a directory");
         }
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new StoreException("cannot create study " + dir + ": it already holds " + target
-                    + " (open it, or choose a new directory)");
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new StoreException("cannot " + verb + " " + dir + ": it already holds " + target
+                    + " (choose a new directory)");
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StoreException("cannot create study directory " + dir + ": " + reason(e), e);
+            throw new StoreException("cannot " + verb + " " + dir + ": cannot create the directory: " + reason(e),
+                    e);
         }
         if (!Files.isWritable(dir)) {
-            throw new StoreException("cannot create study " + dir + ": the directory is not writable");
+            throw new StoreException("cannot " + verb + " " + dir + ": the directory is not writable");
         }
-        // Build the complete initial store under a temporary name and rename it into place, so a failure
-        // never leaves a half-initialised study file behind.
         Path tmp;
         try {
-            tmp = Files.createTempFile(dir, "study.", ".mv.db.tmp");
+            tmp = Files.createTempFile(dir, "study.", TMP_SUFFIX);
         } catch (IOException e) {
-            throw new StoreException("cannot create study " + dir + ": " + reason(e), e);
+            throw new StoreException("cannot " + verb + " " + dir + ": " + reason(e), e);
         }
         try {
             MVStore s = openMv(dir, tmp, false);
             try {
-                StudyStore init = new StudyStore(dir, s, false, Durability.SYNC);
-                init.meta.put("format", FORMAT);
-                init.meta.put("schema_version", Integer.toString(SCHEMA_VERSION));
-                init.meta.put("created_by", String.valueOf(studyInfo.provenance().sublayerVersion()));
-                init.info.put("study", TrialJson.text(StoreCodec.toNode(studyInfo)));
-                init.appendEvent(new StudyEvent(Instant.now(), "study_created", "study '" + studyInfo.name()
-                        + "' created with seed " + studyInfo.seed()));
+                StudyStore building = new StudyStore(dir, tmp, s, false, Durability.COMMIT);
+                fill.accept(building);
                 s.commit();
                 s.sync();
             } finally {
@@ -177,17 +198,105 @@ public final class StudyStore implements AutoCloseable {
             Files.move(tmp, target);
         } catch (FileAlreadyExistsException e) {
             deleteQuietly(tmp);
-            throw new StoreException("cannot create study " + dir + ": another process created " + target
+            throw new StoreException("cannot " + verb + " " + dir + ": another process created " + target
                     + " at the same time", e);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);
             if (e instanceof StoreException se) {
                 throw se;
             }
-            throw new StoreException("cannot create study " + dir + ": " + reason(e), e);
+            String why = e instanceof MVStoreException mv ? firstLine(mv.getMessage()) : reason(e);
+            throw new StoreException("cannot " + verb + " " + dir + ": " + why, e);
         }
-        LOG.info("created study '{}' in {}", studyInfo.name(), dir);
-        return openWriter(dir, durability, false);
+    }
+
+    /** The suffix of temporary store files (ignored by git; left only if the JVM dies mid-build). */
+    static final String TMP_SUFFIX = ".mv.db.tmp";
+
+    /**
+     * Writes a fresh copy of every map of {@code src} into the empty file {@code tmpFile}, entry by entry
+     * (values are copied as stored, so the content is identical), in large commits, and closes it. The copy
+     * holds only live data: this is the full compaction of {@link StudyMaintenance#compact}.
+     */
+    static void copyInto(StudyStore src, Path tmpFile) {
+        MVStore s = openMv(src.dir, tmpFile, false);
+        try {
+            StudyStore dst = new StudyStore(src.dir, tmpFile, s, false, Durability.COMMIT);
+            src.guard(() -> {
+                copyMap(src.meta, dst.meta, dst);
+                copyMap(src.info, dst.info, dst);
+                copyMap(src.trials, dst.trials, dst);
+                copyMap(src.summaries, dst.summaries, dst);
+                copyMap(src.generations, dst.generations, dst);
+                copyMap(src.events, dst.events, dst);
+                return null;
+            });
+            s.commit();
+            s.sync();
+        } finally {
+            s.close();
+        }
+    }
+
+    private static <K, V> void copyMap(MVMap<K, V> from, MVMap<K, V> to, StudyStore dst) {
+        Cursor<K, V> c = from.cursor(null);
+        while (c.hasNext()) {
+            K k = c.next();
+            to.put(k, c.getValue());
+            dst.bulkTick();
+        }
+    }
+
+    /** The number of generation checkpoints. */
+    public synchronized long generationCount() {
+        checkOpen();
+        return generations.sizeAsLong();
+    }
+
+    /** The number of events in the log. */
+    public synchronized long eventCount() {
+        checkOpen();
+        return events.sizeAsLong();
+    }
+
+    // ------------------------------------------------------------------ bulk loading (new files only)
+
+    /** Writes the format, schema version and study info of a store being built. */
+    void bulkInit(StudyInfo studyInfo) {
+        meta.put("format", FORMAT);
+        meta.put("schema_version", Integer.toString(SCHEMA_VERSION));
+        meta.put("created_by", String.valueOf(studyInfo.provenance().sublayerVersion()));
+        info.put("study", TrialJson.text(StoreCodec.toNode(studyInfo)));
+    }
+
+    /** Adds a trial to a store being built, logging no event; {@code false} if the key is already there. */
+    boolean bulkTrial(TrialRecord t) {
+        if (byKey.containsKey(t.key())) {
+            return false;
+        }
+        TrialSummary sum = writeTrial(t);
+        byKey.put(sum.key(), sum);
+        bulkTick();
+        return true;
+    }
+
+    /** Adds a generation checkpoint to a store being built, logging no event. */
+    void bulkGeneration(GenerationRecord g) {
+        generations.put(sortable(g.generation()), TrialJson.text(StoreCodec.toNode(g)));
+        bulkTick();
+    }
+
+    /** Appends an event, as it is, to a store being built. */
+    void bulkEvent(StudyEvent e) {
+        appendEvent(e);
+        bulkTick();
+    }
+
+    // Without auto-commit, MVStore keeps every change in memory until the next commit: bound that.
+    private void bulkTick() {
+        if (++bulkOps % 1000 == 0) {
+            store.commit();
+        }
     }
 
     /**
@@ -214,6 +323,11 @@ public final class StudyStore implements AutoCloseable {
             throw new StoreException("cannot open study " + dir + " for writing: " + f
                     + " is read-only (reports and exports can still read it)");
         }
+        // Validate through a read-only open first: a writable open rewrites the file header at once, and a
+        // truncated or foreign file must be refused before anything in it changes.
+        try (StudyStore probe = openReadOnly(dir, f, true)) {
+            probe.trials(TrialStatus.RUNNING); // what markInterrupted will read
+        }
         MVStore s = openMv(dir, f, false);
         StudyStore st;
         try {
@@ -225,14 +339,14 @@ public final class StudyStore implements AutoCloseable {
             st.loadIndex();
         } catch (RuntimeException e) {
             s.closeImmediately();
-            throw e;
+            throw e instanceof MVStoreException mv ? translate(dir, f, mv) : e;
         }
         if (resume) {
             try {
                 st.markInterrupted();
             } catch (RuntimeException e) {
                 s.closeImmediately();
-                throw e;
+                throw e instanceof MVStoreException mv ? translate(dir, f, mv) : e;
             }
         }
         return st;
@@ -246,21 +360,35 @@ public final class StudyStore implements AutoCloseable {
      */
     public static StudyStore openReadOnly(Path studyDir) {
         Path dir = studyDir.toAbsolutePath().normalize();
-        Path f = checkStudyFile(dir);
+        return openReadOnly(dir, checkStudyFile(dir), true);
+    }
+
+    static StudyStore openReadOnly(Path dir, Path f, boolean loadIndex) {
+        long headerVersion = headerVersion(f);
         MVStore s = openMv(dir, f, true);
         try {
+            if (s.getCurrentVersion() < headerVersion) {
+                throw new StoreException("study file " + f + " is truncated or damaged: its header records version "
+                        + headerVersion + " but only version " + s.getCurrentVersion() + " can be read; it was not "
+                        + "modified: restore it from a backup or an export");
+            }
+            if (!s.hasMap("meta")) {
+                throw notAStudy(dir, f, "an MVStore file without Sublayer study metadata");
+            }
             for (String map : MAP_NAMES) {
                 if (!s.hasMap(map)) {
                     throw notAStudy(dir, f, "it has no '" + map + "' map");
                 }
             }
-            StudyStore st = new StudyStore(dir, s, true, Durability.COMMIT);
+            StudyStore st = new StudyStore(dir, f, s, true, Durability.COMMIT);
             st.checkSchema();
-            st.loadIndex();
+            if (loadIndex) {
+                st.loadIndex();
+            }
             return st;
         } catch (RuntimeException e) {
             s.closeImmediately();
-            throw e;
+            throw e instanceof MVStoreException mv ? translate(dir, f, mv) : e;
         }
     }
 
@@ -311,6 +439,42 @@ public final class StudyStore implements AutoCloseable {
         return f;
     }
 
+    /**
+     * The newest store version named by either copy of the MVStore file header (text such as
+     * {@code H:2,block:3,...,version:2,fletcher:...} in blocks 0 and 1), or 0 if none can be parsed. The file
+     * must hold at least that version; if it does not, its tail is missing.
+     */
+    static long headerVersion(Path f) {
+        byte[] head = new byte[2 * 4096];
+        int n;
+        try (InputStream in = Files.newInputStream(f)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + f + ": " + reason(e), e);
+        }
+        long best = 0;
+        for (int at = 0; at < n; at += 4096) {
+            int end = at;
+            while (end < n && end < at + 4096 && head[end] != '\n' && head[end] != 0) {
+                end++;
+            }
+            String line = new String(head, at, end - at, StandardCharsets.ISO_8859_1);
+            if (!line.startsWith("H:")) {
+                continue;
+            }
+            for (String field : line.split(",")) {
+                if (field.startsWith("version:")) {
+                    try {
+                        best = Math.max(best, Long.parseLong(field.substring(8), 16));
+                    } catch (NumberFormatException e) {
+                        // A damaged copy: MVStore itself decides whether the other copy is usable.
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
     private static MVStore openMv(Path dir, Path f, boolean readOnly) {
         MVStore.Builder b = new MVStore.Builder().fileName(f.toString()).autoCommitDisabled();
         // LZF page compression halves the size of JSON-heavy pages at no measurable cost in speed.
@@ -331,6 +495,9 @@ public final class StudyStore implements AutoCloseable {
             return new StudyInUseException(dir, e);
         }
         String what = firstLine(e.getMessage());
+        if (what.length() > 160) {
+            what = what.substring(0, 157) + "...";
+        }
         if (code == DataUtils.ERROR_FILE_CORRUPT || code == DataUtils.ERROR_CHUNK_NOT_FOUND
                 || code == DataUtils.ERROR_BLOCK_NOT_FOUND || code == DataUtils.ERROR_READING_FAILED) {
             return new StoreException("study file " + f + " is corrupt or truncated (" + what + "); it was not "
@@ -437,7 +604,7 @@ public final class StudyStore implements AutoCloseable {
     /** The study info. */
     public synchronized StudyInfo info() {
         checkOpen();
-        String json = info.get("study");
+        String json = guard(() -> info.get("study"));
         if (json == null) {
             throw new StoreException("study file " + file + " has no study info (damaged store)");
         }
@@ -515,13 +682,28 @@ public final class StudyStore implements AutoCloseable {
     /** Every trial, in the order their keys were first stored. */
     public synchronized List<TrialRecord> trials() {
         checkOpen();
-        List<TrialRecord> out = new ArrayList<>((int) Math.min(trials.sizeAsLong(), 1 << 20));
-        Cursor<Long, String> c = trials.cursor(null);
-        while (c.hasNext()) {
-            Long seq = c.next();
-            out.add(parseTrial(seq, c.getValue()));
-        }
-        return out;
+        return guard(() -> {
+            List<TrialRecord> out = new ArrayList<>((int) Math.min(trials.sizeAsLong(), 1 << 20));
+            Cursor<Long, String> c = trials.cursor(null);
+            while (c.hasNext()) {
+                Long seq = c.next();
+                out.add(parseTrial(seq, c.getValue()));
+            }
+            return out;
+        });
+    }
+
+    /** Hands every trial to {@code action} in insertion order, reading one at a time (for exports). */
+    public synchronized void forEachTrial(Consumer<? super TrialRecord> action) {
+        checkOpen();
+        guard(() -> {
+            Cursor<Long, String> c = trials.cursor(null);
+            while (c.hasNext()) {
+                Long seq = c.next();
+                action.accept(parseTrial(seq, c.getValue()));
+            }
+            return null;
+        });
     }
 
     /** The number of trials. */
@@ -609,7 +791,7 @@ public final class StudyStore implements AutoCloseable {
     }
 
     private TrialRecord readTrial(long seq) {
-        String json = trials.get(seq);
+        String json = guard(() -> trials.get(seq));
         if (json == null) {
             throw new StoreException("study file " + file + " is damaged: trial summary points at missing trial #"
                     + seq);
@@ -645,20 +827,24 @@ public final class StudyStore implements AutoCloseable {
     /** Every generation checkpoint, by generation number. */
     public synchronized List<GenerationRecord> generations() {
         checkOpen();
-        List<GenerationRecord> out = new ArrayList<>();
-        Cursor<Long, String> c = generations.cursor(null);
-        while (c.hasNext()) {
-            Long k = c.next();
-            out.add(parseGeneration(k, c.getValue()));
-        }
-        return out;
+        return guard(() -> {
+            List<GenerationRecord> out = new ArrayList<>();
+            Cursor<Long, String> c = generations.cursor(null);
+            while (c.hasNext()) {
+                Long k = c.next();
+                out.add(parseGeneration(k, c.getValue()));
+            }
+            return out;
+        });
     }
 
     /** The checkpoint with the highest generation number. */
     public synchronized Optional<GenerationRecord> lastGeneration() {
         checkOpen();
-        Long k = generations.lastKey();
-        return k == null ? Optional.empty() : Optional.of(parseGeneration(k, generations.get(k)));
+        return guard(() -> {
+            Long k = generations.lastKey();
+            return k == null ? Optional.empty() : Optional.of(parseGeneration(k, generations.get(k)));
+        });
     }
 
     private GenerationRecord parseGeneration(long k, String json) {
@@ -686,18 +872,20 @@ public final class StudyStore implements AutoCloseable {
     /** The event log, oldest first. */
     public synchronized List<StudyEvent> events() {
         checkOpen();
-        List<StudyEvent> out = new ArrayList<>();
-        Cursor<Long, String> c = events.cursor(null);
-        while (c.hasNext()) {
-            Long k = c.next();
-            String path = "events/" + k;
-            try {
-                out.add(StoreCodec.eventFromNode(parseStored(c.getValue(), path), path));
-            } catch (IllegalArgumentException e) {
-                throw unreadable(path, e);
+        return guard(() -> {
+            List<StudyEvent> out = new ArrayList<>();
+            Cursor<Long, String> c = events.cursor(null);
+            while (c.hasNext()) {
+                Long k = c.next();
+                String path = "events/" + k;
+                try {
+                    out.add(StoreCodec.eventFromNode(parseStored(c.getValue(), path), path));
+                } catch (IllegalArgumentException e) {
+                    throw unreadable(path, e);
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     private void appendEvent(StudyEvent e) {
@@ -740,18 +928,39 @@ public final class StudyStore implements AutoCloseable {
      * commits like any other change, so a crash during it leaves the last complete commit.
      */
     private void maybeCompact() {
-        if (++commitsSinceCompaction < COMPACT_EVERY) {
+        if (++commitsSinceCompaction < compactEvery) {
             return;
         }
         commitsSinceCompaction = 0;
         try {
-            store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_LIMIT);
-            if (durability == Durability.SYNC) {
-                store.sync();
+            if (store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_LIMIT)) {
+                compactionsDone++;
+                if (durability == Durability.SYNC) {
+                    store.sync();
+                }
             }
         } catch (MVStoreException e) {
             // The caller's change is already committed; a failed compaction only leaves the file larger.
             LOG.warn("study {}: chunk compaction failed, the file stays larger: {}", dir, firstLine(e.getMessage()));
+        }
+    }
+
+    /** Test hook: compact every {@code commits} commits instead of every {@value #COMPACT_EVERY}. */
+    synchronized void compactEvery(int commits) {
+        compactEvery = commits;
+    }
+
+    /** Test hook: the compaction rounds that rewrote chunks since this store was opened. */
+    synchronized int compactionsDone() {
+        return compactionsDone;
+    }
+
+    /** Runs a read of MVStore pages, turning MVStore's failures (a damaged page) into a clear error. */
+    private <T> T guard(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (MVStoreException e) {
+            throw translate(dir, file, e);
         }
     }
 

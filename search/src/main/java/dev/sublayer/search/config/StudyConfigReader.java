@@ -275,14 +275,9 @@ public final class StudyConfigReader {
      */
     static double largest(SearchSpace space, boolean tiedHead, boolean flops) {
         double best = 0;
-        int maxWidth = space.ffnWidths().stream().mapToInt(Integer::intValue).max().orElseThrow();
         for (int dModel : space.dModels()) {
             double perSublayer = 0;
-            for (Sublayer.Kind k : space.kinds()) {
-                Sublayer s = switch (k) {
-                    case ATTENTION -> Sublayer.Attention.of(space.heads().getFirst());
-                    case FFN -> Sublayer.FeedForward.of(maxWidth);
-                };
+            for (Sublayer s : space.sublayerChoices()) {
                 perSublayer = Math.max(perSublayer, flops ? CostModel.forwardFlopsPerToken(s, dModel, space.context())
                         : CostModel.params(s, dModel));
             }

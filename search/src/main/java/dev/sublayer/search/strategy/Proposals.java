@@ -1,11 +1,16 @@
 package dev.sublayer.search.strategy;
 
+import static dev.sublayer.space.ArchitectureCodec.DEPTH;
+import static dev.sublayer.space.ArchitectureCodec.KIND;
+import static dev.sublayer.space.ArchitectureCodec.RESIDUAL;
+
 import dev.sublayer.search.Candidate;
 import dev.sublayer.search.ConstraintRepair;
 import dev.sublayer.search.Member;
 import dev.sublayer.search.StudyContext;
 import dev.sublayer.search.moea.Fitness;
 import dev.sublayer.space.Architecture;
+import dev.sublayer.space.ArchitectureCodec;
 import dev.sublayer.space.Template;
 import io.jenetics.Chromosome;
 import io.jenetics.Genotype;
@@ -29,14 +34,6 @@ final class Proposals {
 
     private static final Logger LOG = LogManager.getLogger(Proposals.class);
     private static final int TRIES = 50;
-
-    // The codec's documented chromosome layout (ArchitectureCodec).
-    private static final int DEPTH = 0;
-    private static final int KIND = 3;
-    private static final int WIDTH = 4;
-    private static final int HEADS = 5;
-    private static final int RESIDUAL = 6;
-    private static final int ACTIVATION = 7;
 
     private final StudyContext context;
     private final ConstraintRepair repair;
@@ -157,7 +154,8 @@ final class Proposals {
 
     /**
      * Changes one gene that affects the decoded architecture: the depth, or for an active slot its kind, its
-     * residual flag, and its width or activation (FFN) or heads (attention) — when that gene has alternatives.
+     * residual flag, and the genes its kind reads ({@link ArchitectureCodec#slotChromosomes}) — when that gene
+     * has alternatives.
      */
     Genotype<IntegerGene> pointMutation(Genotype<IntegerGene> g, RandomGenerator random) {
         Architecture a = context.codec().decode(g);
@@ -169,12 +167,8 @@ final class Proposals {
         for (int i = 0; i < depth; i++) {
             addIfVariable(options, g, KIND, i);
             addIfVariable(options, g, RESIDUAL, i);
-            switch (a.sublayers().get(i)) {
-                case dev.sublayer.space.Sublayer.Attention ignored -> addIfVariable(options, g, HEADS, i);
-                case dev.sublayer.space.Sublayer.FeedForward ignored -> {
-                    addIfVariable(options, g, WIDTH, i);
-                    addIfVariable(options, g, ACTIVATION, i);
-                }
+            for (int chromosome : ArchitectureCodec.slotChromosomes(a.sublayers().get(i))) {
+                addIfVariable(options, g, chromosome, i);
             }
         }
         if (options.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.sublayer.storage.bench;
 
 import dev.sublayer.storage.StudyInfo;
+import dev.sublayer.storage.StudyMaintenance;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.Budget;
@@ -21,7 +22,7 @@ import java.util.Random;
 /**
  * The storage benchmark (bench/storage/run.sh): writes N trials with 50-point learning curves into a new
  * study, one commit per trial, closes it, reopens it, and prints trials/s written, reopen time and bytes per
- * trial on stdout.
+ * trial on stdout; then fully compacts it and reopens it once more.
  *
  * <p>Arguments: {@code <scratch-dir> [trials=100000] [durability=COMMIT|SYNC] [seed=1]}.
  */
@@ -79,6 +80,14 @@ public final class StoreBench {
         if (count != n || readAll != n || lastArch.isEmpty()) {
             throw new IllegalStateException("expected " + n + " trials, found " + count + "/" + readAll);
         }
+        long t6 = System.nanoTime();
+        StudyMaintenance.Compaction compaction = StudyMaintenance.compact(dir);
+        long t7 = System.nanoTime();
+        long t8 = System.nanoTime();
+        try (StudyStore store = StudyStore.openForWriting(dir, durability)) {
+            count = store.trialCount();
+        }
+        long t9 = System.nanoTime();
         double writeS = (t1 - t0) / 1e9;
         System.out.printf(Locale.ROOT, "trials               %d (50-point curves), durability %s%n", n, durability);
         System.out.printf(Locale.ROOT, "write                %.2f s, %.0f trials/s (one commit per trial)%n", writeS,
@@ -88,6 +97,12 @@ public final class StoreBench {
                 (t3 - t2) / 1e9);
         System.out.printf(Locale.ROOT, "read all (read-only) %.2f s, %.0f trials/s%n", (t5 - t4) / 1e9,
                 n / ((t5 - t4) / 1e9));
+        System.out.printf(Locale.ROOT, "compact              %.2f s, %d -> %d bytes, %.0f bytes/trial after%n",
+                (t7 - t6) / 1e9, compaction.bytesBefore(), compaction.bytesAfter(),
+                (double) compaction.bytesAfter() / n);
+        System.out.printf(Locale.ROOT, "reopen compacted     %.3f s%n", (t9 - t8) / 1e9);
+        System.out.printf(Locale.ROOT, "machine              %d cores, Java %s, %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), dir.getParent());
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

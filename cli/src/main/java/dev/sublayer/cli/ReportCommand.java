@@ -1,0 +1,77 @@
+package dev.sublayer.cli;
+
+import dev.sublayer.reports.ReportFormat;
+import dev.sublayer.reports.ReportWriter;
+import dev.sublayer.reports.StudyView;
+import dev.sublayer.storage.StoreException;
+import dev.sublayer.storage.StudyInUseException;
+import dev.sublayer.storage.StudyStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sublayer report}: writes the report of a closed study. A running search keeps its own report up to
+ * date after every generation; this command is for a finished or interrupted study, or another format.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write a study's report: one self-contained HTML file that opens offline, or a short Markdown "
+                + "summary.", "The study must not be open in a running search (which refreshes <study-dir>/report.html "
+                + "itself after every generation)."})
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "STUDY_DIR", description = "The study directory (it holds study.mv.db).")
+    Path studyDir;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Where to write the report (default: <study-dir>/report.html, or report.md with --format md); "
+                    + "'-' writes to stdout.")
+    String out;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "html or md (default: md when --out ends in .md, else html).")
+    String format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        ReportFormat f = format != null ? ReportFormat.fromConfigName(format)
+                : out != null && out.toLowerCase(Locale.ROOT).endsWith(".md") ? ReportFormat.MARKDOWN : ReportFormat.HTML;
+        StudyView view;
+        try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
+            view = StudyView.of(store, Instant.now());
+        } catch (StudyInUseException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; a running search rewrites "
+                    + studyDir.resolve("report.html") + " after every generation", e);
+        } catch (StoreException e) {
+            throw StoreErrors.badInput(e);
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        if ("-".equals(out)) {
+            ReportWriter.render(view, f, stdout);
+            stdout.flush();
+            return 0;
+        }
+        Path target = out != null ? Path.of(out) : studyDir.resolve("report" + f.extension());
+        try {
+            ReportWriter.write(view, f, target);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        stdout.printf(Locale.ROOT, "%s (%s, %,d bytes, %d trials)%n", target, f.configName(), Files.size(target),
+                view.trials().size());
+        return 0;
+    }
+}
