@@ -168,7 +168,8 @@ public final class StudyConfigReader {
                 number(t, "init_std", d.initStd()),
                 (int) longValue(t, "log_every", d.logEvery()),
                 (int) longValue(t, "valid_every", d.validEvery()),
-                number(t, "divergence_factor", d.divergenceFactor()));
+                number(t, "divergence_factor", d.divergenceFactor()),
+                number(t, "moe_aux_weight", d.moeAuxWeight()));
         return new StudyConfig.Training(text(t, "engine", DEFAULT_ENGINE), config);
     }
 
@@ -407,6 +408,7 @@ public final class StudyConfigReader {
         training.put("log_every", t.logEvery());
         training.put("valid_every", t.validEvery());
         training.put("divergence_factor", t.divergenceFactor());
+        training.put("moe_aux_weight", t.moeAuxWeight());
 
         ObjectNode fidelity = root.putObject("fidelity");
         ArrayNode rungs = fidelity.putArray("rungs");
@@ -509,6 +511,14 @@ public final class StudyConfigReader {
         n.put("context", s.context());
         ArrayNode norms = n.putArray("norms");
         s.norms().forEach(x -> norms.add(x.configName()));
+        ArrayNode normKinds = n.putArray("norm_kinds");
+        s.normKinds().forEach(x -> normKinds.add(x.configName()));
+        ArrayNode deep = n.putArray("deep_ffn_layers");
+        s.deepFfnLayers().forEach(deep::add);
+        ArrayNode experts = n.putArray("moe_experts");
+        s.moeExperts().forEach(experts::add);
+        ArrayNode topK = n.putArray("moe_top_k");
+        s.moeTopK().forEach(topK::add);
         return n;
     }
 
