@@ -93,7 +93,10 @@ public final class ConstraintRepair {
         return Genotype.of(chromosomes);
     }
 
-    /** One step smaller: the widest active FFN one width index narrower, else one sublayer fewer; null if minimal. */
+    /**
+     * One step smaller: the widest active width gene (F, D, P, M sublayers) one width narrower, else one sublayer
+     * fewer; null if minimal.
+     */
     private Genotype<IntegerGene> shrink(Genotype<IntegerGene> g) {
         int depth = g.get(DEPTH).get(0).intValue();
         Architecture a = context.codec().decode(g);

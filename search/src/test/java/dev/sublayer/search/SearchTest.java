@@ -295,4 +295,19 @@ class SearchTest {
                 "generation 0: ", "generation 1: ", "/12 candidates, best ", " bits/byte, hypervolume 0.")
                 .doesNotContain("\r");
     }
+
+    @Test
+    void searchesTheRicherSublayerKindsWithinConstraints() {
+        String yaml = TestStudies.yaml("nsga2", 8, 24, "constraints: {max_params: 150000}\n").replace(
+                "kinds: [attention, ffn]", "kinds: [attention, ffn, deep_ffn, parallel, moe]\n"
+                        + "  moe_experts: [2, 4]\n  moe_top_k: [1, 2]\n  norm_kinds: [layernorm, rmsnorm]");
+        SearchOutcome o = run(yaml, tmp.resolve("rich"), new StubEngine.Counters());
+        assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
+        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+            String all = s.trials().stream().map(TrialRecord::architecture).collect(Collectors.joining(" "));
+            assertThat(all).contains(" D", " P", " M");
+            assertThat(s.trials()).allSatisfy(t -> assertThat(CostModel.of(Notation.parse(t.architecture()),
+                    ModelShape.bytes()).totalParams()).isLessThanOrEqualTo(150_000));
+        }
+    }
 }

@@ -511,6 +511,14 @@ public final class StudyConfigReader {
         n.put("context", s.context());
         ArrayNode norms = n.putArray("norms");
         s.norms().forEach(x -> norms.add(x.configName()));
+        ArrayNode normKinds = n.putArray("norm_kinds");
+        s.normKinds().forEach(x -> normKinds.add(x.configName()));
+        ArrayNode deep = n.putArray("deep_ffn_layers");
+        s.deepFfnLayers().forEach(deep::add);
+        ArrayNode experts = n.putArray("moe_experts");
+        s.moeExperts().forEach(experts::add);
+        ArrayNode topK = n.putArray("moe_top_k");
+        s.moeTopK().forEach(topK::add);
         return n;
     }
 
