@@ -9,6 +9,9 @@ import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.evaluator.data.Task;
 import dev.sublayer.evaluator.data.Tasks;
 import dev.sublayer.space.Architecture;
+import dev.sublayer.space.CostModel;
+import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.NormKind;
 import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Notation;
 import dev.sublayer.trial.Budget;
@@ -41,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class EvaluateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NOTATION",
-            description = "The architecture, e.g. \"A4 F512 A4 F512\"; a header \"d128 n128 pre: ...\" overrides the options.")
+            description = "The architecture, e.g. \"A4 F512 A4 F512\" or \"A4 M8k2/128 P4/512:swiglu D256x2\" (see arch "
+                    + "describe --help); a header \"d128 n128 pre rms: ...\" overrides the options.")
     String notation;
 
     @Option(names = "--corpus", defaultValue = DataConfig.DEFAULT_CORPUS,
@@ -56,6 +60,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--norm", defaultValue = "pre", description = "Norm placement: pre or post (default: ${DEFAULT-VALUE}).")
     String norm;
+
+    @Option(names = "--norm-kind", defaultValue = "layernorm",
+            description = "Norm kind: layernorm or rmsnorm (default: ${DEFAULT-VALUE}).")
+    String normKind;
+
+    @Option(names = "--moe-aux-weight", defaultValue = "0.01",
+            description = "Weight of the mixture-of-experts load-balancing loss in training (default: ${DEFAULT-VALUE}).")
+    double moeAuxWeight;
 
     @Option(names = "--batch", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -113,12 +125,21 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--norm: " + e.getMessage());
         }
-        Architecture architecture = Notation.parse(notation, dModel, context, placement);
+        NormKind kind;
+        try {
+            kind = NormKind.fromConfigName(normKind);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--norm-kind: " + e.getMessage());
+        }
+        if (!(moeAuxWeight >= 0) || Double.isInfinite(moeAuxWeight)) {
+            throw new IllegalArgumentException("--moe-aux-weight must be a finite number >= 0, got " + moeAuxWeight);
+        }
+        Architecture architecture = Notation.parse(notation, dModel, context, placement, kind);
         Budget caps = budget();
         DataConfig data = DataConfig.defaults().withCorpus(corpus).withBatchSize(batch).withDataSeed(dataSeed);
         Task task = Tasks.of(data); // bad corpus names and unreadable files are bad input: exit 2 before training
         task.validationBatches(1, architecture.context(), 1, dataSeed);
-        TrainingConfig training = TrainingConfig.defaults().withTiedHead(!untied);
+        TrainingConfig training = TrainingConfig.defaults().withTiedHead(!untied).withMoeAuxWeight(moeAuxWeight);
         TrialRequest request = new TrialRequest(architecture, data, training, caps, seed);
 
         PrintWriter err = spec.commandLine().getErr();
@@ -129,7 +150,7 @@ final class EvaluateCommand implements Callable<Integer> {
             result = engine.train(request, new Progress(err), Optional.empty(), Optional.empty());
         }
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> values = values(architecture, task, result);
+        Map<String, Object> values = values(architecture, task, training.shape(task.vocabSize()), result);
         if (json) {
             out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(values));
         } else {
@@ -177,7 +198,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    static Map<String, Object> values(Architecture a, Task task, TrialResult r) {
+    static Map<String, Object> values(Architecture a, Task task, ModelShape shape, TrialResult r) {
         TrialMetrics m = r.metrics();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("status", r.status().configName());
@@ -191,6 +212,7 @@ final class EvaluateCommand implements Callable<Integer> {
         v.put(task.isProbe() ? "valid_accuracy" : "valid_next_byte_accuracy", figure(m.validAccuracy()));
         v.put("params_total", m.totalParams());
         v.put("params_non_embedding", m.nonEmbeddingParams());
+        v.put("params_active", CostModel.of(a, shape).activeParams()); // MoE: router and top-k experts
         v.put("flops_forward_per_token", m.flopsPerToken());
         v.put("training_flops", figure(m.trainingFlops()));
         v.put("steps", m.steps());

@@ -20,10 +20,12 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ArchCommand.class,
                 EvaluateCommand.class,
+                SearchCommand.class,
+                ResumeCommand.class,
+                ReportCommand.class,
                 ExportCommand.class,
                 ImportCommand.class,
                 StudyCommand.class,
-                ReportCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -37,6 +37,20 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void trainsTheRicherSublayers() {
+        CliRunner r = CliRunner.run("evaluate", "A2 M4k2/16 P2/16:swiglu D16x2:relu2", "--d-model", "16", "--context", "8",
+                "--batch", "2", "--steps", "2", "--threads", "1", "--norm-kind", "rmsnorm", "--moe-aux-weight", "0.1",
+                "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode n = JsonMapper.builder().build().readTree(r.out());
+        assertThat(n.get("status").stringValue()).isEqualTo("completed");
+        assertThat(n.get("architecture").stringValue()).isEqualTo("d16 n8 pre rms: A2 M4k2/16 P2/16:swiglu D16x2:relu2");
+        assertThat(n.get("params_active").longValue()).isEqualTo(n.get("params_total").longValue() - 2 * (2 * 16 * 16 + 16 + 16));
+        assertThat(CliRunner.run("evaluate", "A2", "--moe-aux-weight", "-1").err().strip())
+                .isEqualTo("sublayer: error: --moe-aux-weight must be a finite number >= 0, got -1.0");
+    }
+
+    @Test
     void printsATableByDefault() {
         CliRunner r = CliRunner.run("evaluate", "d16 n8 post: F16 A2", "--corpus", "mqar", "--batch", "2",
                 "--tokens", "32", "--threads", "1");

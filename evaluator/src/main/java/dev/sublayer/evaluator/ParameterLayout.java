@@ -1,7 +1,9 @@
 package dev.sublayer.evaluator;
 
+import dev.sublayer.space.Activation;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.NormKind;
 import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Sublayer;
 
@@ -20,17 +22,24 @@ import java.util.SplittableRandom;
  * <p>Names and order, for {@code d = d_model}, {@code n = context}, {@code V} token ids, sublayer {@code i}:
  * <pre>
  *   wte [V, d]  wpe [n, d]                                     token table, learned positions
- *   per sublayer, pre-LN:   h{i}.ln.g [d], h{i}.ln.b [d], then its block
- *                 post-LN:  its block, then h{i}.ln.g, h{i}.ln.b
- *     attention: h{i}.attn.{q,k,v,o}.w [d, d], .b [d]  (each .w followed by its .b)
- *     FFN:       h{i}.ffn.up.w [d, w], .up.b [w], .down.w [w, d], .down.b [d]
- *   ln_f.g [d], ln_f.b [d]                                     pre-LN only
+ *   per sublayer, pre-LN:   its norm h{i}.ln.g [d] (and h{i}.ln.b [d] for LayerNorm; RMSNorm has no bias),
+ *                           then its block
+ *                 post-LN:  its block, then its norm
+ *     A  attention:  h{i}.attn.{q,k,v,o}.w [d, d], .b [d]  (each .w followed by its .b)
+ *     F  FFN:        h{i}.ffn.up (d → w), h{i}.ffn.down.w [w, d], .down.b [d]
+ *     D  deep FFN:   h{i}.ffn.up (d → w), h{i}.ffn.mid1 … mid{k−1} (w → w), h{i}.ffn.down (w → d)
+ *     P  parallel:   the attention's h{i}.attn.*, then the FFN's h{i}.ffn.*
+ *     M  MoE:        h{i}.moe.router [d, E] (no bias), then per expert j an FFN h{i}.moe.e{j}.{up,down}
+ *   a hidden layer "up" (or "mid") of width w: .w [in, w], .b [w]; a gated activation (swiglu, geglu) puts its
+ *   gate map first: up_gate.w, up_gate.b, up.w, up.b
+ *   ln_f.g [d] (, ln_f.b [d])                                  pre-LN only
  *   head [d, V]                                                untied head only
  * </pre>
  * Weight matrices are stored {@code [in, out]} (a layer computes {@code x·W + b}). Initial values: matrices
- * N(0, initStd²), except the projections that write into the residual stream ({@code attn.o.w},
- * {@code ffn.down.w}), which get std {@code initStd / √depth} as in GPT-2; biases and norm biases 0; norm
- * gains 1. Weight decay applies to the matrices (embeddings included), not to biases or norms.
+ * N(0, initStd²), except the projections that write into the residual stream (every {@code .o.w} and
+ * {@code .down.w}, experts' included), which get std {@code initStd / √depth} as in GPT-2; biases and norm
+ * biases 0; norm gains 1. Weight decay applies to the matrices (embeddings and routers included), not to
+ * biases or norms. This is the DL4J engine's creation order, which it checks against this layout.
  *
  * <p>The random values are drawn from one {@link SplittableRandom} seeded with the trial seed, with
  * {@link SplittableRandom#nextGaussian()}, matrix by matrix in layout order, row-major: a pure function of
@@ -103,30 +112,40 @@ public final class ParameterLayout {
         int v = shape.vocabSize();
         b.matrix("wte", v, d, false);
         b.matrix("wpe", arch.context(), d, false);
+        NormKind normKind = arch.normKind();
         List<Sublayer> sublayers = arch.sublayers();
         for (int i = 0; i < sublayers.size(); i++) {
             String name = "h" + i;
             if (arch.norm() == NormPlacement.PRE) {
-                b.norm(name + ".ln", d);
+                b.norm(name + ".ln", d, normKind);
             }
             switch (sublayers.get(i)) {
-                case Sublayer.Attention ignored -> {
-                    b.linear(name + ".attn.q", d, d, false);
-                    b.linear(name + ".attn.k", d, d, false);
-                    b.linear(name + ".attn.v", d, d, false);
-                    b.linear(name + ".attn.o", d, d, true);
-                }
-                case Sublayer.FeedForward f -> {
-                    b.linear(name + ".ffn.up", d, f.width(), false);
+                case Sublayer.Attention ignored -> b.attention(name + ".attn", d);
+                case Sublayer.FeedForward f -> b.feedForward(name + ".ffn", d, f.width(), f.activation());
+                case Sublayer.DeepFeedForward f -> {
+                    b.hidden(name + ".ffn.up", d, f.width(), f.activation());
+                    for (int k = 1; k < f.layers(); k++) {
+                        b.hidden(name + ".ffn.mid" + k, f.width(), f.width(), f.activation());
+                    }
                     b.linear(name + ".ffn.down", f.width(), d, true);
+                }
+                case Sublayer.Parallel p -> {
+                    b.attention(name + ".attn", d);
+                    b.feedForward(name + ".ffn", d, p.width(), p.activation());
+                }
+                case Sublayer.MixtureOfExperts m -> {
+                    b.matrix(name + ".moe.router", d, m.experts(), false);
+                    for (int e = 0; e < m.experts(); e++) {
+                        b.feedForward(name + ".moe.e" + e, d, m.width(), m.activation());
+                    }
                 }
             }
             if (arch.norm() == NormPlacement.POST) {
-                b.norm(name + ".ln", d);
+                b.norm(name + ".ln", d, normKind);
             }
         }
         if (arch.norm() == NormPlacement.PRE) {
-            b.norm("ln_f", d);
+            b.norm("ln_f", d, normKind);
         }
         if (!shape.tiedHead()) {
             b.matrix("head", d, v, false);
@@ -247,9 +266,31 @@ public final class ParameterLayout {
             out.add(new Parameter(name + ".b", List.of(outWidth), Init.ZEROS, 0, false));
         }
 
-        void norm(String name, int d) {
+        void norm(String name, int d, NormKind kind) {
             out.add(new Parameter(name + ".g", List.of(d), Init.ONES, 0, false));
-            out.add(new Parameter(name + ".b", List.of(d), Init.ZEROS, 0, false));
+            if (kind == NormKind.LAYER) {
+                out.add(new Parameter(name + ".b", List.of(d), Init.ZEROS, 0, false));
+            }
+        }
+
+        void attention(String name, int d) {
+            linear(name + ".q", d, d, false);
+            linear(name + ".k", d, d, false);
+            linear(name + ".v", d, d, false);
+            linear(name + ".o", d, d, true);
+        }
+
+        void feedForward(String name, int d, int width, Activation activation) {
+            hidden(name + ".up", d, width, activation);
+            linear(name + ".down", width, d, true);
+        }
+
+        /** A map into a hidden layer; a gated activation's gate map comes first. */
+        void hidden(String name, int in, int width, Activation activation) {
+            if (activation.gated()) {
+                linear(name + "_gate", in, width, false);
+            }
+            linear(name, in, width, false);
         }
     }
 }

@@ -25,6 +25,8 @@ import dev.sublayer.space.ModelShape;
  * @param logEvery          a learning-curve point (mean training loss) every this many steps, >= 1
  * @param validEvery        also measure validation loss every this many steps; 0 = only at the end
  * @param divergenceFactor  a loss above {@code factor × ln(vocab)} for 3 steps in a row is a divergence, > 1
+ * @param moeAuxWeight      weight of the mixture-of-experts load-balancing loss in the training objective (not in
+ *                          the reported losses), >= 0; irrelevant without MoE sublayers
  */
 public record TrainingConfig(
         double learningRate,
@@ -40,7 +42,11 @@ public record TrainingConfig(
         double initStd,
         int logEvery,
         int validEvery,
-        double divergenceFactor) {
+        double divergenceFactor,
+        double moeAuxWeight) {
+
+    /** The MoE load-balancing weight of {@link #defaults()} (Switch Transformer's). */
+    public static final double DEFAULT_MOE_AUX_WEIGHT = 0.01;
 
     public TrainingConfig {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
@@ -84,15 +90,27 @@ public record TrainingConfig(
         if (!(divergenceFactor > 1)) {
             throw new IllegalArgumentException("divergence_factor must be > 1, got " + divergenceFactor);
         }
+        if (!(moeAuxWeight >= 0) || Double.isInfinite(moeAuxWeight)) {
+            throw new IllegalArgumentException("moe_aux_weight must be a finite number >= 0, got " + moeAuxWeight);
+        }
+    }
+
+    /** A config with the default MoE load-balancing weight {@value #DEFAULT_MOE_AUX_WEIGHT}. */
+    public TrainingConfig(double learningRate, double minLearningRate, long warmupSteps, long scheduleSteps,
+            double beta1, double beta2, double epsilon, double weightDecay, double gradClip, boolean tiedHead,
+            double initStd, int logEvery, int validEvery, double divergenceFactor) {
+        this(learningRate, minLearningRate, warmupSteps, scheduleSteps, beta1, beta2, epsilon, weightDecay, gradClip,
+                tiedHead, initStd, logEvery, validEvery, divergenceFactor, DEFAULT_MOE_AUX_WEIGHT);
     }
 
     /**
      * lr 1e-3 → 1e-4, 100 warm-up steps, cosine horizon 2000 steps, β = (0.9, 0.99), ε 1e-8, weight decay
      * 0.1, clip 1.0, tied head, init std 0.02, a curve point every 10 steps, validation at the end,
-     * divergence at 2 × ln(vocab).
+     * divergence at 2 × ln(vocab), MoE load-balancing weight 0.01.
      */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(1e-3, 1e-4, 100, 2000, 0.9, 0.99, 1e-8, 0.1, 1.0, true, 0.02, 10, 0, 2.0);
+        return new TrainingConfig(1e-3, 1e-4, 100, 2000, 0.9, 0.99, 1e-8, 0.1, 1.0, true, 0.02, 10, 0, 2.0,
+                DEFAULT_MOE_AUX_WEIGHT);
     }
 
     /** The learning rate of optimizer step {@code step} (0-based). */
@@ -112,24 +130,30 @@ public record TrainingConfig(
     /** This config with another warm-up and schedule horizon. */
     public TrainingConfig withSchedule(long warmup, long horizon) {
         return new TrainingConfig(learningRate, minLearningRate, warmup, horizon, beta1, beta2, epsilon, weightDecay,
-                gradClip, tiedHead, initStd, logEvery, validEvery, divergenceFactor);
+                gradClip, tiedHead, initStd, logEvery, validEvery, divergenceFactor, moeAuxWeight);
     }
 
     /** This config with another peak and final learning rate. */
     public TrainingConfig withLearningRate(double peak, double min) {
         return new TrainingConfig(peak, min, warmupSteps, scheduleSteps, beta1, beta2, epsilon, weightDecay,
-                gradClip, tiedHead, initStd, logEvery, validEvery, divergenceFactor);
+                gradClip, tiedHead, initStd, logEvery, validEvery, divergenceFactor, moeAuxWeight);
     }
 
     /** This config with the head tied or untied. */
     public TrainingConfig withTiedHead(boolean tied) {
         return new TrainingConfig(learningRate, minLearningRate, warmupSteps, scheduleSteps, beta1, beta2, epsilon,
-                weightDecay, gradClip, tied, initStd, logEvery, validEvery, divergenceFactor);
+                weightDecay, gradClip, tied, initStd, logEvery, validEvery, divergenceFactor, moeAuxWeight);
     }
 
     /** This config with other recording intervals. */
     public TrainingConfig withLogging(int everySteps, int validateEvery) {
         return new TrainingConfig(learningRate, minLearningRate, warmupSteps, scheduleSteps, beta1, beta2, epsilon,
-                weightDecay, gradClip, tiedHead, initStd, everySteps, validateEvery, divergenceFactor);
+                weightDecay, gradClip, tiedHead, initStd, everySteps, validateEvery, divergenceFactor, moeAuxWeight);
+    }
+
+    /** This config with another MoE load-balancing weight. */
+    public TrainingConfig withMoeAuxWeight(double weight) {
+        return new TrainingConfig(learningRate, minLearningRate, warmupSteps, scheduleSteps, beta1, beta2, epsilon,
+                weightDecay, gradClip, tiedHead, initStd, logEvery, validEvery, divergenceFactor, weight);
     }
 }

@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>{"architecture": "d128 n128 pre: A4 F512", "seed": 1,
  *  "data": {"corpus": "europarl", "batch_size": 32, "validation_batches": 8, "data_seed": 0},
- *  "training": {"learning_rate": 0.001, ..., "divergence_factor": 2.0},
+ *  "training": {"learning_rate": 0.001, ..., "divergence_factor": 2.0, "moe_aux_weight": 0.01},
  *  "budget": {"max_steps": 200, "max_tokens": null, ...},
  *  "constraints": {"max_params": null, "max_flops_per_token": null, "max_memory_bytes": null}}</pre>
  */
@@ -63,6 +63,7 @@ public final class TrialRequestJson {
         tn.put("log_every", t.logEvery());
         tn.put("valid_every", t.validEvery());
         tn.put("divergence_factor", t.divergenceFactor());
+        tn.put("moe_aux_weight", t.moeAuxWeight());
         n.set("budget", TrialJson.toNode(r.budget()));
         ObjectNode c = n.putObject("constraints");
         putLimit(c, "max_params", r.constraints().maxParams());
@@ -100,7 +101,10 @@ public final class TrialRequestJson {
                     TrialJson.figureAt(t, tp, "epsilon"), TrialJson.figureAt(t, tp, "weight_decay"),
                     TrialJson.figureAt(t, tp, "grad_clip"), boolAt(t, tp, "tied_head"),
                     TrialJson.figureAt(t, tp, "init_std"), intAt(t, tp, "log_every"), intAt(t, tp, "valid_every"),
-                    TrialJson.figureAt(t, tp, "divergence_factor"));
+                    TrialJson.figureAt(t, tp, "divergence_factor"),
+                    // absent in requests written before MoE sublayers existed
+                    t.has("moe_aux_weight") ? TrialJson.figureAt(t, tp, "moe_aux_weight")
+                            : TrainingConfig.DEFAULT_MOE_AUX_WEIGHT);
             Constraints constraints = new Constraints(limitAt(c, cp, "max_params"), limitAt(c, cp, "max_flops_per_token"),
                     limitAt(c, cp, "max_memory_bytes"));
             return new TrialRequest(architecture, data, training,

@@ -57,6 +57,30 @@ class ParameterLayoutTest {
     }
 
     @Test
+    void theRicherKindsGatesRoutersExpertsAndRmsNormHaveTheirPlace() {
+        ParameterLayout l = ParameterLayout.of(Notation.parse("d8 n4 pre rms: D6x3:swiglu P2/5 M3k2/4"),
+                ModelShape.bytes(), 0.1);
+        assertThat(l.parameters()).extracting(ParameterLayout.Parameter::name).containsExactly(
+                "wte", "wpe",
+                "h0.ln.g", "h0.ffn.up_gate.w", "h0.ffn.up_gate.b", "h0.ffn.up.w", "h0.ffn.up.b",
+                "h0.ffn.mid1_gate.w", "h0.ffn.mid1_gate.b", "h0.ffn.mid1.w", "h0.ffn.mid1.b",
+                "h0.ffn.mid2_gate.w", "h0.ffn.mid2_gate.b", "h0.ffn.mid2.w", "h0.ffn.mid2.b",
+                "h0.ffn.down.w", "h0.ffn.down.b",
+                "h1.ln.g", "h1.attn.q.w", "h1.attn.q.b", "h1.attn.k.w", "h1.attn.k.b", "h1.attn.v.w", "h1.attn.v.b",
+                "h1.attn.o.w", "h1.attn.o.b", "h1.ffn.up.w", "h1.ffn.up.b", "h1.ffn.down.w", "h1.ffn.down.b",
+                "h2.ln.g", "h2.moe.router",
+                "h2.moe.e0.up.w", "h2.moe.e0.up.b", "h2.moe.e0.down.w", "h2.moe.e0.down.b",
+                "h2.moe.e1.up.w", "h2.moe.e1.up.b", "h2.moe.e1.down.w", "h2.moe.e1.down.b",
+                "h2.moe.e2.up.w", "h2.moe.e2.up.b", "h2.moe.e2.down.w", "h2.moe.e2.down.b",
+                "ln_f.g");
+        assertThat(l.parameter("h0.ffn.mid1.w").shape()).containsExactly(6, 6);
+        assertThat(l.parameter("h2.moe.router").shape()).containsExactly(8, 3);
+        assertThat(l.parameter("h2.moe.router").decayed()).isTrue();
+        assertThat(l.parameter("h2.moe.e1.down.w").std()).isEqualTo(0.1 / Math.sqrt(3));
+        assertThat(l.parameter("h0.ffn.up_gate.w").std()).isEqualTo(0.1);
+    }
+
+    @Test
     void initialValuesArePureFunctionsOfTheSeedWithTheStatedDistributions() {
         ParameterLayout layout = ParameterLayout.of(Notation.parse("d32 n16 pre: A4 F128"), ModelShape.bytes(), 0.02);
         ParameterLayout.Initialiser a = layout.initialiser(5);

@@ -3,6 +3,7 @@ package dev.sublayer.evaluator;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Activation;
 import dev.sublayer.space.Architecture;
+import dev.sublayer.space.NormKind;
 import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Sublayer;
 
@@ -16,26 +17,41 @@ public final class TestArchitectures {
     private TestArchitectures() {
     }
 
-    /** A small random architecture: d in {8..32}, 1–6 sublayers of every kind, random residuals and norm placement. */
+    /**
+     * A small random architecture: d in {8..32}, 1–6 sublayers of every kind with every activation, random
+     * residuals, norm placement and norm kind.
+     */
     public static Architecture random(SplittableRandom rnd) {
         int[] dims = {8, 12, 16, 24, 32};
         int d = dims[rnd.nextInt(dims.length)];
         int depth = 1 + rnd.nextInt(6);
         List<Sublayer> s = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
-            if (rnd.nextBoolean()) {
-                int heads;
-                do {
-                    heads = 1 + rnd.nextInt(8);
-                } while (d % heads != 0);
-                s.add(new Sublayer.Attention(heads, rnd.nextInt(4) != 0));
-            } else {
-                Activation[] activations = Activation.values();
-                s.add(new Sublayer.FeedForward(4 + rnd.nextInt(60), activations[rnd.nextInt(activations.length)],
-                        rnd.nextInt(4) != 0));
-            }
+            s.add(randomSublayer(rnd, d, Sublayer.Kind.values()[rnd.nextInt(Sublayer.Kind.values().length)]));
         }
-        return new Architecture(s, d, 2 + rnd.nextInt(15), rnd.nextBoolean() ? NormPlacement.PRE : NormPlacement.POST);
+        return new Architecture(s, d, 2 + rnd.nextInt(15), rnd.nextBoolean() ? NormPlacement.PRE : NormPlacement.POST,
+                rnd.nextBoolean() ? NormKind.LAYER : NormKind.RMS);
+    }
+
+    /** A random sublayer of the given kind for width {@code d}. */
+    public static Sublayer randomSublayer(SplittableRandom rnd, int d, Sublayer.Kind kind) {
+        int heads;
+        do {
+            heads = 1 + rnd.nextInt(8);
+        } while (d % heads != 0);
+        int width = 4 + rnd.nextInt(60);
+        Activation activation = Activation.values()[rnd.nextInt(Activation.values().length)];
+        boolean residual = rnd.nextInt(4) != 0;
+        return switch (kind) {
+            case ATTENTION -> new Sublayer.Attention(heads, residual);
+            case FFN -> new Sublayer.FeedForward(width, activation, residual);
+            case DEEP_FFN -> new Sublayer.DeepFeedForward(width, 2 + rnd.nextInt(3), activation, residual);
+            case PARALLEL -> new Sublayer.Parallel(heads, width, activation, residual);
+            case MOE -> {
+                int experts = 2 + rnd.nextInt(5);
+                yield new Sublayer.MixtureOfExperts(experts, 1 + rnd.nextInt(experts), width, activation, residual);
+            }
+        };
     }
 
     /** A batch of uniformly random tokens and targets, every position counted. */

@@ -20,7 +20,7 @@ class TrialRequestJsonTest {
             TrainingConfig t = new TrainingConfig(lr, lr * rnd.nextDouble(), rnd.nextInt(50), 50 + rnd.nextInt(5000),
                     rnd.nextDouble(0, 1), rnd.nextDouble(0, 1), rnd.nextDouble(1e-12, 1e-6), rnd.nextDouble(0, 0.3),
                     rnd.nextDouble(0, 5), rnd.nextBoolean(), rnd.nextDouble(1e-3, 0.1), 1 + rnd.nextInt(50),
-                    rnd.nextInt(100), 1 + rnd.nextDouble(1, 5));
+                    rnd.nextInt(100), 1 + rnd.nextDouble(1, 5), rnd.nextBoolean() ? 0 : rnd.nextDouble(0, 0.1));
             Budget b = switch (rnd.nextInt(4)) {
                 case 0 -> Budget.steps(1 + rnd.nextInt(10_000));
                 case 1 -> Budget.tokens(1 + rnd.nextLong(1L << 40));
@@ -30,13 +30,26 @@ class TrialRequestJsonTest {
             Constraints c = rnd.nextBoolean() ? Constraints.none()
                     : new Constraints(1 + rnd.nextLong(1L << 40), Long.MAX_VALUE, 1 + rnd.nextLong(1L << 40));
             TrialRequest r = new TrialRequest(Notation.parse("d" + (8 * (1 + rnd.nextInt(8))) + " n" + (1 + rnd.nextInt(512))
-                    + (rnd.nextBoolean() ? " pre" : " post") + ": A1 F" + (1 + rnd.nextInt(999)) + "! F3:relu A2!"),
+                    + (rnd.nextBoolean() ? " pre" : " post") + (rnd.nextBoolean() ? " rms" : "") + ": A1 F"
+                    + (1 + rnd.nextInt(999)) + "! F3:relu A2! D4x2:swiglu P2/5 M4k2/3:geglu!"),
                     new DataConfig(rnd.nextBoolean() ? "europarl" : "file:/tmp/x y.txt", 1 + rnd.nextInt(64),
                             1 + rnd.nextInt(16), rnd.nextLong()), t, b, rnd.nextLong(), c);
             String json = TrialRequestJson.write(r);
             assertThat(json).doesNotContain("\n");
             assertThat(TrialRequestJson.read(json)).isEqualTo(r);
         }
+    }
+
+    @Test
+    void requestsWrittenBeforeMixturesOfExpertsReadWithTheDefaultWeight() {
+        TrialRequest r = new TrialRequest(Notation.parse("d16 n8 pre: A2 F32"), DataConfig.defaults(),
+                TrainingConfig.defaults().withMoeAuxWeight(0.05), Budget.steps(5), 1);
+        String json = TrialRequestJson.write(r);
+        assertThat(json).contains("\"moe_aux_weight\":0.05");
+        assertThat(TrialRequestJson.read(json.replace(",\"moe_aux_weight\":0.05", "")).training())
+                .isEqualTo(TrainingConfig.defaults());
+        assertThatThrownBy(() -> TrialRequestJson.read(json.replace("\"moe_aux_weight\":0.05", "\"moe_aux_weight\":-1")))
+                .hasMessageContaining("moe_aux_weight must be a finite number >= 0, got -1.0");
     }
 
     @Test

@@ -15,7 +15,8 @@ import java.util.Locale;
  * attention sublayers are round orange blocks of one fixed size; FFN sublayers are square-cornered blue blocks
  * whose height grows with the FFN width (square root of the width relative to the widest FFN in the report, so
  * a four times wider FFN is twice as tall); a residual connection is an arc that jumps over its block, and a
- * sublayer without one has no arc and a dashed outline.
+ * sublayer without one has no arc and a dashed outline. Deep-FFN and mixture-of-experts sublayers are drawn as
+ * FFNs of their (expert) width, parallel attention+FFN blocks as attention; the tooltip names the kind.
  *
  * @param width  the SVG width in pixels
  * @param height the SVG height in pixels
@@ -70,12 +71,9 @@ record ArchitectureStrip(int width, int height, String label, List<Block> blocks
         double x = GAP;
         for (int i = 0; i < a.depth(); i++) {
             Sublayer s = a.sublayers().get(i);
-            boolean attention = s.kind() == Sublayer.Kind.ATTENTION;
-            double h = switch (s) {
-                case Sublayer.Attention ignored -> ATTENTION_SIZE;
-                case Sublayer.FeedForward f -> Math.max(MIN_FFN_HEIGHT,
-                        MAX_FFN_HEIGHT * Math.sqrt(Math.min(1.0, (double) f.width() / Math.max(1, widestFfn))));
-            };
+            boolean attention = s.attends();
+            double h = attention ? ATTENTION_SIZE : Math.max(MIN_FFN_HEIGHT,
+                    MAX_FFN_HEIGHT * Math.sqrt(Math.min(1.0, (double) ffnWidth(s) / Math.max(1, widestFfn))));
             String arc = "";
             if (s.residual()) {
                 double x0 = x - 2;
@@ -92,12 +90,29 @@ record ArchitectureStrip(int width, int height, String label, List<Block> blocks
         return new ArchitectureStrip((int) Math.ceil(x), HEIGHT, a.notation(), List.copyOf(blocks), LINE_Y);
     }
 
+    /** The hidden width of a sublayer's FFN path (an expert's for MoE), 0 for attention. */
+    static int ffnWidth(Sublayer s) {
+        return switch (s) {
+            case Sublayer.Attention ignored -> 0;
+            case Sublayer.FeedForward f -> f.width();
+            case Sublayer.DeepFeedForward f -> f.width();
+            case Sublayer.Parallel p -> p.width();
+            case Sublayer.MixtureOfExperts m -> m.width();
+        };
+    }
+
     private static String describe(Sublayer s) {
         String residual = s.residual() ? "residual" : "no residual";
         return switch (s) {
             case Sublayer.Attention at -> Notation.format(s) + " (attention, " + at.heads() + " heads, " + residual + ")";
             case Sublayer.FeedForward f -> Notation.format(s) + " (FFN width " + f.width() + ", "
                     + f.activation().configName() + ", " + residual + ")";
+            case Sublayer.DeepFeedForward f -> Notation.format(s) + " (deep FFN, " + f.layers() + " hidden layers of "
+                    + f.width() + ", " + f.activation().configName() + ", " + residual + ")";
+            case Sublayer.Parallel p -> Notation.format(s) + " (parallel attention " + p.heads() + " heads + FFN width "
+                    + p.width() + ", " + p.activation().configName() + ", " + residual + ")";
+            case Sublayer.MixtureOfExperts m -> Notation.format(s) + " (mixture of " + m.experts() + " experts, top "
+                    + m.topK() + ", width " + m.width() + ", " + m.activation().configName() + ", " + residual + ")";
         };
     }
 }

@@ -10,7 +10,6 @@ import dev.sublayer.reports.ReportPage.Stat;
 import dev.sublayer.reports.ReportPage.Verdict;
 import dev.sublayer.reports.StudyAnalysis.ArchResult;
 import dev.sublayer.reports.StudyAnalysis.StackingVerdict;
-import dev.sublayer.space.Sublayer;
 import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.TrialRecord;
@@ -67,7 +66,7 @@ final class HtmlReport {
         List<ArchResult> templates = a.templates();
         int widestFfn = java.util.stream.Stream.concat(a.front().stream(), templates.stream())
                 .filter(f -> f.arch() != null).flatMap(f -> f.arch().sublayers().stream())
-                .mapToInt(s -> s instanceof Sublayer.FeedForward f ? f.width() : 1).max().orElse(1);
+                .mapToInt(s -> Math.max(1, ArchitectureStrip.ffnWidth(s))).max().orElse(1);
         List<FrontRow> front = new ArrayList<>();
         for (ArchResult f : a.front()) {
             front.add(row(a, f, front.size() + 1, widestFfn,

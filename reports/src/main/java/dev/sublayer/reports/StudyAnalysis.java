@@ -562,7 +562,7 @@ final class StudyAnalysis {
             boolean best = r < bestCount;
             List<Sublayer> s = ranked.get(r).arch().sublayers();
             for (int d = 0; d < s.size(); d++) {
-                boolean attention = s.get(d).kind() == Sublayer.Kind.ATTENTION;
+                boolean attention = s.get(d).attends();
                 if (best) {
                     bestN[d]++;
                     bestA[d] += attention ? 1 : 0;

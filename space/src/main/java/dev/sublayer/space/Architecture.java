@@ -18,13 +18,15 @@ import java.util.Objects;
  * @param sublayers the sublayers, bottom (next to the embedding) first; not empty
  * @param dModel    the residual-stream width, positive, divisible by every attention's heads
  * @param context   the context length in tokens, positive
- * @param norm      where the LayerNorms sit
+ * @param norm      where the norms sit
+ * @param normKind  which norm every norm is (LayerNorm or RMSNorm)
  */
-public record Architecture(List<Sublayer> sublayers, int dModel, int context, NormPlacement norm) {
+public record Architecture(List<Sublayer> sublayers, int dModel, int context, NormPlacement norm, NormKind normKind) {
 
     public Architecture {
         Objects.requireNonNull(sublayers, "sublayers");
         Objects.requireNonNull(norm, "norm");
+        Objects.requireNonNull(normKind, "normKind");
         sublayers = List.copyOf(sublayers);
         if (sublayers.isEmpty()) {
             throw new IllegalArgumentException("an architecture needs at least one sublayer, got none");
@@ -36,16 +38,28 @@ public record Architecture(List<Sublayer> sublayers, int dModel, int context, No
             throw new IllegalArgumentException("context must be >= 1, got " + context);
         }
         for (int i = 0; i < sublayers.size(); i++) {
-            if (sublayers.get(i) instanceof Sublayer.Attention a && dModel % a.heads() != 0) {
-                throw new IllegalArgumentException("sublayer " + (i + 1) + " (A" + a.heads() + "): heads "
-                        + a.heads() + " must divide d_model " + dModel);
+            int heads = switch (sublayers.get(i)) {
+                case Sublayer.Attention a -> a.heads();
+                case Sublayer.Parallel p -> p.heads();
+                case Sublayer.FeedForward ignored -> 1;
+                case Sublayer.DeepFeedForward ignored -> 1;
+                case Sublayer.MixtureOfExperts ignored -> 1;
+            };
+            if (dModel % heads != 0) {
+                throw new IllegalArgumentException("sublayer " + (i + 1) + " (" + Notation.format(sublayers.get(i))
+                        + "): heads " + heads + " must divide d_model " + dModel);
             }
         }
     }
 
-    /** An architecture with pre-LN norms. */
+    /** An architecture with LayerNorms at the given placement. */
+    public Architecture(List<Sublayer> sublayers, int dModel, int context, NormPlacement norm) {
+        this(sublayers, dModel, context, norm, NormKind.LAYER);
+    }
+
+    /** An architecture with pre-LN LayerNorms. */
     public static Architecture of(List<Sublayer> sublayers, int dModel, int context) {
-        return new Architecture(sublayers, dModel, context, NormPlacement.PRE);
+        return new Architecture(sublayers, dModel, context, NormPlacement.PRE, NormKind.LAYER);
     }
 
     /** The number of sublayers. */
@@ -60,7 +74,8 @@ public record Architecture(List<Sublayer> sublayers, int dModel, int context, No
 
     /**
      * The full canonical text, dimensions included, e.g.
-     * {@code d128 n256 pre: A4 F512 A4 F512}; {@link Notation#parse(String)} reads it back.
+     * {@code d128 n256 pre: A4 F512 A4 F512} or {@code d128 n256 pre rms: A4 F512};
+     * {@link Notation#parse(String)} reads it back.
      */
     public String canonical() {
         return Notation.format(this);
@@ -78,7 +93,7 @@ public record Architecture(List<Sublayer> sublayers, int dModel, int context, No
 
     /** This architecture with other sublayers and the same dimensions. */
     public Architecture withSublayers(List<Sublayer> newSublayers) {
-        return new Architecture(newSublayers, dModel, context, norm);
+        return new Architecture(newSublayers, dModel, context, norm, normKind);
     }
 
     @Override

@@ -10,6 +10,8 @@ package dev.sublayer.space;
  * @param forwardFlopsPerToken    matrix-multiply FLOPs of one token's forward pass at full context, head included
  * @param forwardFlopsPerSequence {@code context × forwardFlopsPerToken}
  * @param trainingFlopsPerToken   {@code 3 × forwardFlopsPerToken} (forward + backward)
+ * @param activeParams            the parameters one token's forward pass uses: {@code totalParams} except that
+ *                                mixture-of-experts sublayers count only their router and {@code top_k} experts
  */
 public record Cost(
         long totalParams,
@@ -17,5 +19,6 @@ public record Cost(
         long nonEmbeddingParams,
         long forwardFlopsPerToken,
         long forwardFlopsPerSequence,
-        long trainingFlopsPerToken) {
+        long trainingFlopsPerToken,
+        long activeParams) {
 }

@@ -3,15 +3,15 @@ package dev.sublayer.space;
 import java.util.Locale;
 
 /**
- * Where each sublayer's LayerNorm sits.
+ * Where each sublayer's norm sits (LayerNorm or RMSNorm, see {@link NormKind}).
  *
  * <ul>
- *   <li>{@link #PRE}: {@code x + f(LN(x))}, as in GPT-2 and most modern models;
- *       the model ends with a final LayerNorm before the head.</li>
- *   <li>{@link #POST}: {@code LN(x + f(x))}, the original "Add &amp; Norm";
- *       no final LayerNorm.</li>
+ *   <li>{@link #PRE}: {@code x + f(N(x))}, as in GPT-2 and most modern models;
+ *       the model ends with a final norm before the head.</li>
+ *   <li>{@link #POST}: {@code N(x + f(x))}, the original "Add &amp; Norm";
+ *       no final norm.</li>
  * </ul>
- * Both place exactly one LayerNorm per sublayer.
+ * Both place exactly one norm per sublayer.
  */
 public enum NormPlacement {
     PRE,

@@ -14,21 +14,26 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *
  * <pre>
  * depth: {min: 2, max: 8}
- * kinds: [attention, ffn]
- * ffn_widths: [256, 512, 1024]
- * heads: [2, 4]
+ * kinds: [attention, ffn]     # attention, ffn, deep_ffn, parallel, moe
+ * ffn_widths: [256, 512, 1024] # F, D, the FFN of P and each expert of M
+ * heads: [2, 4]               # A and P
  * residual: [true, false]     # [true] = always residual
- * activations: [gelu]         # relu, gelu
+ * activations: [gelu]         # relu, gelu, relu2, swiglu, geglu
  * d_model: [128]
  * context: 128
  * norms: [pre]                # pre, post
+ * norm_kinds: [layernorm]     # layernorm, rmsnorm
+ * deep_ffn_layers: [2, 3]     # hidden layers of D, each >= 2
+ * moe_experts: [4, 8]         # experts of M
+ * moe_top_k: [1, 2]           # experts per token of M, each <= every moe_experts
  * </pre>
  */
 public final class SearchSpaceReader {
 
     /** The keys a search-space mapping may have. */
     public static final List<String> KEYS = List.of(
-            "depth", "kinds", "ffn_widths", "heads", "residual", "activations", "d_model", "context", "norms");
+            "depth", "kinds", "ffn_widths", "heads", "residual", "activations", "d_model", "context", "norms",
+            "norm_kinds", "deep_ffn_layers", "moe_experts", "moe_top_k");
 
     private SearchSpaceReader() {
     }
@@ -88,7 +93,8 @@ public final class SearchSpaceReader {
                     minDepth,
                     maxDepth,
                     ConfigNodes.listField(node, "kinds", path, d.kinds(),
-                            (n, p) -> ConfigNodes.named(n, p, SearchSpaceReader::kind, "attention, ffn")),
+                            (n, p) -> ConfigNodes.named(n, p, Sublayer.Kind::fromConfigName,
+                                    Sublayer.Kind.allowedNames())),
                     ConfigNodes.listField(node, "ffn_widths", path, d.ffnWidths(), ConfigNodes::asInt),
                     ConfigNodes.listField(node, "heads", path, d.heads(), ConfigNodes::asInt),
                     ConfigNodes.listField(node, "residual", path, d.residual(), SearchSpaceReader::bool),
@@ -97,22 +103,18 @@ public final class SearchSpaceReader {
                     ConfigNodes.listField(node, "d_model", path, d.dModels(), ConfigNodes::asInt),
                     ConfigNodes.intField(node, "context", path, d.context()),
                     ConfigNodes.listField(node, "norms", path, d.norms(),
-                            (n, p) -> ConfigNodes.named(n, p, NormPlacement::fromConfigName, "pre, post")));
+                            (n, p) -> ConfigNodes.named(n, p, NormPlacement::fromConfigName, "pre, post")),
+                    ConfigNodes.listField(node, "deep_ffn_layers", path, d.deepFfnLayers(), ConfigNodes::asInt),
+                    ConfigNodes.listField(node, "moe_experts", path, d.moeExperts(), ConfigNodes::asInt),
+                    ConfigNodes.listField(node, "moe_top_k", path, d.moeTopK(), ConfigNodes::asInt),
+                    ConfigNodes.listField(node, "norm_kinds", path, d.normKinds(),
+                            (n, p) -> ConfigNodes.named(n, p, NormKind::fromConfigName, "layernorm, rmsnorm")));
         } catch (SpaceException e) {
             if (path.isEmpty() || e.path().startsWith(path)) {
                 throw e;
             }
             throw new SpaceException(path + e.path(), e.getMessage().substring(e.path().length() + 2));
         }
-    }
-
-    private static Sublayer.Kind kind(String name) {
-        for (Sublayer.Kind k : Sublayer.Kind.values()) {
-            if (k.configName().equals(name)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException(name);
     }
 
     private static boolean bool(JsonNode n, String path) {

@@ -21,7 +21,8 @@ public sealed interface Template
     /**
      * The template at {@code depth} inside {@code space}: residual sublayers (when the
      * space allows them), the space's middle FFN width and middle head count, its first
-     * d_model, activation and norm.
+     * d_model, activation, norm placement and norm kind. Templates lay out attention and
+     * plain FFN sublayers only.
      *
      * @throws IllegalArgumentException if the space forbids a kind the template needs
      */
@@ -38,9 +39,12 @@ public sealed interface Template
             sublayers.add(switch (k) {
                 case ATTENTION -> new Sublayer.Attention(heads, residual);
                 case FFN -> new Sublayer.FeedForward(width, space.activations().getFirst(), residual);
+                case DEEP_FFN, PARALLEL, MOE -> throw new IllegalStateException("template " + name()
+                        + " laid out a " + k.configName() + " sublayer; templates use attention and ffn only");
             });
         }
-        return new Architecture(sublayers, space.dModels().getFirst(), space.context(), space.norms().getFirst());
+        return new Architecture(sublayers, space.dModels().getFirst(), space.context(), space.norms().getFirst(),
+                space.normKinds().getFirst());
     }
 
     /** The five standard templates with their usual parameters. */

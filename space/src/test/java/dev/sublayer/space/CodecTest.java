@@ -48,6 +48,75 @@ class CodecTest {
     }
 
     @Test
+    void randomGenotypesCoverEveryKindAndEveryGene() {
+        SearchSpace space = new SearchSpace(1, 6, List.of(Sublayer.Kind.values()), List.of(32, 64), List.of(2, 4),
+                List.of(true, false), List.of(Activation.values()), List.of(64), 32, List.of(NormPlacement.values()),
+                List.of(2, 3), List.of(4, 8), List.of(1, 2), List.of(NormKind.values()));
+        InvertibleCodec<Architecture, IntegerGene> codec = ArchitectureCodec.of(space);
+        Set<String> tokens = new HashSet<>();
+        Set<NormKind> normKinds = new HashSet<>();
+        for (long seed = 0; seed < 3000; seed++) {
+            Architecture a = codec.decode(RandomArchitectures.genotype(codec, seed));
+            normKinds.add(a.normKind());
+            a.sublayers().forEach(s -> tokens.add(Notation.format(s)));
+            assertThat(codec.decode(codec.encode(a))).isEqualTo(a);
+        }
+        assertThat(normKinds).containsExactlyInAnyOrder(NormKind.values());
+        // per residual choice: A 2 heads; F 2 widths × 5 activations; D ×2 layers; P ×2 heads; M ×2 experts ×2 top-k
+        int perResidual = 2 + 10 + 20 + 20 + 40;
+        assertThat(tokens).hasSize(2 * perResidual).contains("D64x3:swiglu!", "P4/32:relu2", "M8k2/64:geglu", "M4k1/32!");
+        // the space lists exactly the sublayers the codec produces
+        assertThat(space.sublayerChoices()).hasSize(perResidual).doesNotHaveDuplicates()
+                .allSatisfy(s -> assertThat(tokens).contains(Notation.format(s)));
+    }
+
+    /** Changing a slot's gene changes its sublayer exactly when the codec lists that chromosome for it. */
+    @Test
+    void slotChromosomesAreExactlyTheGenesASlotReads() {
+        SearchSpace space = new SearchSpace(1, 1, List.of(Sublayer.Kind.values()), List.of(32, 64), List.of(2, 4),
+                List.of(true, false), List.of(Activation.GELU, Activation.RELU), List.of(64), 32,
+                List.of(NormPlacement.PRE), List.of(2, 3), List.of(4, 8), List.of(1, 2), List.of(NormKind.LAYER));
+        InvertibleCodec<Architecture, IntegerGene> codec = ArchitectureCodec.of(space);
+        for (long seed = 0; seed < 200; seed++) {
+            Genotype<IntegerGene> g = RandomArchitectures.genotype(codec, seed);
+            Sublayer s = codec.decode(g).sublayers().getFirst();
+            List<Integer> read = ArchitectureCodec.slotChromosomes(s);
+            for (int c = ArchitectureCodec.WIDTH; c <= ArchitectureCodec.TOP_K; c++) {
+                if (c == ArchitectureCodec.RESIDUAL) {
+                    continue;
+                }
+                IntegerGene gene = g.get(c).get(0);
+                Genotype<IntegerGene> changed = withGene(g, c, gene.newInstance(1 - gene.intValue()));
+                boolean differs = !codec.decode(changed).sublayers().getFirst().equals(s);
+                assertThat(differs).as("%s chromosome %d", Notation.format(s), c).isEqualTo(read.contains(c));
+            }
+        }
+    }
+
+    private static Genotype<IntegerGene> withGene(Genotype<IntegerGene> g, int chromosome, IntegerGene gene) {
+        List<io.jenetics.IntegerChromosome> chromosomes = new java.util.ArrayList<>();
+        for (int c = 0; c < g.length(); c++) {
+            io.jenetics.IntegerChromosome ch = (io.jenetics.IntegerChromosome) g.get(c);
+            chromosomes.add(c == chromosome ? ch.newInstance(io.jenetics.util.ISeq.of(gene).append(
+                    ch.stream().skip(1).toList())) : ch);
+        }
+        return Genotype.of(chromosomes);
+    }
+
+    @Test
+    void inactiveGenesDoNotChangeTheArchitecture() {
+        SearchSpace space = new SearchSpace(3, 3, List.of(Sublayer.Kind.ATTENTION), List.of(32, 64), List.of(2, 4),
+                List.of(true), List.of(Activation.values()), List.of(64), 32, List.of(NormPlacement.PRE),
+                List.of(2, 3), List.of(4, 8), List.of(1, 2), List.of(NormKind.LAYER));
+        InvertibleCodec<Architecture, IntegerGene> codec = ArchitectureCodec.of(space);
+        Set<Architecture> seen = new HashSet<>();
+        for (long seed = 0; seed < 200; seed++) {
+            seen.add(codec.decode(RandomArchitectures.genotype(codec, seed)));
+        }
+        assertThat(seen).hasSize(8); // only the three heads genes are active
+    }
+
+    @Test
     void namedTemplatesEncodeAtEveryDepthTheSpaceAllows() {
         SearchSpace space = new SearchSpace(1, 24, List.of(Sublayer.Kind.ATTENTION, Sublayer.Kind.FFN),
                 List.of(256, 512), List.of(4), List.of(true), List.of(Activation.GELU), List.of(128), 64,
@@ -85,6 +154,16 @@ class CodecTest {
         assertThatThrownBy(() -> codec.encode(outside))
                 .hasMessageContaining("heads 8 is not in heads [2, 4]")
                 .hasMessageContaining("width 300 is not in ffn_widths [256, 512, 1024]");
+    }
+
+    @Test
+    void templatesTakeTheSpacesFirstNormKind() {
+        SearchSpace space = new SearchSpace(2, 8, List.of(Sublayer.Kind.ATTENTION, Sublayer.Kind.FFN, Sublayer.Kind.MOE),
+                List.of(256), List.of(4), List.of(true), List.of(Activation.SWIGLU), List.of(128), 64,
+                List.of(NormPlacement.POST), List.of(2), List.of(4), List.of(1), List.of(NormKind.RMS));
+        Architecture a = new Template.Interleaved().build(4, space);
+        assertThat(a.canonical()).isEqualTo("d128 n64 post rms: A4 F256:swiglu A4 F256:swiglu");
+        assertThat(ArchitectureCodec.of(space).decode(ArchitectureCodec.of(space).encode(a))).isEqualTo(a);
     }
 
     private static String kinds(Template t, int depth) {

@@ -51,16 +51,100 @@ class CostModelTest {
             Architecture a = RandomArchitectures.architecture(r);
             ModelShape shape = new ModelShape(1 + r.nextInt(300), r.nextBoolean());
             Cost c = CostModel.of(a, shape);
-            long sub = a.sublayers().stream().mapToLong(s -> CostModel.params(s, a.dModel())).sum();
+            long sub = a.sublayers().stream().mapToLong(s -> CostModel.params(s, a.dModel(), a.normKind())).sum();
+            long active = a.sublayers().stream()
+                    .mapToLong(s -> CostModel.activeParams(s, a.dModel(), a.normKind())).sum();
             long flops = a.sublayers().stream()
                     .mapToLong(s -> CostModel.forwardFlopsPerToken(s, a.dModel(), a.context())).sum();
-            assertThat(c.nonEmbeddingParams()).isEqualTo(sub + (a.norm() == NormPlacement.PRE ? 2L * a.dModel() : 0));
+            long finalNorm = a.norm() == NormPlacement.PRE ? a.normKind().params(a.dModel()) : 0;
+            assertThat(c.nonEmbeddingParams()).isEqualTo(sub + finalNorm);
             assertThat(c.totalParams()).isEqualTo(c.nonEmbeddingParams() + c.embeddingParams());
+            assertThat(c.activeParams()).isEqualTo(active + finalNorm + c.embeddingParams())
+                    .isLessThanOrEqualTo(c.totalParams());
+            boolean moe = a.sublayers().stream().anyMatch(s -> s instanceof Sublayer.MixtureOfExperts m
+                    && m.topK() < m.experts());
+            assertThat(c.activeParams() < c.totalParams()).isEqualTo(moe);
             assertThat(c.forwardFlopsPerToken()).isEqualTo(flops + 2L * a.dModel() * shape.vocabSize());
             assertThat(CostModel.estimateTrainingBytes(a, shape, 8))
                     .isGreaterThan(16 * c.totalParams())
                     .isLessThan(CostModel.estimateTrainingBytes(a, shape, 16));
         }
+    }
+
+    /** d=16, n=8, V=256 tied, pre-LN LayerNorm: each kind's parameters and FLOPs worked out by hand. */
+    @Test
+    void handComputedNewKinds() {
+        // norm 32; d→32 544, 32→32 1056, 32→16 528
+        assertThat(sublayer("D32x2")).containsExactly(32 + 544 + 1056 + 528, 2L * 16 * 32 + 2L * 32 * 32 + 2L * 32 * 16);
+        // gated: the three maps into hidden layers doubled
+        assertThat(sublayer("D32x3:swiglu")).containsExactly(32 + 2 * (544 + 2 * 1056) + 528,
+                2 * (2L * 16 * 32 + 2 * 2L * 32 * 32) + 2L * 32 * 16);
+        // one shared norm, attention 4·16² + 4·16 = 1088, FFN 544 + 528
+        assertThat(sublayer("P2/32")).containsExactly(32 + 1088 + 1072, 8L * 16 * 16 + 4L * 8 * 16 + 4L * 16 * 32);
+        // router 16·4 without bias, four experts of 1072; the active path is the router and two experts
+        assertThat(sublayer("M4k2/32")).containsExactly(32 + 64 + 4 * 1072, 2L * 16 * 4 + 2 * 4L * 16 * 32);
+        assertThat(CostModel.activeParams(Notation.parseSublayers("M4k2/32").getFirst(), 16, NormKind.LAYER))
+                .isEqualTo(32 + 64 + 2 * 1072);
+        // gated FFN: gate and up 544 each, down 528
+        assertThat(sublayer("F32:geglu")).containsExactly(32 + 2 * 544 + 528, 6L * 16 * 32);
+        assertThat(sublayer("F32:relu2")).containsExactly(32 + 544 + 528, 4L * 16 * 32);
+    }
+
+    @Test
+    void mixtureOfExpertsReportsTotalAndActiveParams() {
+        Architecture a = Notation.parse("d16 n8 pre: A2 M4k2/32");
+        Cost c = CostModel.of(a, ModelShape.bytes());
+        long embedding = 256 * 16 + 8 * 16;
+        assertThat(c.totalParams()).isEqualTo(embedding + (32 + 1088) + (32 + 64 + 4 * 1072) + 32);
+        assertThat(c.activeParams()).isEqualTo(c.totalParams() - 2 * 1072);
+        assertThat(c.forwardFlopsPerToken()).isEqualTo(8L * 16 * 16 + 4L * 8 * 16 + 2L * 16 * 4 + 2 * 4L * 16 * 32
+                + 2L * 16 * 256);
+        Cost dense = CostModel.of(Notation.parse("d16 n8 pre: A2 F32"), ModelShape.bytes());
+        assertThat(dense.activeParams()).isEqualTo(dense.totalParams());
+    }
+
+    @Test
+    void rmsNormHasGainOnly() {
+        Architecture ln = Notation.parse("d16 n8 pre: A2 F32 P2/32");
+        Architecture rms = Notation.parse("d16 n8 pre rms: A2 F32 P2/32");
+        // three sublayer norms and the final norm lose their 16 biases each
+        assertThat(CostModel.of(ln, ModelShape.bytes()).totalParams() - CostModel.of(rms, ModelShape.bytes()).totalParams())
+                .isEqualTo(4 * 16);
+        Architecture postRms = Notation.parse("d16 n8 post rms: A2 F32");
+        assertThat(CostModel.of(postRms, ModelShape.bytes()).nonEmbeddingParams()).isEqualTo((16 + 1088) + (16 + 1072));
+    }
+
+    @Test
+    void equalParamsWidthsMatchPlainAndGatedFfns() {
+        assertThat(CostModel.equalParamsWidth(1024, Activation.GELU, Activation.SWIGLU, 128)).isEqualTo(682);
+        assertThat(CostModel.equalParamsWidth(512, Activation.GEGLU, Activation.GELU, 128)).isEqualTo(769);
+        assertThat(CostModel.equalParamsWidth(512, Activation.GELU, Activation.RELU, 128)).isEqualTo(512);
+        assertThat(CostModel.equalParamsWidth(1, Activation.GELU, Activation.SWIGLU, 8)).isEqualTo(1);
+        Random r = new Random(3);
+        for (int i = 0; i < 500; i++) {
+            int d = 1 + r.nextInt(512);
+            int w = 1 + r.nextInt(4096);
+            Activation from = Activation.values()[r.nextInt(Activation.values().length)];
+            Activation to = Activation.values()[r.nextInt(Activation.values().length)];
+            int match = CostModel.equalParamsWidth(w, from, to, d);
+            long target = ffn(w, from, d);
+            // no other width comes closer
+            for (int other : new int[] {match - 1, match + 1}) {
+                if (other >= 1) {
+                    assertThat(Math.abs(ffn(other, to, d) - target)).as("d=%d w=%d %s→%s", d, w, from, to)
+                            .isGreaterThanOrEqualTo(Math.abs(ffn(match, to, d) - target));
+                }
+            }
+        }
+    }
+
+    private static long ffn(int width, Activation a, int d) {
+        return CostModel.params(new Sublayer.FeedForward(width, a, true), d, NormKind.LAYER);
+    }
+
+    private static long[] sublayer(String token) {
+        Sublayer s = Notation.parseSublayers(token).getFirst();
+        return new long[] {CostModel.params(s, 16, NormKind.LAYER), CostModel.forwardFlopsPerToken(s, 16, 8)};
     }
 
     @Test

@@ -27,9 +27,48 @@ class NotationTest {
         for (int i = 0; i < 5000; i++) {
             Architecture a = RandomArchitectures.architecture(r);
             assertThat(Notation.parse(a.canonical())).isEqualTo(a);
-            assertThat(Notation.parse(a.notation(), a.dModel(), a.context(), a.norm())).isEqualTo(a);
+            assertThat(Notation.parse(a.notation(), a.dModel(), a.context(), a.norm(), a.normKind())).isEqualTo(a);
             assertThat(Notation.parse(a.canonical()).id()).isEqualTo(a.id());
         }
+    }
+
+    @Test
+    void formatsEveryKind() {
+        Architecture a = new Architecture(List.of(
+                new Sublayer.DeepFeedForward(512, 2, Activation.GELU, true),
+                new Sublayer.DeepFeedForward(512, 3, Activation.RELU, false),
+                new Sublayer.Parallel(4, 1024, Activation.GELU, true),
+                new Sublayer.Parallel(4, 1024, Activation.SWIGLU, true),
+                new Sublayer.MixtureOfExperts(8, 2, 512, Activation.GELU, true),
+                new Sublayer.MixtureOfExperts(4, 1, 256, Activation.GEGLU, false),
+                new Sublayer.FeedForward(683, Activation.SWIGLU, true),
+                new Sublayer.FeedForward(512, Activation.RELU2, true)), 128, 256, NormPlacement.PRE, NormKind.RMS);
+        assertThat(a.notation())
+                .isEqualTo("D512x2 D512x3:relu! P4/1024 P4/1024:swiglu M8k2/512 M4k1/256:geglu! F683:swiglu F512:relu2");
+        assertThat(a.canonical()).startsWith("d128 n256 pre rms: D512x2");
+        assertThat(Notation.parse(a.canonical())).isEqualTo(a);
+    }
+
+    @Test
+    void layerNormHeadersKeepTheirTextAndId() {
+        Architecture a = Notation.parse("d128 n256 pre: A4 F512");
+        assertThat(a.normKind()).isEqualTo(NormKind.LAYER);
+        assertThat(a).isEqualTo(new Architecture(a.sublayers(), 128, 256, NormPlacement.PRE));
+        assertThat(Notation.parse("d128 n256 pre ln: A4 F512")).isEqualTo(a);
+        assertThat(Notation.parse("d128 n256 PRE LayerNorm: A4 F512").canonical()).isEqualTo("d128 n256 pre: A4 F512");
+        assertThat(Notation.parse("d128 n256 pre RMSNorm: A4 F512").canonical()).isEqualTo("d128 n256 pre rms: A4 F512");
+        // The id of a LayerNorm architecture is what it was before norm kinds existed.
+        assertThat(a.id()).isEqualTo(java.util.HexFormat.of().formatHex(sha256("d128 n256 pre: A4 F512"), 0, 8));
+        assertThat(Notation.parse("d128 n256 pre rms: A4 F512").id()).isNotEqualTo(a.id());
+    }
+
+    @Test
+    void aDeepFfnFirstIsNotTakenForAHeader() {
+        Architecture a = Notation.parse("D512x2:relu A4", 128, 64, NormPlacement.POST, NormKind.RMS);
+        assertThat(a.canonical()).isEqualTo("d128 n64 post rms: D512x2:relu A4");
+        assertThat(Notation.parse("d16x2:geglu d16x3", 32, 8, NormPlacement.PRE).notation())
+                .isEqualTo("D16x2:geglu D16x3");
+        assertThat(Notation.parse("d32 n8 pre: d16x2:relu").notation()).isEqualTo("D16x2:relu");
     }
 
     @Test
@@ -48,10 +87,25 @@ class NotationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "A4 X512 | token 'X512' at position 2: expected A<heads> or F<width>",
+            "A4 X512 | token 'X512' at position 2: expected A<heads>, F<width>, D<width>x<layers>, P<heads>/<width> or M<experts>k<top_k>/<width>",
+            "A4:relu | token 'A4:relu' at position 1: attention takes no activation",
+            "D512 | token 'D512' at position 1: expected D<width>x<layers>, e.g. D512x2",
+            "D512x1 | token 'D512x1' at position 1: deep FFN hidden layers must be >= 2 (D<width>x1 is F<width>), got 1",
+            "D512x2x3 | token 'D512x2x3' at position 1: expected D<width>x<layers>",
+            "Dx2 | token 'Dx2' at position 1: expected a positive integer width after 'D'",
+            "P4 | token 'P4' at position 1: expected P<heads>/<width>, e.g. P4/1024",
+            "P3/64 | sublayer 1 (P3/64): heads 3 must divide d_model 128",
+            "P4/0 | token 'P4/0' at position 1: width must be >= 1",
+            "M8/512 | token 'M8/512' at position 1: expected M<experts>k<top_k>/<width>, e.g. M8k2/512",
+            "M8k2 | token 'M8k2' at position 1: expected M<experts>k<top_k>/<width>",
+            "M1k1/64 | token 'M1k1/64' at position 1: MoE experts must be >= 2 (one expert is an FFN), got 1",
+            "M4k5/64 | token 'M4k5/64' at position 1: MoE top-k must be between 1 and the experts (4), got 5",
+            "M4k2/64:swish | token 'M4k2/64:swish' at position 1: activation 'swish' is unknown, expected one of relu, gelu, relu2, swiglu, geglu",
+            "d128 n8 pre bat: A4 | header 'd128 n8 pre bat': unknown norm kind 'bat', expected rms (rmsnorm) or ln (layernorm)",
+            "d128 n8 pre rms x: A4 | header 'd128 n8 pre rms x': expected 'd<d_model> n<context> pre|post [rms]'",
             "A4 F | token 'F' at position 2: expected a positive integer width after 'F'",
             "A0 F512 | token 'A0' at position 1: heads must be >= 1",
-            "A4 F512:swish | token 'F512:swish' at position 2: activation 'swish' is unknown, expected one of relu, gelu",
+            "A4 F512:swish | token 'F512:swish' at position 2: activation 'swish' is unknown, expected one of relu, gelu, relu2",
             "A4 F-3 | token 'F-3' at position 2: expected a positive integer width",
             "A4 ! | token '!' at position 2",
             "A3 F512 | sublayer 1 (A3): heads 3 must divide d_model 128",
@@ -77,5 +131,15 @@ class NotationTest {
     @Test
     void fullParseRequiresHeader() {
         assertThatThrownBy(() -> Notation.parse("A4 F512")).hasMessageContaining("missing header");
+        assertThatThrownBy(() -> Notation.parse("D16x2:relu A4")).hasMessageContaining("missing header");
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 }

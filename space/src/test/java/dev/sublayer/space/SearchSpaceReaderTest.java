@@ -29,6 +29,43 @@ class SearchSpaceReaderTest {
     }
 
     @Test
+    void readsTheSettingsOfEveryKind() {
+        SearchSpace s = SearchSpaceReader.fromText("""
+                kinds: [attention, ffn, deep_ffn, parallel, moe]
+                activations: [gelu, relu2, swiglu, geglu]
+                norm_kinds: [rmsnorm, layernorm]
+                deep_ffn_layers: [3, 2]
+                moe_experts: [8]
+                moe_top_k: [1, 2]
+                """);
+        assertThat(s.kinds()).containsExactly(Sublayer.Kind.values());
+        assertThat(s.activations()).containsExactly(Activation.GELU, Activation.RELU2, Activation.SWIGLU,
+                Activation.GEGLU);
+        assertThat(s.normKinds()).containsExactly(NormKind.RMS, NormKind.LAYER);
+        assertThat(s.deepFfnLayers()).containsExactly(3, 2);
+        assertThat(s.moeExperts()).containsExactly(8);
+        assertThat(s.moeTopK()).containsExactly(1, 2);
+        assertThat(SearchSpaceReader.fromText("").normKinds()).containsExactly(NormKind.LAYER);
+        assertThat(SearchSpaceReader.fromText("").deepFfnLayers()).containsExactly(2, 3);
+    }
+
+    @Test
+    void violationsNameEverySettingOfTheNewKinds() {
+        SearchSpace s = SearchSpaceReader.fromText("kinds: [attention, ffn]");
+        Architecture a = Notation.parse("d128 n128 pre rms: D256x4:swiglu M2k2/256 P8/300");
+        assertThat(s.violations(a)).containsExactly(
+                "norm kind rmsnorm is not in norm_kinds [layernorm]",
+                "sublayer 1 (D256x4:swiglu): kind deep_ffn is not in kinds [attention, ffn]",
+                "sublayer 1 (D256x4:swiglu): activation swiglu is not in activations [gelu]",
+                "sublayer 1 (D256x4:swiglu): hidden layers 4 is not in deep_ffn_layers [2, 3]",
+                "sublayer 2 (M2k2/256): kind moe is not in kinds [attention, ffn]",
+                "sublayer 2 (M2k2/256): experts 2 is not in moe_experts [4, 8]",
+                "sublayer 3 (P8/300): kind parallel is not in kinds [attention, ffn]",
+                "sublayer 3 (P8/300): heads 8 is not in heads [2, 4]",
+                "sublayer 3 (P8/300): width 300 is not in ffn_widths [256, 512, 1024]");
+    }
+
+    @Test
     void missingKeysTakeDefaultsAndJsonWorks() {
         assertThat(SearchSpaceReader.fromText("{\"context\": 64}"))
                 .isEqualTo(withContext(SearchSpace.defaults(), 64));
@@ -46,8 +83,15 @@ class SearchSpaceReaderTest {
             "depth: {min: 0} | /depth/min: must be >= 1, got 0",
             "depth: {mn: 1} | /depth/mn: unknown key, did you mean 'min'?",
             "heads: [3] | /heads: heads 3 must divide every d_model, but not 128",
-            "kinds: [conv] | /kinds/0: must be one of attention, ffn, got 'conv'",
-            "activations: [swish] | /activations/0: must be one of relu, gelu, got 'swish'",
+            "kinds: [conv] | /kinds/0: must be one of attention, ffn, deep_ffn, parallel, moe, got 'conv'",
+            "activations: [swish] | /activations/0: must be one of relu, gelu, relu2, swiglu, geglu, got 'swish'",
+            "norm_kinds: [batchnorm] | /norm_kinds/0: must be one of layernorm, rmsnorm, got 'batchnorm'",
+            "norm_kinds: [] | /norm_kinds: must not be empty",
+            "deep_ffn_layers: [2, 1] | /deep_ffn_layers/1: must be >= 2, got 1",
+            "moe_experts: [1] | /moe_experts/0: must be >= 2, got 1",
+            "moe_top_k: [1, 1] | /moe_top_k/1: duplicate value 1",
+            "'{moe_experts: [8, 2], moe_top_k: [1, 4]}' | /moe_top_k/1: top-k 4 must be <= every moe_experts, but not 2",
+            "moe_topk: [1] | /moe_topk: unknown key, did you mean 'moe_top_k'?",
             "residual: [yes please] | /residual/0: must be true or false, got 'yes please'",
             "context: 1.5 | /context: must be an integer, got 1.5",
             "norms: [middle] | /norms/0: must be one of pre, post, got 'middle'",
@@ -70,6 +114,7 @@ class SearchSpaceReaderTest {
 
     private static SearchSpace withContext(SearchSpace s, int context) {
         return new SearchSpace(s.minDepth(), s.maxDepth(), s.kinds(), s.ffnWidths(), s.heads(), s.residual(),
-                s.activations(), s.dModels(), context, s.norms());
+                s.activations(), s.dModels(), context, s.norms(), s.deepFfnLayers(), s.moeExperts(), s.moeTopK(),
+                s.normKinds());
     }
 }

@@ -99,7 +99,7 @@ final class DjlTrial {
 
         long buildStart = System.nanoTime();
         model = DjlTransformer.build(parent, request.architecture(), shape, DataType.FLOAT32, request.seed(),
-                config.initStd());
+                config.initStd(), config.moeAuxWeight());
         Map<String, NDArray> params = model.parameters();
         optimizer = new DjlAdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay(),
                 config.gradClip(), model.decayedParameterNames(), params, model.manager());
@@ -123,16 +123,16 @@ final class DjlTrial {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 DjlTransformer.Inputs in = model.inputs(task.trainBatch(request.seed(), steps, batchSize, context));
-                NDArray lossArray;
+                DjlTransformer.Output out;
                 try (GradientCollector collector = engine.newGradientCollector()) {
-                    lossArray = model.loss(in);
-                    collector.backward(lossArray);
+                    out = model.forward(in);
+                    collector.backward(out.objective()); // the loss reported below is the plain cross-entropy
                 }
                 Map<String, NDArray> gradients = new LinkedHashMap<>();
                 for (Map.Entry<String, NDArray> e : params.entrySet()) {
                     gradients.put(e.getKey(), e.getValue().getGradient());
                 }
-                loss = scalar(lossArray);
+                loss = scalar(out.loss());
                 norm = DjlAdamW.globalNorm(gradients);
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     return diverged("loss " + loss + ", gradient norm " + norm + " at step " + (steps + 1));

@@ -88,7 +88,8 @@ final class Dl4jTrial {
         cost = CostModel.of(request.architecture(), shape);
 
         long buildStart = System.nanoTime();
-        model = TransformerModel.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd());
+        model = TransformerModel.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd(),
+                config.moeAuxWeight());
         SameDiff sd = model.sameDiff();
         QuietStdout.call(() -> {
             sd.createGradFunction();

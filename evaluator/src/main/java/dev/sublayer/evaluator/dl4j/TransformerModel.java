@@ -1,13 +1,16 @@
 package dev.sublayer.evaluator.dl4j;
 
 import dev.sublayer.evaluator.ParameterLayout;
+import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Activation;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.NormKind;
 import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Sublayer;
 import org.nd4j.autodiff.loss.LossReduce;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,9 +26,17 @@ import java.util.Map;
 
 /**
  * A decoder-only transformer built as a SameDiff graph from an {@link Architecture}. Read it top to
- * bottom: {@link #build} embeds the tokens, stacks the sublayers ({@link #attention} and
- * {@link #feedForward}, each wrapped by {@link #sublayer} in its norm and residual), and ends in the head
- * and the loss.
+ * bottom: {@link #build} embeds the tokens, stacks the sublayers (each wrapped by {@link #sublayer} in its
+ * norm and residual; {@link #block} picks {@link #attention}, {@link #feedForward}, {@link #deepFeedForward},
+ * attention + FFN for a parallel block, or {@link #mixtureOfExperts}), and ends in the head and the loss.
+ *
+ * <p>Mixture-of-experts sublayers are computed densely: every expert runs on every token and the router's
+ * gate, zero outside each token's top-k, weights the outputs. Forward values and gradients are exactly those
+ * of routing each token to its top-k experts only (an unchosen expert gets a zero weight, so neither its
+ * output nor its gradient reaches the loss); the compute is {@code experts / top_k} times the active path the
+ * cost model counts. The Switch load-balancing loss {@code E·Σᵢ fᵢ·Pᵢ} of each MoE sublayer, times
+ * {@code moeAuxWeight}, is added to {@link #OBJECTIVE}, the training objective; {@link #LOSS} stays the plain
+ * cross-entropy, which validation and the learning curve report.
  *
  * <p>Shapes: {@code B} sequences of {@code T = context} tokens, {@code d = d_model}, {@code V} token ids.
  * The residual stream is kept as a {@code [B·T, d]} matrix so that every projection is one plain GEMM;
@@ -50,13 +61,21 @@ public final class TransformerModel {
     public static final String WEIGHTS = "weights";
     /** Output: mean cross-entropy (nats) over the positions that count. */
     public static final String LOSS = "loss";
+    /**
+     * Output of models with MoE sublayers: {@link #LOSS} plus the weighted load-balancing losses; the variable
+     * gradients are taken of ({@link #objective()} names the right one for any model).
+     */
+    public static final String OBJECTIVE = "objective";
+    /** Output of models with MoE sublayers: the sum of their load-balancing losses, unweighted. */
+    public static final String AUX_LOSS = "aux_loss";
     /** Output: logits {@code [B·T, V]}. */
     public static final String LOGITS = "logits";
     /** Output: the arg-max token id per position, {@code [B·T]}. */
     public static final String PREDICTIONS = "predictions";
 
-    /** LayerNorm's ε (PyTorch's default). */
-    private static final double LAYER_NORM_EPSILON = 1e-5;
+    /** The norms' ε (PyTorch's LayerNorm default), shared by every engine. */
+    private static final double NORM_EPSILON = NormKind.EPSILON;
+
 
     /** Bench switch: the stock fused layer_norm op instead of the composed one. */
     private static final boolean STOCK_LAYER_NORM = Boolean.getBoolean("sublayer.dl4j.stockLayerNorm");
@@ -73,11 +92,15 @@ public final class TransformerModel {
     private final ParameterLayout layout;
     private final ParameterLayout.Initialiser init;
     private final double initStd;
+    private final double moeAuxWeight;
+    private final List<SDVariable> auxLosses = new ArrayList<>();
+    private String objective = LOSS;
     private final int d;
     private final int t;
     private final int v;
 
-    private TransformerModel(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
+    private TransformerModel(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
+            double moeAuxWeight) {
         this.sd = SameDiff.create();
         this.arch = arch;
         this.shape = shape;
@@ -85,21 +108,37 @@ public final class TransformerModel {
         this.layout = ParameterLayout.of(arch, shape, initStd);
         this.init = layout.initialiser(seed);
         this.initStd = initStd;
+        this.moeAuxWeight = moeAuxWeight;
         this.d = arch.dModel();
         this.t = arch.context();
         this.v = shape.vocabSize();
     }
 
     /**
-     * Builds the graph and its initial weights.
+     * Builds the graph and its initial weights, with the default load-balancing weight
+     * {@value TrainingConfig#DEFAULT_MOE_AUX_WEIGHT}.
      *
-     * @param dtype   {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
-     * @param seed    the seed of the initial weights
-     * @param initStd standard deviation of the weight matrices (residual output projections get
-     *                {@code initStd / sqrt(depth)}, as in GPT-2)
+     * @see #build(Architecture, ModelShape, DataType, long, double, double)
      */
     public static TransformerModel build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
-        TransformerModel m = new TransformerModel(arch, shape, dtype, seed, initStd);
+        return build(arch, shape, dtype, seed, initStd, TrainingConfig.DEFAULT_MOE_AUX_WEIGHT);
+    }
+
+    /**
+     * Builds the graph and its initial weights.
+     *
+     * @param dtype        {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
+     * @param seed         the seed of the initial weights
+     * @param initStd      standard deviation of the weight matrices (the projections back into the residual
+     *                     stream get {@code initStd / sqrt(depth)}, as in GPT-2)
+     * @param moeAuxWeight weight of the MoE load-balancing loss in the training objective, >= 0
+     */
+    public static TransformerModel build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
+            double moeAuxWeight) {
+        if (!(moeAuxWeight >= 0) || Double.isInfinite(moeAuxWeight)) {
+            throw new IllegalArgumentException("moe_aux_weight must be a finite number >= 0, got " + moeAuxWeight);
+        }
+        TransformerModel m = new TransformerModel(arch, shape, dtype, seed, initStd, moeAuxWeight);
         m.build();
         return m;
     }
@@ -120,7 +159,7 @@ public final class TransformerModel {
             x = sublayer("h" + i, x, sublayers.get(i));
         }
         if (arch.norm() == NormPlacement.PRE) {
-            x = layerNorm("ln_f", x);
+            x = norm("ln_f", x);
         }
 
         SDVariable logits = shape.tiedHead()
@@ -130,9 +169,18 @@ public final class TransformerModel {
         sd.argmax(PREDICTIONS, logits, 1);
 
         SDVariable labels = sd.oneHot(sd.reshape(targets, -1), v, -1, 1.0, 0.0, dtype);
-        sd.loss.softmaxCrossEntropy(LOSS, labels, logits, sd.reshape(weights, -1),
+        SDVariable loss = sd.loss.softmaxCrossEntropy(LOSS, labels, logits, sd.reshape(weights, -1),
                 LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
-        sd.setLossVariables(LOSS);
+        if (!auxLosses.isEmpty()) {
+            SDVariable aux = auxLosses.getFirst();
+            for (SDVariable more : auxLosses.subList(1, auxLosses.size())) {
+                aux = aux.add(more);
+            }
+            aux = sd.identity(AUX_LOSS, aux);
+            loss.add(OBJECTIVE, aux.mul(moeAuxWeight));
+            objective = OBJECTIVE;
+        }
+        sd.setLossVariables(objective);
         if (init.hasNext()) {
             throw new IllegalStateException("the DL4J model did not create parameter " + init.peek().name()
                     + " of the layout");
@@ -142,17 +190,23 @@ public final class TransformerModel {
     /** One sublayer: its norm, its block and, if it has one, its residual connection. */
     private SDVariable sublayer(String name, SDVariable x, Sublayer s) {
         if (arch.norm() == NormPlacement.PRE) {
-            SDVariable y = block(name, layerNorm(name + ".ln", x), s);
+            SDVariable y = block(name, norm(name + ".ln", x), s);
             return s.residual() ? x.add(y) : y;
         }
         SDVariable y = block(name, x, s);
-        return layerNorm(name + ".ln", s.residual() ? x.add(y) : y);
+        return norm(name + ".ln", s.residual() ? x.add(y) : y);
     }
 
+    /** The transformation inside a sublayer's norm and residual. */
     private SDVariable block(String name, SDVariable x, Sublayer s) {
         return switch (s) {
             case Sublayer.Attention a -> attention(name + ".attn", x, a.heads());
             case Sublayer.FeedForward f -> feedForward(name + ".ffn", x, f.width(), f.activation());
+            case Sublayer.DeepFeedForward f -> deepFeedForward(name + ".ffn", x, f.width(), f.layers(), f.activation());
+            // Parallel block: attention and FFN read the same normalised input; their outputs are summed.
+            case Sublayer.Parallel p -> attention(name + ".attn", x, p.heads())
+                    .add(feedForward(name + ".ffn", x, p.width(), p.activation()));
+            case Sublayer.MixtureOfExperts m -> mixtureOfExperts(name + ".moe", x, m);
         };
     }
 
@@ -170,12 +224,75 @@ public final class TransformerModel {
 
     /** Position-wise feed-forward block {@code d → width → d} on {@code x [B·T, d]}. */
     private SDVariable feedForward(String name, SDVariable x, int width, Activation activation) {
-        SDVariable hidden = linear(name + ".up", x, d, width, initStd);
-        hidden = switch (activation) {
+        SDVariable hidden = hiddenLayer(name + ".up", x, d, width, activation);
+        return linear(name + ".down", hidden, width, d, residualStd());
+    }
+
+    /** Deep feed-forward block {@code d → width → … → width → d} with {@code layers} hidden layers. */
+    private SDVariable deepFeedForward(String name, SDVariable x, int width, int layers, Activation activation) {
+        SDVariable hidden = hiddenLayer(name + ".up", x, d, width, activation);
+        for (int i = 1; i < layers; i++) {
+            hidden = hiddenLayer(name + ".mid" + i, hidden, width, width, activation);
+        }
+        return linear(name + ".down", hidden, width, d, residualStd());
+    }
+
+    /**
+     * Mixture of experts on {@code x [B·T, d]}: a bias-free router, the top-k experts per token by router
+     * probability, their outputs weighted by those probabilities renormalised over the chosen ones. Records
+     * the sublayer's load-balancing loss for the objective. Experts whose logits tie exactly at the k-th place
+     * are all chosen (with random router weights that needs an input row orthogonal to their difference).
+     */
+    private SDVariable mixtureOfExperts(String name, SDVariable x, Sublayer.MixtureOfExperts m) {
+        int e = m.experts();
+        SDVariable logits = sd.mmul(name + ".logits", x, matrix(name + ".router", d, e, initStd)); // [B·T, E]
+        SDVariable probabilities = sd.nn.softmax(logits, 1);
+        // An expert is chosen when fewer than k experts have a larger logit. Built from comparisons, which
+        // pass no gradient, rather than top_k (it does not run in M2.1 and has no gradient).
+        SDVariable larger = sd.castTo(sd.gt(sd.reshape(logits, -1, 1, e), sd.reshape(logits, -1, e, 1)), dtype)
+                .sum(false, 2);                                                                   // [B·T, E]
+        SDVariable chosen = sd.castTo(sd.lt(larger, (double) m.topK()), dtype);
+        SDVariable kept = probabilities.mul(chosen);
+        SDVariable gates = kept.div(name + ".gates", kept.sum(true, 1));
+        SDVariable[] weighted = new SDVariable[e];
+        for (int i = 0; i < e; i++) {
+            SDVariable expert = feedForward(name + ".e" + i, x, m.width(), m.activation());
+            weighted[i] = expert.mul(gates.get(SDIndex.all(), SDIndex.interval(i, i + 1)));
+        }
+        SDVariable out = e == 1 ? sd.identity(name + ".out", weighted[0]) : sd.math.mergeAdd(name + ".out", weighted);
+        // Switch Transformer's load-balancing loss: E · Σᵢ fᵢ·Pᵢ, fᵢ the share of routing choices that went to
+        // expert i (divided by k so the shares sum to 1), Pᵢ its mean router probability; 1 when balanced.
+        // Every position counts, also those the loss weights leave out: the router sees them all.
+        SDVariable share = chosen.mean(false, 0).div(m.topK());
+        auxLosses.add(share.mul(probabilities.mean(false, 0)).sum().mul(e));
+        return out;
+    }
+
+    /**
+     * A linear map {@code in → width} followed by the activation; a gated activation computes
+     * {@code act(x·W_gate + b_gate) ⊙ (x·W + b)} with its own gate map {@code name_gate}.
+     */
+    private SDVariable hiddenLayer(String name, SDVariable x, int in, int width, Activation activation) {
+        if (activation.gated()) {
+            SDVariable gate = linear(name + "_gate", x, in, width, initStd);
+            SDVariable value = linear(name, x, in, width, initStd);
+            SDVariable activated = switch (activation) {
+                case SWIGLU -> sd.nn.swish(gate);
+                case GEGLU -> sd.nn.gelu(gate);
+                case RELU, GELU, RELU2 -> throw new IllegalStateException(activation + " is not gated");
+            };
+            return activated.mul(value);
+        }
+        SDVariable hidden = linear(name, x, in, width, initStd);
+        return switch (activation) {
             case GELU -> sd.nn.gelu(hidden); // x·σ(1.702x): exact gradient, unlike preciseGelu
             case RELU -> sd.nn.relu(hidden, 0.0);
+            case RELU2 -> {
+                SDVariable r = sd.nn.relu(hidden, 0.0);
+                yield r.mul(r);
+            }
+            case SWIGLU, GEGLU -> throw new IllegalStateException(activation + " is gated");
         };
-        return linear(name + ".down", hidden, width, d, residualStd());
     }
 
     /** {@code [B·T, d] → [B, H, T, d/H]}. */
@@ -198,6 +315,21 @@ public final class TransformerModel {
         return sd.constant(name, mask);
     }
 
+    /** The architecture's norm over the features of {@code x [B·T, d]}. */
+    private SDVariable norm(String name, SDVariable x) {
+        return switch (arch.normKind()) {
+            case LAYER -> layerNorm(name, x);
+            case RMS -> rmsNorm(name, x);
+        };
+    }
+
+    /** RMSNorm: {@code x / sqrt(mean(x²) + ε) · g}, gain only. */
+    private SDVariable rmsNorm(String name, SDVariable x) {
+        SDVariable gain = parameter(name + ".g", new long[] {d}, false);
+        SDVariable meanSquare = x.mul(x).mean(true, 1);
+        return x.mul(sd.math.rsqrt(meanSquare.add(NORM_EPSILON))).mul(gain);
+    }
+
     private SDVariable layerNorm(String name, SDVariable x) {
         SDVariable gain = parameter(name + ".g", new long[] {d}, false);
         SDVariable bias = parameter(name + ".b", new long[] {d}, false);
@@ -208,7 +340,7 @@ public final class TransformerModel {
         // (about 120 ms per call at [4096, 128] on 2 cores); these elementwise ops and reductions take a few.
         SDVariable centred = x.sub(x.mean(true, 1));
         SDVariable variance = centred.mul(centred).mean(true, 1);
-        SDVariable normalised = centred.mul(sd.math.rsqrt(variance.add(LAYER_NORM_EPSILON)));
+        SDVariable normalised = centred.mul(sd.math.rsqrt(variance.add(NORM_EPSILON)));
         return normalised.mul(gain).add(bias);
     }
 
@@ -250,6 +382,14 @@ public final class TransformerModel {
     /** The graph. */
     public SameDiff sameDiff() {
         return sd;
+    }
+
+    /**
+     * The output whose gradient training follows: {@link #LOSS}, or {@link #OBJECTIVE} when the model has
+     * mixture-of-experts sublayers.
+     */
+    public String objective() {
+        return objective;
     }
 
     /** The architecture this model was built from. */

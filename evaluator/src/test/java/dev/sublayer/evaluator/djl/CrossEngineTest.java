@@ -55,6 +55,8 @@ class CrossEngineTest {
 
     static final double CURVE_TOLERANCE = 5e-5;
     static final int STEPS = 50;
+    /** Large enough that a wrong load-balancing loss shows in the float64 comparison. */
+    static final double MOE_AUX_WEIGHT = 0.3;
 
     static Engine djl;
     static Engine dl4j;
@@ -74,10 +76,15 @@ class CrossEngineTest {
         dl4j.close();
     }
 
-    /** Every sublayer kind and variant: attention, GELU and ReLU FFNs, pre/post-LN, residual on/off, tied/untied. */
+    /**
+     * Every sublayer kind (A, F, D, P, M) and variant: every activation, LayerNorm and RMSNorm, pre/post, residual
+     * on/off, tied/untied; MoE with its load-balancing loss in the objective.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"d8 n6 pre: A2 F12", "d8 n6 pre: F12:relu! A4!", "d8 n6 post: A1 F12:relu",
-            "d8 n6 post: F12! A2!", "d8 n6 pre: F12 F12:relu A8"})
+            "d8 n6 post: F12! A2!", "d8 n6 pre: F12 F12:relu A8",
+            "d8 n6 pre rms: D10x2:swiglu P2/8:geglu", "d8 n6 post: M3k2/5:relu2 A2", "d8 n6 pre: M4k1/6:geglu! F10:relu2",
+            "d8 n6 post rms: P4/6! D6x3:relu", "d8 n6 pre: M2k2/4:swiglu D5x2"})
     void bothModelsComputeTheSameLossAndGradientsInDoublePrecision(String notation) {
         for (boolean tied : new boolean[] {true, false}) {
             Architecture a = Notation.parse(notation);
@@ -85,13 +92,16 @@ class CrossEngineTest {
             SplittableRandom rnd = new SplittableRandom(3);
             Batch batch = TestArchitectures.randomBatch(rnd, 3, 6, 13);
             batch.weights()[2][1] = 0f;
-            TransformerModel reference = TransformerModel.build(a, shape, org.nd4j.linalg.api.buffer.DataType.DOUBLE, 9, 0.3);
+            TransformerModel reference = TransformerModel.build(a, shape, org.nd4j.linalg.api.buffer.DataType.DOUBLE, 9, 0.3,
+                    MOE_AUX_WEIGHT);
             SameDiff sd = reference.sameDiff();
             Map<String, INDArray> feed = reference.feed(batch);
-            double referenceLoss = sd.output(feed, TransformerModel.LOSS).get(TransformerModel.LOSS).getDouble(0);
+            Map<String, INDArray> outputs = sd.output(feed, TransformerModel.LOSS, reference.objective());
+            double referenceLoss = outputs.get(TransformerModel.LOSS).getDouble(0);
+            double referenceObjective = outputs.get(reference.objective()).getDouble(0);
             Map<String, INDArray> referenceGradients = silently(() -> sd.calculateGradients(feed, reference.parameterNames()));
 
-            try (DjlTransformer m = DjlTransformer.build(manager, a, shape, DataType.FLOAT64, 9, 0.3);
+            try (DjlTransformer m = DjlTransformer.build(manager, a, shape, DataType.FLOAT64, 9, 0.3, MOE_AUX_WEIGHT);
                  NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 assertThat(m.parameters().keySet()).containsExactlyElementsOf(reference.parameterNames());
@@ -100,9 +110,14 @@ class CrossEngineTest {
                             .containsExactly(reference.parameter(e.getKey()).dup().data().asDouble());
                 }
                 DjlTransformer.Inputs in = m.inputs(batch);
-                double loss = m.loss(in).getDouble();
-                assertThat(loss).as("%s tied=%s loss", notation, tied)
+                DjlTransformer.Output out = m.forward(in);
+                assertThat(out.loss().getDouble()).as("%s tied=%s loss", notation, tied)
                         .isCloseTo(referenceLoss, org.assertj.core.data.Offset.offset(1e-10 * Math.abs(referenceLoss)));
+                assertThat(out.objective().getDouble()).as("%s tied=%s objective", notation, tied)
+                        .isCloseTo(referenceObjective, org.assertj.core.data.Offset.offset(1e-10 * Math.abs(referenceObjective)));
+                if (notation.contains("M")) {
+                    assertThat(referenceObjective).as("the load-balancing loss counts").isGreaterThan(referenceLoss + 0.1);
+                }
                 Map<String, double[]> gradients = DjlTransformerTest.gradients(m, in);
                 for (String name : reference.parameterNames()) {
                     double[] expected = referenceGradients.get(name).dup().data().asDouble();
@@ -120,13 +135,17 @@ class CrossEngineTest {
         }
     }
 
-    /** 50 float32 training steps of every kind and variant through both engines' {@link Engine#train}. */
+    /**
+     * 50 float32 training steps through both engines' {@link Engine#train}, covering every kind, activation, norm
+     * kind and placement, residual on/off and tied/untied heads across the cases.
+     */
     @ParameterizedTest
     @CsvSource({
             "'d16 n16 pre: A2 F32 A4! F24:relu', true",
             "'d16 n16 post: F32:relu! A2 F32 A1', false",
-            "'d16 n16 pre: F32! F32:relu A2!', false",
-            "'d16 n16 post: A4! F24! A2', true"})
+            "'d16 n16 pre rms: D24x2:swiglu A2 M3k2/16:geglu', true",
+            "'d16 n16 post: P2/24:relu2 M4k1/16 F24:swiglu!', false",
+            "'d16 n16 post rms: A2 D16x3:relu P4/16:geglu!', true"})
     void fiftyTrainingStepsGiveTheSameLossCurveWithinFloat32Rounding(String notation, boolean tied) {
         TrainingConfig training = TrainingConfig.defaults().withSchedule(5, 100).withLearningRate(3e-3, 3e-4)
                 .withTiedHead(tied).withLogging(1, 25);

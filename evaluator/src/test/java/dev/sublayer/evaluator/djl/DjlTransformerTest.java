@@ -44,8 +44,10 @@ class DjlTransformerTest {
     @Test
     void parameterCountEqualsTheCostModelAndInitialWeightsComeFromTheLayout() {
         SplittableRandom rnd = new SplittableRandom(2024);
-        for (int i = 0; i < 30; i++) {
+        java.util.Set<dev.sublayer.space.Sublayer.Kind> kinds = java.util.EnumSet.noneOf(dev.sublayer.space.Sublayer.Kind.class);
+        for (int i = 0; i < 40; i++) {
             Architecture a = TestArchitectures.random(rnd);
+            a.sublayers().forEach(s -> kinds.add(s.kind()));
             ModelShape shape = new ModelShape(rnd.nextBoolean() ? 256 : 1 + rnd.nextInt(300), rnd.nextBoolean());
             try (DjlTransformer m = DjlTransformer.build(manager, a, shape, DataType.FLOAT32, i, 0.02)) {
                 assertThat(m.parameterCount()).as("%s %s", a, shape).isEqualTo(CostModel.of(a, shape).totalParams());
@@ -59,10 +61,13 @@ class DjlTransformerTest {
                 }
             }
         }
+        assertThat(kinds).containsExactlyInAnyOrder(dev.sublayer.space.Sublayer.Kind.values());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"d16 n8 pre: A2 F32 A4 F32", "d16 n8 post: A2 F32! A2", "d16 n8 pre: A4! F32:relu A1"})
+    @ValueSource(strings = {"d16 n8 pre: A2 F32 A4 F32", "d16 n8 post: A2 F32! A2", "d16 n8 pre: A4! F32:relu A1",
+            "d16 n8 pre rms: A2 D24x3:swiglu A2", "d16 n8 post: P2/24:geglu P4/16!", "d16 n8 pre: A2 M4k2/16 A2 M3k1/8:relu2",
+            "d16 n8 post rms: P2/16 M2k1/16!"})
     void changingAFutureTokenLeavesEveryEarlierLogitUnchanged(String notation) {
         Architecture a = Notation.parse(notation);
         try (DjlTransformer m = DjlTransformer.build(manager, a, ModelShape.bytes(), DataType.FLOAT32, 3, 0.2)) {
@@ -106,17 +111,22 @@ class DjlTransformerTest {
 
     /**
      * Float64 central differences against PyTorch's autograd for every parameter of a tiny model, for each
-     * sublayer kind, norm placement, residual choice and head variant.
+     * sublayer kind, activation, norm kind and placement, residual choice and head variant (of the training
+     * objective: with MoE sublayers it includes their load-balancing losses).
      */
     @ParameterizedTest
     @ValueSource(strings = {
             "d8 n4 pre: A2", "d8 n4 pre: F12", "d8 n4 pre: F12:relu", "d8 n4 post: A2 F12",
-            "d8 n4 pre: A1! F12!", "d8 n4 post: F12:relu! A4!"})
+            "d8 n4 pre: A1! F12!", "d8 n4 post: F12:relu! A4!",
+            "d8 n4 pre: F12:relu2 F12:swiglu", "d8 n4 post rms: F12:geglu! A2",
+            "d8 n4 pre rms: D12x2:relu2", "d8 n4 post: D10x3:swiglu!",
+            "d8 n4 pre: P2/12", "d8 n4 post rms: P4/10:geglu!",
+            "d8 n4 pre: M3k2/4", "d8 n4 post: M3k1/4:swiglu!", "d8 n4 pre rms: M2k2/4:relu"})
     void gradientsMatchFiniteDifferencesInDoublePrecision(String notation) {
         for (boolean tied : new boolean[] {true, false}) {
             Architecture a = Notation.parse(notation);
             ModelShape shape = new ModelShape(11, tied);
-            try (DjlTransformer m = DjlTransformer.build(manager, a, shape, DataType.FLOAT64, 7, 0.5);
+            try (DjlTransformer m = DjlTransformer.build(manager, a, shape, DataType.FLOAT64, 7, 0.5, 0.3);
                  NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 SplittableRandom rnd = new SplittableRandom(11);
@@ -135,10 +145,10 @@ class DjlTransformerTest {
                         double h = 1e-6;
                         values[i] = original + h;
                         p.set(values);
-                        double up = m.loss(in).getDouble();
+                        double up = m.objective(in).getDouble();
                         values[i] = original - h;
                         p.set(values);
-                        double down = m.loss(in).getDouble();
+                        double down = m.objective(in).getDouble();
                         values[i] = original;
                         p.set(values);
                         double numeric = (up - down) / (2 * h);
@@ -159,7 +169,7 @@ class DjlTransformerTest {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             try (GradientCollector collector = DjlRuntime.pytorch(1).newGradientCollector()) {
-                collector.backward(m.loss(in));
+                collector.backward(m.objective(in));
             }
             for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
                 NDArray g = e.getValue().getGradient();

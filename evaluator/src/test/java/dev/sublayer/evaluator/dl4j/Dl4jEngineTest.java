@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -100,6 +102,34 @@ class Dl4jEngineTest {
         assertThat(a.metrics().validLoss()).isEqualTo(b.metrics().validLoss());
         assertThat(a.curve().get(4).validLoss()).isEqualTo(b.curve().get(4).validLoss()).isFinite();
         assertThat(trainLosses(c)).isNotEqualTo(trainLosses(a));
+    }
+
+    /** Every sublayer kind, activation family and norm kind trains to bit-identical losses under one seed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"d16 n16 pre rms: A2 D32x2:swiglu", "d16 n16 post: P2/32:geglu F32:relu2",
+            "d16 n16 pre: A2 M4k2/16"})
+    void everyKindTrainsDeterministically(String notation) {
+        Architecture a = Notation.parse(notation);
+        TrialRequest request = new TrialRequest(a, DATA, TRAINING.withLogging(1, 0), Budget.steps(6), 42);
+        TrialResult first = train(request);
+        TrialResult second = train(request);
+        assertThat(first.status()).as(first.failure()).isEqualTo(TrialStatus.COMPLETED);
+        assertThat(trainLosses(first)).hasSize(6).isEqualTo(trainLosses(second));
+        assertThat(first.metrics().validLoss()).isEqualTo(second.metrics().validLoss()).isFinite();
+        assertThat(first.metrics().totalParams()).isEqualTo(CostModel.of(a, ModelShape.bytes()).totalParams());
+    }
+
+    /** The load-balancing loss steers training (it is in the objective) but not the reported losses. */
+    @Test
+    void theLoadBalancingWeightChangesTrainingButNotTheReportedLoss() {
+        Architecture a = Notation.parse("d16 n16 pre: A2 M4k1/16");
+        TrialRequest request = new TrialRequest(a, DATA, TRAINING.withLogging(1, 0), Budget.steps(4), 42);
+        List<Double> balanced = trainLosses(train(request));
+        List<Double> unbalanced = trainLosses(train(new TrialRequest(a, DATA,
+                TRAINING.withLogging(1, 0).withMoeAuxWeight(0), Budget.steps(4), 42)));
+        // the first step's loss comes from the same initial weights: equal, so it is the plain cross-entropy
+        assertThat(unbalanced.getFirst()).isEqualTo(balanced.getFirst());
+        assertThat(unbalanced.getLast()).isNotEqualTo(balanced.getLast());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.sublayer.space.Activation;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.NormKind;
 import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Notation;
 import dev.sublayer.space.Sublayer;
@@ -38,39 +39,192 @@ class TransformerModelTest {
         return new Batch(in, out, w);
     }
 
+    /** A random tiny architecture mixing every sublayer kind, activation, norm placement and norm kind. */
     static Architecture randomArchitecture(SplittableRandom rnd) {
         int[] dims = {8, 12, 16, 24, 32};
         int d = dims[rnd.nextInt(dims.length)];
         int depth = 1 + rnd.nextInt(6);
         List<Sublayer> s = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
-            if (rnd.nextBoolean()) {
-                int heads;
-                do {
-                    heads = 1 + rnd.nextInt(8);
-                } while (d % heads != 0);
-                s.add(new Sublayer.Attention(heads, rnd.nextInt(4) != 0));
-            } else {
-                s.add(new Sublayer.FeedForward(4 + rnd.nextInt(60), rnd.nextBoolean() ? Activation.GELU : Activation.RELU,
-                        rnd.nextInt(4) != 0));
-            }
+            s.add(randomSublayer(rnd, d, Sublayer.Kind.values()[rnd.nextInt(Sublayer.Kind.values().length)]));
         }
-        return new Architecture(s, d, 2 + rnd.nextInt(15), rnd.nextBoolean() ? NormPlacement.PRE : NormPlacement.POST);
+        return new Architecture(s, d, 2 + rnd.nextInt(15), rnd.nextBoolean() ? NormPlacement.PRE : NormPlacement.POST,
+                rnd.nextBoolean() ? NormKind.LAYER : NormKind.RMS);
+    }
+
+    static Sublayer randomSublayer(SplittableRandom rnd, int d, Sublayer.Kind kind) {
+        int heads;
+        do {
+            heads = 1 + rnd.nextInt(8);
+        } while (d % heads != 0);
+        int width = 4 + rnd.nextInt(60);
+        Activation activation = Activation.values()[rnd.nextInt(Activation.values().length)];
+        boolean residual = rnd.nextInt(4) != 0;
+        return switch (kind) {
+            case ATTENTION -> new Sublayer.Attention(heads, residual);
+            case FFN -> new Sublayer.FeedForward(width, activation, residual);
+            case DEEP_FFN -> new Sublayer.DeepFeedForward(width, 2 + rnd.nextInt(3), activation, residual);
+            case PARALLEL -> new Sublayer.Parallel(heads, width, activation, residual);
+            case MOE -> {
+                int experts = 2 + rnd.nextInt(5);
+                yield new Sublayer.MixtureOfExperts(experts, 1 + rnd.nextInt(experts), width, activation, residual);
+            }
+        };
     }
 
     @Test
     void parameterCountEqualsTheCostModelForManyRandomArchitectures() {
         SplittableRandom rnd = new SplittableRandom(2024);
-        for (int i = 0; i < 40; i++) {
+        java.util.Set<Sublayer.Kind> kinds = java.util.EnumSet.noneOf(Sublayer.Kind.class);
+        for (int i = 0; i < 60; i++) {
             Architecture a = randomArchitecture(rnd);
+            a.sublayers().forEach(s -> kinds.add(s.kind()));
             ModelShape shape = new ModelShape(rnd.nextBoolean() ? 256 : 1 + rnd.nextInt(300), rnd.nextBoolean());
             TransformerModel m = TransformerModel.build(a, shape, DataType.FLOAT, i, 0.02);
             assertThat(m.parameterCount()).as("%s %s", a, shape).isEqualTo(CostModel.of(a, shape).totalParams());
         }
+        assertThat(kinds).containsExactlyInAnyOrder(Sublayer.Kind.values());
+    }
+
+    /** The parameters one token uses: a MoE's router and top-k experts, everything else whole. */
+    @Test
+    void activeParametersAreTheRouterAndTheChosenExperts() {
+        Architecture a = Notation.parse("d16 n8 pre: A2 M4k2/32:swiglu");
+        TransformerModel m = TransformerModel.build(a, ModelShape.bytes(), DataType.FLOAT, 1, 0.02);
+        long oneExpert = m.parameters().entrySet().stream().filter(e -> e.getKey().startsWith("h1.moe.e0."))
+                .mapToLong(e -> e.getValue().length()).sum();
+        assertThat(oneExpert).isEqualTo(3L * 16 * 32 + 2 * 32 + 16);
+        assertThat(CostModel.of(a, ModelShape.bytes()).activeParams()).isEqualTo(m.parameterCount() - 2 * oneExpert);
+    }
+
+    /**
+     * The dense, masked MoE equals routing each token to its top-k experts only, computed here in plain Java
+     * from the model's weights (post-LN, so the sublayer's input is the embedding sum); the load-balancing
+     * loss is {@code E·Σ fᵢ·Pᵢ} and the objective adds it with its weight.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"d8 n4 post: M4k2/6", "d8 n4 post: M3k1/5:swiglu", "d8 n4 post: M5k3/4:relu",
+            "d8 n4 post: M2k2/4:geglu"})
+    void mixtureOfExpertsRoutesEachTokenToItsTopKExperts(String notation) {
+        Architecture a = Notation.parse(notation);
+        Sublayer.MixtureOfExperts moe = (Sublayer.MixtureOfExperts) a.sublayers().getFirst();
+        int e = moe.experts();
+        TransformerModel m = TransformerModel.build(a, new ModelShape(11, true), DataType.DOUBLE, 5, 0.7, 0.25);
+        Batch batch = randomBatch(new SplittableRandom(9), 3, 4, 11);
+        Map<String, INDArray> out = m.sameDiff().output(m.feed(batch), "h0.moe.out", "h0.moe.gates",
+                TransformerModel.LOSS, TransformerModel.AUX_LOSS, TransformerModel.OBJECTIVE);
+        double[] share = new double[e];
+        double[] meanProbability = new double[e];
+        int rows = 3 * 4;
+        for (int row = 0; row < rows; row++) {
+            double[] x = new double[8];
+            for (int j = 0; j < 8; j++) {
+                x[j] = m.parameter("wte").getDouble(batch.inputs()[row / 4][row % 4], j) + m.parameter("wpe").getDouble(row % 4, j);
+            }
+            double[] logits = times(x, m.parameter("h0.moe.router"), null);
+            double[] p = softmax(logits);
+            Integer[] order = new Integer[e];
+            for (int i = 0; i < e; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (i, j) -> Double.compare(logits[j], logits[i]));
+            double chosenMass = 0;
+            for (int r = 0; r < moe.topK(); r++) {
+                chosenMass += p[order[r]];
+            }
+            double[] expected = new double[8];
+            for (int r = 0; r < moe.topK(); r++) {
+                int i = order[r];
+                double gate = p[i] / chosenMass;
+                assertThat(out.get("h0.moe.gates").getDouble(row, i)).isCloseTo(gate, org.assertj.core.api.Assertions.within(1e-12));
+                double[] y = expert(m, "h0.moe.e" + i, x, moe.activation());
+                for (int j = 0; j < 8; j++) {
+                    expected[j] += gate * y[j];
+                }
+                share[i] += 1.0 / (rows * moe.topK());
+            }
+            for (int r = moe.topK(); r < e; r++) {
+                assertThat(out.get("h0.moe.gates").getDouble(row, order[r])).isZero();
+            }
+            for (int i = 0; i < e; i++) {
+                meanProbability[i] += p[i] / rows;
+            }
+            for (int j = 0; j < 8; j++) {
+                assertThat(out.get("h0.moe.out").getDouble(row, j)).as("row %d feature %d", row, j)
+                        .isCloseTo(expected[j], org.assertj.core.api.Assertions.within(1e-7 * Math.max(1, Math.abs(expected[j]))));
+            }
+        }
+        double aux = 0;
+        for (int i = 0; i < e; i++) {
+            aux += e * share[i] * meanProbability[i];
+        }
+        // sd.nn.gelu differs from x·σ(1.702x) in double precision by ~1e-9 relative (a float constant?), hence 1e-7
+        double loss = out.get(TransformerModel.LOSS).getDouble(0);
+        assertThat(out.get(TransformerModel.AUX_LOSS).getDouble(0)).isCloseTo(aux, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(out.get(TransformerModel.OBJECTIVE).getDouble(0)).isCloseTo(loss + 0.25 * aux,
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(m.objective()).isEqualTo(TransformerModel.OBJECTIVE);
+    }
+
+    @Test
+    void modelsWithoutExpertsTrainOnThePlainLoss() {
+        TransformerModel m = TransformerModel.build(Notation.parse("d8 n4 pre: A2 P2/8 D8x2"), ModelShape.bytes(),
+                DataType.FLOAT, 1, 0.02);
+        assertThat(m.objective()).isEqualTo(TransformerModel.LOSS);
+        assertThat(m.sameDiff().hasVariable(TransformerModel.OBJECTIVE)).isFalse();
+    }
+
+    private static double[] expert(TransformerModel m, String name, double[] x, Activation activation) {
+        double[] hidden = times(x, m.parameter(name + ".up.w"), m.parameter(name + ".up.b"));
+        double[] gate = activation.gated() ? times(x, m.parameter(name + ".up_gate.w"), m.parameter(name + ".up_gate.b"))
+                : null;
+        for (int j = 0; j < hidden.length; j++) {
+            double z = hidden[j];
+            hidden[j] = switch (activation) {
+                case RELU -> Math.max(0, z);
+                case GELU -> z * sigmoid(1.702 * z);
+                case RELU2 -> Math.max(0, z) * Math.max(0, z);
+                case SWIGLU -> gate[j] * sigmoid(gate[j]) * z;
+                case GEGLU -> gate[j] * sigmoid(1.702 * gate[j]) * z;
+            };
+        }
+        return times(hidden, m.parameter(name + ".down.w"), m.parameter(name + ".down.b"));
+    }
+
+    private static double[] times(double[] x, INDArray w, INDArray bias) {
+        double[] y = new double[(int) w.size(1)];
+        for (int o = 0; o < y.length; o++) {
+            double sum = bias == null ? 0 : bias.getDouble(o);
+            for (int i = 0; i < x.length; i++) {
+                sum += x[i] * w.getDouble(i, o);
+            }
+            y[o] = sum;
+        }
+        return y;
+    }
+
+    private static double[] softmax(double[] z) {
+        double max = java.util.Arrays.stream(z).max().orElseThrow();
+        double[] p = new double[z.length];
+        double sum = 0;
+        for (int i = 0; i < z.length; i++) {
+            p[i] = Math.exp(z[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < z.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    private static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"d16 n8 pre: A2 F32 A4 F32", "d16 n8 post: A2 F32! A2", "d16 n8 pre: A4! F32:relu A1"})
+    @ValueSource(strings = {"d16 n8 pre: A2 F32 A4 F32", "d16 n8 post: A2 F32! A2", "d16 n8 pre: A4! F32:relu A1",
+            "d16 n8 pre rms: A2 D24x3:swiglu A2", "d16 n8 post: P2/24:geglu P4/16!", "d16 n8 pre: A2 M4k2/16 A2 M3k1/8:relu2",
+            "d16 n8 post rms: P2/16 M2k1/16!"})
     void changingAFutureTokenLeavesEveryEarlierLogitUnchanged(String notation) {
         Architecture a = Notation.parse(notation);
         TransformerModel m = TransformerModel.build(a, ModelShape.bytes(), DataType.FLOAT, 3, 0.2);
@@ -113,10 +267,29 @@ class TransformerModelTest {
             "d8 n4 pre: A2", "d8 n4 pre: F12", "d8 n4 pre: F12:relu", "d8 n4 post: A2 F12",
             "d8 n4 pre: A1! F12!", "d8 n4 post: F12:relu! A4!"})
     void gradientsMatchFiniteDifferencesInDoublePrecision(String notation) {
-        for (boolean tied : new boolean[] {true, false}) {
+        checkGradients(notation, new boolean[] {true, false}, 4);
+    }
+
+    /**
+     * The same check for the other kinds, activations and RMSNorm; with a tied head only (the head is
+     * independent of the sublayers) and two probes per parameter, since every probe costs two forward passes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "d8 n4 pre: F12:relu2 F12:swiglu", "d8 n4 post rms: F12:geglu! A2",
+            "d8 n4 pre rms: D12x2:relu2", "d8 n4 post: D10x3:swiglu!",
+            "d8 n4 pre: P2/12", "d8 n4 post rms: P4/10:geglu!",
+            "d8 n4 pre: M3k2/4", "d8 n4 post: M3k1/4:swiglu!", "d8 n4 pre rms: M2k2/4:relu"})
+    void gradientsOfEveryKindMatchFiniteDifferences(String notation) {
+        checkGradients(notation, new boolean[] {true}, 2);
+    }
+
+    private static void checkGradients(String notation, boolean[] ties, int probes) {
+        for (boolean tied : ties) {
             Architecture a = Notation.parse(notation);
             ModelShape shape = new ModelShape(11, tied);
-            TransformerModel m = TransformerModel.build(a, shape, DataType.DOUBLE, 7, 0.5);
+            // a large load-balancing weight, so a wrong gradient of that loss cannot hide under the cross-entropy's
+            TransformerModel m = TransformerModel.build(a, shape, DataType.DOUBLE, 7, 0.5, 0.5);
             SameDiff sd = m.sameDiff();
             QuietStdout.call(() -> {
                 sd.createGradFunction();
@@ -136,14 +309,14 @@ class TransformerModelTest {
                 INDArray p = m.parameter(name);
                 INDArray g = grads.get(name);
                 assertThat(g).as("gradient of %s", name).isNotNull();
-                for (int probe = 0; probe < 4; probe++) {
+                for (int probe = 0; probe < probes; probe++) {
                     long i = rnd.nextLong(p.length());
                     double original = p.getDouble(i);
                     double h = 1e-6;
                     p.putScalar(i, original + h);
-                    double up = loss(sd, feed, arena);
+                    double up = loss(m, feed, arena);
                     p.putScalar(i, original - h);
-                    double down = loss(sd, feed, arena);
+                    double down = loss(m, feed, arena);
                     p.putScalar(i, original);
                     double numeric = (up - down) / (2 * h);
                     double analytic = g.getDouble(i);
@@ -157,8 +330,8 @@ class TransformerModelTest {
         }
     }
 
-    private static double loss(SameDiff sd, Map<String, INDArray> feed, StepArena arena) {
-        double l = sd.output(feed, TransformerModel.LOSS).get(TransformerModel.LOSS).getDouble(0);
+    private static double loss(TransformerModel m, Map<String, INDArray> feed, StepArena arena) {
+        double l = m.sameDiff().output(feed, m.objective()).get(m.objective()).getDouble(0);
         arena.endStep();
         return l;
     }

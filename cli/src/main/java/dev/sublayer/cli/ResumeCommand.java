@@ -1,0 +1,36 @@
+package dev.sublayer.cli;
+
+import dev.sublayer.search.Search;
+import dev.sublayer.search.exec.DefaultExecutors;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sublayer resume <study-dir>}: continues a study with the config it was last run with. */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = "Continue a study from where it stopped (Ctrl-C, a crash, a kill), with its stored config.")
+final class ResumeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "STUDY_DIR", description = "The study directory, e.g. runs/quickstart.")
+    Path dir;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Override workers.count for this session.")
+    Integer workers;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads),
+                DefaultExecutors::create), dir.toString());
+        return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sublayer.cli;
+
+import dev.sublayer.search.Search;
+import dev.sublayer.search.config.ConfigException;
+import dev.sublayer.search.config.StudyConfig;
+import dev.sublayer.search.config.StudyConfigReader;
+import dev.sublayer.search.exec.DefaultExecutors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sublayer search <config.yaml> [--dir D]}: runs a study, or continues the one already in the directory.
+ * Progress on stderr, the final front as a table on stdout.
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Run a study: multi-objective search over sublayer orders, trained for real.",
+                "Continues the study when the directory already holds one (same search settings; the budget may grow).",
+                "Ctrl-C stops cleanly; run the same command (or 'sublayer resume DIR') to continue."})
+final class SearchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The study config (YAML); see studies/reference.yaml.")
+    Path config;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "The study directory (default: runs/<study name>).")
+    Path dir;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Override workers.count for this session.")
+    Integer workers;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String text;
+        try {
+            text = Files.readString(config);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("no config file " + config);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + config + ": " + e.getMessage());
+        }
+        StudyConfig c;
+        try {
+            c = StudyConfigReader.read(text);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
+        }
+        StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads));
+        Path directory = dir != null ? dir : Path.of("runs", c.name());
+        Search search = StudyRun.open(() -> Search.open(study, text, directory, StudyRun.commandLine(spec),
+                DefaultExecutors::create), directory.toString());
+        return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,186 @@
+package dev.sublayer.cli;
+
+import dev.sublayer.search.FrontStats;
+import dev.sublayer.search.Search;
+import dev.sublayer.search.SearchListener;
+import dev.sublayer.search.SearchOutcome;
+import dev.sublayer.search.StudyResults;
+import dev.sublayer.search.config.StudyConfig;
+import dev.sublayer.search.moea.Objective;
+import dev.sublayer.search.moea.ObjectiveKind;
+import dev.sublayer.search.progress.SearchProgress;
+import dev.sublayer.storage.StoreException;
+import dev.sublayer.storage.StudyInUseException;
+import dev.sublayer.storage.StudyStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What {@code search} and {@code resume} share: opening the study with one-line errors, the Ctrl-C hook that
+ * stops the search cleanly, progress on stderr, and the front as a table on stdout.
+ */
+final class StudyRun {
+
+    /** Exit code of a search stopped by Ctrl-C (128 + SIGINT), resumable. */
+    static final int EXIT_STOPPED = 130;
+
+    private StudyRun() {
+    }
+
+    /** Opens a study, turning store problems into bad-input errors (exit 2, one line). */
+    static Search open(Supplier<Search> opener, String where) {
+        try {
+            return opener.get();
+        } catch (StudyInUseException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (StoreException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The worker settings with the command-line overrides applied. */
+    static StudyConfig.Workers workers(StudyConfig.Workers w, Integer count, Integer threads) {
+        if (count != null && count < 1) {
+            throw new IllegalArgumentException("--workers must be >= 1, got " + count);
+        }
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
+        return new StudyConfig.Workers(count != null ? count : w.count(), threads != null ? threads : w.threads(),
+                w.heap(), w.mode(), w.trialTimeoutSeconds(), w.marginSeconds());
+    }
+
+    /** The command line as typed, for the study's record. */
+    static String commandLine(CommandSpec spec) {
+        List<String> parts = new ArrayList<>();
+        parts.add("sublayer");
+        parts.addAll(spec.commandLine().getParseResult().originalArgs());
+        return String.join(" ", parts);
+    }
+
+    /** Runs the search with a Ctrl-C hook and progress; prints the outcome; returns the exit code. */
+    static int run(Search search, PrintWriter out, PrintWriter err) {
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            search.requestStop("interrupted (Ctrl-C)");
+            try {
+                // Let the search record what was running as interrupted, close the store and print.
+                printed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sublayer-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        SearchOutcome outcome;
+        try {
+            outcome = search.run(listeners(search, err));
+            print(outcome, search.context().config(), out);
+        } finally {
+            printed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook is running and has what it waits for
+            }
+        }
+        return outcome.state() == SearchOutcome.State.STOPPED ? EXIT_STOPPED : 0;
+    }
+
+    private static SearchListener listeners(Search search, PrintWriter err) {
+        return new ReportRefresh(SearchProgress.forEnvironment(err), search.context().directory(),
+                search.context().config().report());
+    }
+
+    /** The outcome and the front as a table. */
+    static void print(SearchOutcome o, StudyConfig config, PrintWriter out) {
+        String head = switch (o.state()) {
+            case FINISHED -> "study '" + config.name() + "' finished: " + o.reason();
+            case ALREADY_FINISHED -> "study '" + config.name() + "' was already finished (" + o.reason()
+                    + "); nothing to train";
+            case STOPPED -> "study '" + config.name() + "' stopped (" + o.reason() + "); continue with: sublayer resume "
+                    + o.directory();
+        };
+        out.println(head);
+        out.printf(Locale.ROOT, "%d generation%s, %d candidates trained%s%n", o.generations(),
+                o.generations() == 1 ? "" : "s", o.trainedCandidates(),
+                o.trainedThisSession() > 0 ? ", " + o.trainedThisSession() + " trials in this session" : "");
+        StudyResults.Front front = o.front();
+        if (front.entries().isEmpty()) {
+            out.println("no completed trial yet: the front is empty");
+        } else {
+            out.printf(Locale.ROOT, "%nfront at rung %d (%d member%s, hypervolume %.4f), best %s first:%n%n",
+                    front.rung(), front.entries().size(), front.entries().size() == 1 ? "" : "s",
+                    front.hypervolume(), config.objectives().getFirst().kind().configName());
+            table(front, o.reevaluation(), config.objectives(), out);
+        }
+        out.println();
+        out.println("study:  " + o.directory() + "  (store " + StudyStore.FILE_NAME + ")");
+        out.println("front:  " + o.frontFile());
+        Path report = o.directory().resolve(config.report().file());
+        if (Files.exists(report)) {
+            out.println("report: " + report);
+        }
+        out.flush();
+    }
+
+    private static void table(StudyResults.Front front, FrontStats stats, List<Objective> objectives, PrintWriter out) {
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("#", "architecture"));
+        objectives.forEach(o -> header.add(o.kind().label()));
+        header.add("origin");
+        rows.add(header.toArray(new String[0]));
+        int i = 1;
+        for (StudyResults.FrontEntry e : front.entries()) {
+            List<String> row = new ArrayList<>(List.of(Integer.toString(i++), e.architecture().notation()));
+            FrontStats.Stats s = stats.members().get(e.architecture().canonical());
+            for (int k = 0; k < objectives.size(); k++) {
+                row.add(value(objectives.get(k).kind(), e.fitness().value(k), s, k));
+            }
+            row.add(e.trial().strategy());
+            rows.add(row.toArray(new String[0]));
+        }
+        int[] widths = new int[header.size()];
+        for (String[] r : rows) {
+            for (int c = 0; c < r.length; c++) {
+                widths[c] = Math.max(widths[c], r[c].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int c = 0; c < r.length; c++) {
+                boolean numeric = c == 0 || (c >= 2 && c < r.length - 1);
+                String cell = numeric ? " ".repeat(widths[c] - r[c].length()) + r[c]
+                        : r[c] + " ".repeat(widths[c] - r[c].length());
+                b.append(c == 0 ? "" : "  ").append(cell);
+            }
+            out.println(b.toString().stripTrailing());
+        }
+        if (!stats.members().isEmpty()) {
+            out.printf(Locale.ROOT, "%n(mean +- std over the search's run and %d extra seed%s where re-evaluated)%n",
+                    stats.seeds(), stats.seeds() == 1 ? "" : "s");
+        }
+    }
+
+    private static String value(ObjectiveKind kind, double v, FrontStats.Stats s, int k) {
+        String shown = switch (kind) {
+            case VALID_BITS_PER_BYTE -> String.format(Locale.ROOT, "%.4f", s == null ? v : s.mean()[k]);
+            case NON_EMBEDDING_PARAMS, FLOPS_PER_TOKEN, PEAK_MEMORY_BYTES -> String.format(Locale.ROOT, "%,d",
+                    Math.round(s == null ? v : s.mean()[k]));
+            case WALL_SECONDS -> String.format(Locale.ROOT, "%.1f", s == null ? v : s.mean()[k]);
+        };
+        if (s != null && s.n() > 1 && !Double.isNaN(s.std()[k]) && s.std()[k] > 0) {
+            shown += kind == ObjectiveKind.VALID_BITS_PER_BYTE
+                    ? String.format(Locale.ROOT, " +- %.4f", s.std()[k])
+                    : String.format(Locale.ROOT, " +- %.3g", s.std()[k]);
+        }
+        return shown;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.sublayer.search;
+
+import java.nio.file.Path;
+
+/**
+ * How a search session ended.
+ *
+ * @param state         finished, stopped (resumable) or already finished before this session
+ * @param reason        why: the budget that ran out, or the stop reason
+ * @param front         the study's front when the session ended
+ * @param reevaluation  mean and std of each front member's objectives over its seeds
+ * @param generations   generations completed in the whole study
+ * @param trainedCandidates candidates trained in the whole study
+ * @param trainedThisSession trials trained in this session (all rungs and re-evaluations)
+ * @param directory     the study directory
+ * @param frontFile     the front as JSON
+ */
+public record SearchOutcome(State state, String reason, StudyResults.Front front, FrontStats reevaluation,
+                            int generations, long trainedCandidates, long trainedThisSession, Path directory,
+                            Path frontFile) {
+
+    /** How a session ended. */
+    public enum State {
+        /** The budget was reached in this session; the study is finished. */
+        FINISHED,
+        /** The study had finished before: nothing was trained. */
+        ALREADY_FINISHED,
+        /** Stopped before the budget was reached (Ctrl-C); resumable. */
+        STOPPED
+    }
+}

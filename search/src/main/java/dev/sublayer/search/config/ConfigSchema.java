@@ -1,0 +1,156 @@
+package dev.sublayer.search.config;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.sublayer.space.ConfigNodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON schema of study configs ({@code study-config.schema.json}, draft 2020-12) and the translation of
+ * its violations into Sublayer's error style: the value's path, then the rule in plain words, e.g.
+ * {@code /search/population: must be >= 2, got 1} or
+ * {@code /search/popultion: unknown key, did you mean 'population'?}.
+ */
+public final class ConfigSchema {
+
+    /** The schema resource, on the classpath. */
+    public static final String RESOURCE = "/dev/sublayer/search/study-config.schema.json";
+
+    private static final JsonNode SCHEMA_NODE = load();
+    private static final Schema SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(SCHEMA_NODE.toString(), InputFormat.JSON);
+
+    private ConfigSchema() {
+    }
+
+    /** The schema document. */
+    public static JsonNode schema() {
+        return SCHEMA_NODE;
+    }
+
+    /**
+     * Validates {@code config} against the schema.
+     *
+     * @return the problems, each {@code "<path>: <rule>"}, in document order; empty when valid
+     */
+    public static List<String> validate(JsonNode config) {
+        List<Error> errors = new ArrayList<>(SCHEMA.validate(config));
+        // The if/then/else of objective items repeats the inner failure as an "else"/"then" entry: keep the inner one.
+        errors.removeIf(e -> "if".equals(e.getKeyword()) || "then".equals(e.getKeyword())
+                || "else".equals(e.getKeyword()));
+        errors.sort(Comparator.comparing(ConfigSchema::path));
+        Set<String> out = new LinkedHashSet<>();
+        for (Error e : errors) {
+            out.add(describe(e));
+        }
+        return List.copyOf(out);
+    }
+
+    private static String path(Error e) {
+        String p = e.getInstanceLocation().toString();
+        p = p.startsWith("$") ? p.substring(1) : p;
+        if (("additionalProperties".equals(e.getKeyword()) || "required".equals(e.getKeyword()))
+                && e.getProperty() != null) {
+            p = p + "/" + e.getProperty();
+        }
+        return p.isEmpty() ? "/" : p;
+    }
+
+    private static String describe(Error e) {
+        String path = path(e);
+        JsonNode value = e.getInstanceNode();
+        JsonNode rule = e.getSchemaNode();
+        String got = ", got " + ConfigNodes.describe(value);
+        String message = switch (e.getKeyword()) {
+            case "minimum" -> "must be >= " + number(rule) + got;
+            case "maximum" -> "must be <= " + number(rule) + got;
+            case "exclusiveMinimum" -> "must be > " + number(rule) + got;
+            case "exclusiveMaximum" -> "must be < " + number(rule) + got;
+            case "type" -> "must be " + typeWords(rule) + got;
+            case "enum" -> enumMessage(rule, value);
+            case "additionalProperties" -> unknownKey(e);
+            case "required" -> "is required";
+            case "minItems" -> "must have at least " + rule.asInt() + " item" + (rule.asInt() == 1 ? "" : "s")
+                    + ", got " + value.size();
+            case "maxItems" -> "must have at most " + rule.asInt() + " items, got " + value.size();
+            case "minProperties" -> "must set at least " + rule.asInt() + " key" + (rule.asInt() == 1 ? "" : "s");
+            case "minLength" -> "must not be empty";
+            case "pattern" -> "must match " + rule.stringValue() + got;
+            default -> e.getMessage();
+        };
+        return path + ": " + message;
+    }
+
+    private static String unknownKey(Error e) {
+        String key = e.getProperty();
+        List<String> allowed = new ArrayList<>();
+        String location = e.getSchemaLocation().getFragment().toString();
+        String parent = location.endsWith("/additionalProperties")
+                ? location.substring(0, location.length() - "/additionalProperties".length()) : location;
+        JsonNode props = SCHEMA_NODE.at(parent.startsWith("#") ? parent.substring(1) : parent).path("properties");
+        props.propertyNames().forEach(allowed::add);
+        String hint = key == null ? null : ConfigNodes.closest(key, allowed);
+        return "unknown key" + (hint != null ? ", did you mean '" + hint + "'?"
+                : allowed.isEmpty() ? "" : "; allowed keys: " + String.join(", ", allowed));
+    }
+
+    private static String enumMessage(JsonNode rule, JsonNode value) {
+        List<String> allowed = new ArrayList<>();
+        rule.values().forEach(v -> allowed.add(v.isString() ? v.stringValue() : v.toString()));
+        String hint = value != null && value.isString() ? ConfigNodes.closest(value.stringValue(), allowed) : null;
+        return "must be one of " + String.join(", ", allowed) + ", got " + ConfigNodes.describe(value)
+                + (hint != null ? " (did you mean '" + hint + "'?)" : "");
+    }
+
+    private static String typeWords(JsonNode rule) {
+        List<String> words = new ArrayList<>();
+        if (rule.isArray()) {
+            rule.values().forEach(v -> words.add(typeWord(v.stringValue())));
+        } else {
+            words.add(typeWord(rule.stringValue()));
+        }
+        return String.join(" or ", words);
+    }
+
+    private static String typeWord(String type) {
+        return switch (type) {
+            case "object" -> "a mapping";
+            case "array" -> "a list";
+            case "integer" -> "an integer";
+            case "number" -> "a number";
+            case "string" -> "a string";
+            case "boolean" -> "true or false";
+            default -> type;
+        };
+    }
+
+    private static String number(JsonNode n) {
+        return n.isIntegralNumber() ? Long.toString(n.longValue())
+                : new BigDecimal(n.asString()).stripTrailingZeros().toPlainString();
+    }
+
+    private static JsonNode load() {
+        try (InputStream in = ConfigSchema.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the study-config schema " + RESOURCE + " is missing from the build");
+            }
+            return JsonMapper.builder().build().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

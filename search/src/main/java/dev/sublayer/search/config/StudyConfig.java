@@ -1,0 +1,269 @@
+package dev.sublayer.search.config;
+
+import dev.sublayer.evaluator.DataConfig;
+import dev.sublayer.evaluator.TrainingConfig;
+import dev.sublayer.search.moea.Objective;
+import dev.sublayer.space.Constraints;
+import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.SearchSpace;
+import dev.sublayer.space.Template;
+import dev.sublayer.trial.Budget;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A validated study configuration with every default filled in. Read one with {@link StudyConfigReader};
+ * {@code studies/reference.yaml} documents every key. Immutable.
+ *
+ * @param name        the study name (also the default study directory {@code runs/<name>})
+ * @param description free text for the report
+ * @param seed        the study seed every random choice derives from
+ * @param space       what is searched
+ * @param data        the corpus and batching, identical for every trial
+ * @param training    the engine and the optimiser settings, identical for every trial
+ * @param fidelity    the rungs and how candidates climb them
+ * @param objectives  what is minimised, in order (the first one orders the front table)
+ * @param constraints hard limits checked before training
+ * @param search      the strategy and its settings
+ * @param budget      when the study stops
+ * @param reevaluation how the final front is re-trained with extra seeds
+ * @param workers     how trials are executed
+ * @param report      report settings
+ */
+public record StudyConfig(
+        String name,
+        String description,
+        long seed,
+        SearchSpace space,
+        DataConfig data,
+        Training training,
+        Fidelity fidelity,
+        List<Objective> objectives,
+        Constraints constraints,
+        Search search,
+        StudyBudget budget,
+        Reevaluation reevaluation,
+        Workers workers,
+        Report report) {
+
+    public StudyConfig {
+        Objects.requireNonNull(name, "name");
+        description = description == null ? "" : description;
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(fidelity, "fidelity");
+        objectives = List.copyOf(objectives);
+        if (objectives.isEmpty()) {
+            throw new IllegalArgumentException("a study needs at least one objective");
+        }
+        Objects.requireNonNull(constraints, "constraints");
+        Objects.requireNonNull(search, "search");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(reevaluation, "reevaluation");
+        Objects.requireNonNull(workers, "workers");
+        Objects.requireNonNull(report, "report");
+    }
+
+    /** The model shape every candidate is costed with: byte-level vocabulary, head tying from the training section. */
+    public ModelShape shape() {
+        return new ModelShape(256, training.config().tiedHead());
+    }
+
+    /** This configuration with other workers (workers never change results' identity). */
+    public StudyConfig withWorkers(Workers newWorkers) {
+        return new StudyConfig(name, description, seed, space, data, training, fidelity, objectives, constraints, search,
+                budget, reevaluation, newWorkers, report);
+    }
+
+    /** This configuration with another budget. */
+    public StudyConfig withBudget(StudyBudget newBudget) {
+        return new StudyConfig(name, description, seed, space, data, training, fidelity, objectives, constraints, search,
+                newBudget, reevaluation, workers, report);
+    }
+
+    /**
+     * The training engine and its optimiser settings.
+     *
+     * @param engine the engine name for {@code Engines.create} (e.g. {@code dl4j})
+     * @param config the optimiser, schedule and head settings
+     */
+    public record Training(String engine, TrainingConfig config) {
+        public Training {
+            Objects.requireNonNull(engine, "engine");
+            Objects.requireNonNull(config, "config");
+        }
+    }
+
+    /**
+     * The fidelity schedule.
+     *
+     * @param rungs           budget caps per rung, cheapest first; each rung's caps exceed the previous rung's
+     * @param promotion       how candidates climb the rungs
+     * @param keepFraction    the fraction that continues to the next rung, in (0, 1]
+     * @param keepCheckpoints keep every checkpoint (otherwise those no rung can continue from are deleted)
+     */
+    public record Fidelity(List<Budget> rungs, Promotion promotion, double keepFraction, boolean keepCheckpoints) {
+        public Fidelity {
+            rungs = List.copyOf(rungs);
+            if (rungs.isEmpty()) {
+                throw new IllegalArgumentException("fidelity needs at least one rung");
+            }
+            Objects.requireNonNull(promotion, "promotion");
+            if (!(keepFraction > 0 && keepFraction <= 1)) {
+                throw new IllegalArgumentException("keep_fraction must be in (0, 1], got " + keepFraction);
+            }
+        }
+
+        /** The index of the last (most expensive) rung. */
+        public int topRung() {
+            return rungs.size() - 1;
+        }
+
+        /** The budget of rung {@code r}. */
+        public Budget rung(int r) {
+            return rungs.get(r);
+        }
+    }
+
+    /**
+     * The strategy and its settings.
+     *
+     * @param strategy       which strategy proposes candidates
+     * @param population     population size (nsga2, regularized evolution) or candidates per generation (random)
+     * @param templates      named templates seeded into the first population
+     * @param templateDepths the depths each template is built at
+     * @param nsga2          NSGA-II settings
+     * @param aging          regularized-evolution settings
+     */
+    public record Search(StrategyKind strategy, int population, List<Template> templates, List<Integer> templateDepths,
+                         Nsga2 nsga2, Aging aging) {
+        public Search {
+            Objects.requireNonNull(strategy, "strategy");
+            if (population < 2) {
+                throw new IllegalArgumentException("population must be >= 2, got " + population);
+            }
+            templates = List.copyOf(templates);
+            templateDepths = List.copyOf(templateDepths);
+            Objects.requireNonNull(nsga2, "nsga2");
+            Objects.requireNonNull(aging, "aging");
+        }
+
+        /** New candidates per generation after the first. */
+        public int childrenPerGeneration() {
+            return switch (strategy) {
+                case NSGA2 -> nsga2.offspring(population);
+                case REGULARIZED_EVOLUTION -> aging.children();
+                case RANDOM -> population;
+            };
+        }
+    }
+
+    /**
+     * NSGA-II settings.
+     *
+     * @param offspringFraction the share of each generation that is new offspring, in (0, 1)
+     * @param crossoverRate     probability that a pair of parents is recombined (uniform crossover)
+     * @param mutationRate      probability that a gene is redrawn
+     * @param tournamentSize    parents are the best of this many random members (rung-stratified dominance)
+     */
+    public record Nsga2(double offspringFraction, double crossoverRate, double mutationRate, int tournamentSize) {
+        /** Offspring per generation for a population of {@code population}: at least 1, at most population - 1. */
+        public int offspring(int population) {
+            return Math.max(1, Math.min(population - 1, (int) Math.round(population * offspringFraction)));
+        }
+    }
+
+    /**
+     * Regularized (aging) evolution settings.
+     *
+     * @param sampleSize   members sampled for each parent choice
+     * @param children     children per generation (the oldest as many leave the population)
+     * @param mutationRate probability that a gene is redrawn (a child always differs from its parent)
+     */
+    public record Aging(int sampleSize, int children, double mutationRate) {
+    }
+
+    /**
+     * When the study stops; totals over the study's whole life, resumes included. An unset limit is
+     * {@link Long#MAX_VALUE} or infinity.
+     *
+     * @param maxTrials        candidates trained at the first rung (promotions and re-evaluations not counted)
+     * @param maxGenerations   generations, the initial population being generation 0
+     * @param maxWallHours     hours of search wall time
+     * @param maxTrainingFlops training FLOPs spent
+     */
+    public record StudyBudget(long maxTrials, long maxGenerations, double maxWallHours, double maxTrainingFlops) {
+        public StudyBudget {
+            if (maxTrials == Long.MAX_VALUE && maxGenerations == Long.MAX_VALUE
+                    && maxWallHours == Double.POSITIVE_INFINITY && maxTrainingFlops == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("a study budget needs at least one limit");
+            }
+        }
+    }
+
+    /**
+     * Re-evaluation of the final front.
+     *
+     * @param seeds         extra seeds each re-evaluated candidate is trained with (0 = none)
+     * @param maxCandidates at most this many front members, best first by the first objective
+     */
+    public record Reevaluation(int seeds, int maxCandidates) {
+    }
+
+    /**
+     * How trials run.
+     *
+     * @param count               parallel workers
+     * @param threads             threads per worker ({@code OMP_NUM_THREADS})
+     * @param heap                each worker JVM's maximum heap, e.g. {@code 2g}
+     * @param mode                child processes or threads of this process
+     * @param trialTimeoutSeconds a trial running longer than this is killed and failed; {@code NaN} = the rung's
+     *                            {@code max_seconds} (or one hour when unset) plus the margin
+     * @param marginSeconds       added to a rung's {@code max_seconds} for building, evaluation and start-up
+     */
+    public record Workers(int count, int threads, String heap, WorkerMode mode, double trialTimeoutSeconds,
+                          double marginSeconds) {
+        public Workers {
+            if (count < 1 || threads < 1) {
+                throw new IllegalArgumentException("workers and threads must be >= 1, got " + count + " and " + threads);
+            }
+            Objects.requireNonNull(heap, "heap");
+            Objects.requireNonNull(mode, "mode");
+        }
+
+        /** The wall-clock limit of one trial of {@code budget}, in seconds. */
+        public double timeoutSeconds(Budget budget) {
+            if (!Double.isNaN(trialTimeoutSeconds)) {
+                return trialTimeoutSeconds;
+            }
+            double cap = budget.maxSeconds() == Double.POSITIVE_INFINITY ? 3600 : budget.maxSeconds();
+            return cap + marginSeconds;
+        }
+    }
+
+    /** Where trials run. */
+    public enum WorkerMode {
+        /** Child JVMs, one per worker: a crash, hang or out-of-memory fails only its trial. */
+        PROCESS,
+        /** Threads of the search process: for tests and debugging. */
+        IN_PROCESS;
+
+        /** The config name. */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Report settings.
+     *
+     * @param file            the report file name inside the study directory
+     * @param everyGeneration regenerate the report after every generation (otherwise only at the end)
+     */
+    public record Report(String file, boolean everyGeneration) {
+        public Report {
+            Objects.requireNonNull(file, "file");
+        }
+    }
+}

@@ -1,0 +1,565 @@
+package dev.sublayer.search.config;
+
+import dev.sublayer.evaluator.DataConfig;
+import dev.sublayer.evaluator.TrainingConfig;
+import dev.sublayer.search.moea.Objective;
+import dev.sublayer.search.moea.ObjectiveKind;
+import dev.sublayer.space.ConfigNodes;
+import dev.sublayer.space.Constraints;
+import dev.sublayer.space.CostModel;
+import dev.sublayer.space.NormPlacement;
+import dev.sublayer.space.SearchSpace;
+import dev.sublayer.space.SearchSpaceReader;
+import dev.sublayer.space.SpaceException;
+import dev.sublayer.space.Sublayer;
+import dev.sublayer.space.Template;
+import dev.sublayer.trial.Budget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads a study configuration from YAML (or JSON): first the text is parsed, then checked against
+ * {@link ConfigSchema} (shapes, ranges, unknown keys with a "did you mean"), then read into a
+ * {@link StudyConfig} with defaults filled in and cross-field rules checked. Every error names the path of
+ * the offending value and the rule; nothing is used before the whole config passed.
+ *
+ * <p>{@link #resolvedYaml(StudyConfig)} writes the resolved config (every default spelt out) back as YAML;
+ * reading that text gives an equal config.
+ */
+public final class StudyConfigReader {
+
+    /** The study seed when the config sets none. */
+    public static final long DEFAULT_SEED = 1;
+    /** The engine when the config names none. */
+    public static final String DEFAULT_ENGINE = "dl4j";
+    /** The default reference (worst counted value) of the bits-per-byte objective: a uniform byte distribution. */
+    public static final double DEFAULT_BITS_PER_BYTE_REFERENCE = 8.0;
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    private StudyConfigReader() {
+    }
+
+    /**
+     * Reads a config file.
+     *
+     * @throws ConfigException naming the path and rule of every problem (or that the file cannot be read)
+     */
+    public static StudyConfig readFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw ConfigException.at("/", "no config file " + file);
+        } catch (IOException e) {
+            throw ConfigException.at("/", "cannot read config file " + file + ": " + e.getMessage());
+        }
+        return read(text);
+    }
+
+    /**
+     * Reads config text.
+     *
+     * @throws ConfigException naming the path and rule of every problem
+     */
+    public static StudyConfig read(String text) {
+        return fromNode(parse(text));
+    }
+
+    /** Parses YAML or JSON text into a tree, with a path-named error for malformed text. */
+    public static JsonNode parse(String text) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JacksonException e) {
+            throw ConfigException.at("/", "not valid YAML: " + e.getOriginalMessage().replace('\n', ' '));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw ConfigException.at("/", "the config is empty; it needs at least a name");
+        }
+        return root;
+    }
+
+    /**
+     * Reads a parsed config.
+     *
+     * @throws ConfigException naming the path and rule of every problem
+     */
+    public static StudyConfig fromNode(JsonNode root) {
+        List<String> problems = ConfigSchema.validate(root);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        try {
+            return build(root);
+        } catch (SpaceException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
+    }
+
+    private static StudyConfig build(JsonNode root) {
+        String name = root.get("name").stringValue();
+        String description = text(root, "description", "");
+        long seed = longValue(root, "seed", DEFAULT_SEED);
+
+        JsonNode spaceNode = root.get("search_space");
+        SearchSpace space = spaceNode == null || spaceNode.isNull() ? SearchSpace.defaults()
+                : SearchSpaceReader.fromNode(spaceNode, "/search_space");
+
+        JsonNode d = section(root, "data");
+        DataConfig dataDefaults = DataConfig.defaults();
+        DataConfig data = new DataConfig(text(d, "corpus", dataDefaults.corpus()),
+                (int) longValue(d, "batch_size", dataDefaults.batchSize()),
+                (int) longValue(d, "validation_batches", dataDefaults.validationBatches()),
+                longValue(d, "data_seed", seed));
+
+        StudyConfig.Training training = readTraining(section(root, "training"));
+        StudyConfig.Fidelity fidelity = readFidelity(section(root, "fidelity"));
+        Constraints constraints = readConstraints(section(root, "constraints"));
+        boolean tied = training.config().tiedHead();
+        List<Objective> objectives = readObjectives(root.get("objectives"), space, tied);
+        StudyConfig.Search search = readSearch(section(root, "search"), space);
+        StudyConfig.StudyBudget budget = readBudget(section(root, "budget"));
+
+        JsonNode r = section(root, "reevaluation");
+        StudyConfig.Reevaluation reevaluation = new StudyConfig.Reevaluation((int) longValue(r, "seeds", 3),
+                (int) longValue(r, "max_candidates", 8));
+
+        StudyConfig.Workers workers = readWorkers(section(root, "workers"));
+        JsonNode rep = section(root, "report");
+        StudyConfig.Report report = new StudyConfig.Report(text(rep, "file", "report.html"),
+                bool(rep, "every_generation", true));
+        return new StudyConfig(name, description, seed, space, data, training, fidelity, objectives, constraints, search,
+                budget, reevaluation, workers, report);
+    }
+
+    private static StudyConfig.Training readTraining(JsonNode t) {
+        TrainingConfig d = TrainingConfig.defaults();
+        double lr = number(t, "learning_rate", d.learningRate());
+        double minLr = number(t, "min_learning_rate", Math.min(d.minLearningRate(), lr));
+        if (minLr > lr) {
+            throw ConfigException.at("/training/min_learning_rate", "must be <= learning_rate (" + lr + "), got "
+                    + minLr);
+        }
+        long schedule = longValue(t, "schedule_steps", d.scheduleSteps());
+        long warmup = longValue(t, "warmup_steps", Math.min(d.warmupSteps(), schedule - 1));
+        if (warmup >= schedule) {
+            throw ConfigException.at("/training/warmup_steps", "must be < schedule_steps (" + schedule + "), got "
+                    + warmup);
+        }
+        TrainingConfig config = new TrainingConfig(lr, minLr, warmup, schedule,
+                number(t, "beta1", d.beta1()),
+                number(t, "beta2", d.beta2()),
+                number(t, "epsilon", d.epsilon()),
+                number(t, "weight_decay", d.weightDecay()),
+                number(t, "grad_clip", d.gradClip()),
+                bool(t, "tied_head", d.tiedHead()),
+                number(t, "init_std", d.initStd()),
+                (int) longValue(t, "log_every", d.logEvery()),
+                (int) longValue(t, "valid_every", d.validEvery()),
+                number(t, "divergence_factor", d.divergenceFactor()),
+                number(t, "moe_aux_weight", d.moeAuxWeight()));
+        return new StudyConfig.Training(text(t, "engine", DEFAULT_ENGINE), config);
+    }
+
+    private static StudyConfig.Fidelity readFidelity(JsonNode f) {
+        List<Budget> rungs = new ArrayList<>();
+        JsonNode rungNodes = f.get("rungs");
+        if (rungNodes == null || rungNodes.isNull()) {
+            rungs.add(Budget.steps(200));
+        } else {
+            for (int i = 0; i < rungNodes.size(); i++) {
+                JsonNode b = rungNodes.get(i);
+                rungs.add(new Budget(longValue(b, "max_steps", Long.MAX_VALUE),
+                        longValue(b, "max_tokens", Long.MAX_VALUE),
+                        number(b, "max_seconds", Double.POSITIVE_INFINITY),
+                        number(b, "max_training_flops", Double.POSITIVE_INFINITY)));
+                if (i > 0) {
+                    checkRungOrder(rungNodes.get(i - 1), b, i);
+                }
+            }
+        }
+        Promotion promotion = Promotion.fromConfigName(text(f, "promotion", "halving"));
+        return new StudyConfig.Fidelity(rungs, promotion, number(f, "keep_fraction", 1.0 / 3),
+                bool(f, "keep_checkpoints", false));
+    }
+
+    /** A rung sets the same caps as the one before, none smaller and at least one larger. */
+    private static void checkRungOrder(JsonNode previous, JsonNode rung, int i) {
+        String path = "/fidelity/rungs/" + i;
+        List<String> prevKeys = new ArrayList<>();
+        previous.propertyNames().forEach(prevKeys::add);
+        List<String> keys = new ArrayList<>();
+        rung.propertyNames().forEach(keys::add);
+        if (!new java.util.TreeSet<>(prevKeys).equals(new java.util.TreeSet<>(keys))) {
+            throw ConfigException.at(path, "must set the same caps as rung " + (i - 1) + " " + prevKeys + ", got " + keys);
+        }
+        boolean larger = false;
+        for (String k : keys) {
+            double before = previous.get(k).asDouble();
+            double now = rung.get(k).asDouble();
+            if (now < before) {
+                throw ConfigException.at(path + "/" + k, "must be >= rung " + (i - 1) + "'s " + number(previous.get(k))
+                        + " (rungs only grow), got " + number(rung.get(k)));
+            }
+            larger |= now > before;
+        }
+        if (!larger) {
+            throw ConfigException.at(path, "must raise at least one cap above rung " + (i - 1) + "'s");
+        }
+    }
+
+    private static Constraints readConstraints(JsonNode c) {
+        return new Constraints(longValue(c, "max_params", Long.MAX_VALUE),
+                longValue(c, "max_flops_per_token", Long.MAX_VALUE),
+                longValue(c, "max_memory_bytes", Long.MAX_VALUE));
+    }
+
+    private static List<Objective> readObjectives(JsonNode list, SearchSpace space, boolean tiedHead) {
+        List<Objective> out = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            out.add(objective(ObjectiveKind.VALID_BITS_PER_BYTE, null, space, tiedHead, "/objectives/0"));
+            out.add(objective(ObjectiveKind.NON_EMBEDDING_PARAMS, null, space, tiedHead, "/objectives/1"));
+            return out;
+        }
+        List<ObjectiveKind> seen = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            String path = "/objectives/" + i;
+            ObjectiveKind kind = ObjectiveKind.fromConfigName(item.isString() ? item.stringValue()
+                    : item.get("name").stringValue());
+            if (seen.contains(kind)) {
+                throw ConfigException.at(path, "objective " + kind.configName() + " is listed twice");
+            }
+            seen.add(kind);
+            out.add(objective(kind, item.isObject() ? item : null, space, tiedHead, path));
+        }
+        return out;
+    }
+
+    private static Objective objective(ObjectiveKind kind, JsonNode node, SearchSpace space, boolean tiedHead,
+                                       String path) {
+        double ideal = node == null ? 0 : number(node, "ideal", 0);
+        double reference;
+        if (node != null && node.get("reference") != null && !node.get("reference").isNull()) {
+            reference = node.get("reference").asDouble();
+        } else {
+            reference = switch (kind) {
+                case VALID_BITS_PER_BYTE -> DEFAULT_BITS_PER_BYTE_REFERENCE;
+                case NON_EMBEDDING_PARAMS -> largest(space, tiedHead, false);
+                case FLOPS_PER_TOKEN -> largest(space, tiedHead, true);
+                case WALL_SECONDS, PEAK_MEMORY_BYTES -> throw ConfigException.at(path + "/reference",
+                        "is required for " + kind.configName() + " (the worst value that still counts, for the "
+                                + "hypervolume)");
+            };
+        }
+        if (!(reference > ideal)) {
+            throw ConfigException.at(path + "/reference", "must be greater than ideal (" + ideal + "), got " + reference);
+        }
+        return new Objective(kind, reference, ideal);
+    }
+
+    /**
+     * The largest non-embedding parameter count (or forward FLOPs per token) of any architecture in the space:
+     * the default hypervolume reference of the size objectives, so every candidate counts.
+     */
+    static double largest(SearchSpace space, boolean tiedHead, boolean flops) {
+        double best = 0;
+        for (int dModel : space.dModels()) {
+            double perSublayer = 0;
+            for (Sublayer s : space.sublayerChoices()) {
+                perSublayer = Math.max(perSublayer, flops ? CostModel.forwardFlopsPerToken(s, dModel, space.context())
+                        : CostModel.params(s, dModel));
+            }
+            double total = space.maxDepth() * perSublayer
+                    + (flops ? 2.0 * dModel * 256 : space.norms().contains(NormPlacement.PRE) ? 2.0 * dModel : 0);
+            best = Math.max(best, total);
+        }
+        return best;
+    }
+
+    private static StudyConfig.Search readSearch(JsonNode s, SearchSpace space) {
+        StrategyKind strategy = StrategyKind.fromConfigName(text(s, "strategy", "nsga2"));
+        int population = (int) longValue(s, "population", 16);
+        List<Template> templates = new ArrayList<>();
+        JsonNode tNodes = s.get("templates");
+        if (tNodes == null || tNodes.isNull()) {
+            if (strategy != StrategyKind.RANDOM) {
+                templates.addAll(Template.standard());
+            }
+        } else {
+            for (int i = 0; i < tNodes.size(); i++) {
+                String path = "/search/templates/" + i;
+                Template t;
+                try {
+                    t = Template.parse(tNodes.get(i).stringValue());
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.at(path, e.getMessage());
+                }
+                for (Sublayer.Kind k : t.kinds(Math.max(space.maxDepth(), 3))) {
+                    if (!space.kinds().contains(k)) {
+                        throw ConfigException.at(path, "template " + t.name() + " needs " + k.configName()
+                                + " sublayers, which /search_space/kinds " + space.kinds() + " forbids");
+                    }
+                }
+                templates.add(t);
+            }
+        }
+        List<Integer> depths = new ArrayList<>();
+        JsonNode dNodes = s.get("template_depths");
+        if (dNodes == null || dNodes.isNull()) {
+            depths.add(space.maxDepth());
+        } else {
+            for (int i = 0; i < dNodes.size(); i++) {
+                int depth = dNodes.get(i).asInt();
+                if (depth < space.minDepth() || depth > space.maxDepth()) {
+                    throw ConfigException.at("/search/template_depths/" + i, "must be within the space's depth "
+                            + space.minDepth() + ".." + space.maxDepth() + ", got " + depth);
+                }
+                depths.add(depth);
+            }
+        }
+        JsonNode n = section(s, "nsga2");
+        StudyConfig.Nsga2 nsga2 = new StudyConfig.Nsga2(number(n, "offspring_fraction", 0.5),
+                number(n, "crossover_rate", 0.5), number(n, "mutation_rate", 0.05),
+                (int) longValue(n, "tournament_size", 2));
+        JsonNode a = section(s, "regularized_evolution");
+        StudyConfig.Aging aging = new StudyConfig.Aging((int) longValue(a, "sample_size", Math.min(4, population)),
+                (int) longValue(a, "children", Math.max(1, population / 2)), number(a, "mutation_rate", 0.05));
+        if (aging.sampleSize() > population) {
+            throw ConfigException.at("/search/regularized_evolution/sample_size", "must be <= population ("
+                    + population + "), got " + aging.sampleSize());
+        }
+        if (nsga2.tournamentSize() > population) {
+            throw ConfigException.at("/search/nsga2/tournament_size", "must be <= population (" + population
+                    + "), got " + nsga2.tournamentSize());
+        }
+        return new StudyConfig.Search(strategy, population, templates, depths, nsga2, aging);
+    }
+
+    private static StudyConfig.StudyBudget readBudget(JsonNode b) {
+        boolean any = false;
+        for (String k : List.of("max_trials", "max_generations", "max_wall_hours", "max_training_flops")) {
+            any |= b.get(k) != null && !b.get(k).isNull();
+        }
+        long maxTrials = longValue(b, "max_trials", any ? Long.MAX_VALUE : 100);
+        return new StudyConfig.StudyBudget(maxTrials, longValue(b, "max_generations", Long.MAX_VALUE),
+                number(b, "max_wall_hours", Double.POSITIVE_INFINITY),
+                number(b, "max_training_flops", Double.POSITIVE_INFINITY));
+    }
+
+    private static StudyConfig.Workers readWorkers(JsonNode w) {
+        int count = (int) longValue(w, "count", 1);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = (int) longValue(w, "threads", Math.max(1, cores / count));
+        StudyConfig.WorkerMode mode = "in_process".equals(text(w, "mode", "process"))
+                ? StudyConfig.WorkerMode.IN_PROCESS : StudyConfig.WorkerMode.PROCESS;
+        return new StudyConfig.Workers(count, threads, text(w, "heap", "2g").toLowerCase(Locale.ROOT), mode,
+                number(w, "trial_timeout_seconds", Double.NaN), number(w, "timeout_margin_seconds", 120));
+    }
+
+    // ------------------------------------------------------------------ resolved config
+
+    /** The resolved config as YAML: every key with its value, defaults spelt out. */
+    public static String resolvedYaml(StudyConfig c) {
+        return YAML.writeValueAsString(toNode(c));
+    }
+
+    /** The resolved config as a tree (the same keys as the YAML). */
+    public static ObjectNode toNode(StudyConfig c) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        root.put("name", c.name());
+        root.put("description", c.description());
+        root.put("seed", c.seed());
+        root.set("search_space", spaceNode(c.space()));
+
+        ObjectNode data = root.putObject("data");
+        data.put("corpus", c.data().corpus());
+        data.put("batch_size", c.data().batchSize());
+        data.put("validation_batches", c.data().validationBatches());
+        data.put("data_seed", c.data().dataSeed());
+
+        ObjectNode training = root.putObject("training");
+        TrainingConfig t = c.training().config();
+        training.put("engine", c.training().engine());
+        training.put("learning_rate", t.learningRate());
+        training.put("min_learning_rate", t.minLearningRate());
+        training.put("warmup_steps", t.warmupSteps());
+        training.put("schedule_steps", t.scheduleSteps());
+        training.put("beta1", t.beta1());
+        training.put("beta2", t.beta2());
+        training.put("epsilon", t.epsilon());
+        training.put("weight_decay", t.weightDecay());
+        training.put("grad_clip", t.gradClip());
+        training.put("tied_head", t.tiedHead());
+        training.put("init_std", t.initStd());
+        training.put("log_every", t.logEvery());
+        training.put("valid_every", t.validEvery());
+        training.put("divergence_factor", t.divergenceFactor());
+        training.put("moe_aux_weight", t.moeAuxWeight());
+
+        ObjectNode fidelity = root.putObject("fidelity");
+        ArrayNode rungs = fidelity.putArray("rungs");
+        for (Budget b : c.fidelity().rungs()) {
+            ObjectNode r = rungs.addObject();
+            if (b.maxSteps() != Long.MAX_VALUE) {
+                r.put("max_steps", b.maxSteps());
+            }
+            if (b.maxTokens() != Long.MAX_VALUE) {
+                r.put("max_tokens", b.maxTokens());
+            }
+            if (b.maxSeconds() != Double.POSITIVE_INFINITY) {
+                r.put("max_seconds", b.maxSeconds());
+            }
+            if (b.maxTrainingFlops() != Double.POSITIVE_INFINITY) {
+                r.put("max_training_flops", b.maxTrainingFlops());
+            }
+        }
+        fidelity.put("promotion", c.fidelity().promotion().configName());
+        fidelity.put("keep_fraction", c.fidelity().keepFraction());
+        fidelity.put("keep_checkpoints", c.fidelity().keepCheckpoints());
+
+        ArrayNode objectives = root.putArray("objectives");
+        for (Objective o : c.objectives()) {
+            ObjectNode on = objectives.addObject();
+            on.put("name", o.kind().configName());
+            on.put("reference", o.reference());
+            on.put("ideal", o.ideal());
+        }
+
+        ObjectNode constraints = root.putObject("constraints");
+        putLimit(constraints, "max_params", c.constraints().maxParams());
+        putLimit(constraints, "max_flops_per_token", c.constraints().maxFlopsPerToken());
+        putLimit(constraints, "max_memory_bytes", c.constraints().maxMemoryBytes());
+
+        ObjectNode search = root.putObject("search");
+        search.put("strategy", c.search().strategy().configName());
+        search.put("population", c.search().population());
+        ArrayNode templates = search.putArray("templates");
+        c.search().templates().forEach(tp -> templates.add(tp.name()));
+        ArrayNode depths = search.putArray("template_depths");
+        c.search().templateDepths().forEach(depths::add);
+        ObjectNode nsga2 = search.putObject("nsga2");
+        nsga2.put("offspring_fraction", c.search().nsga2().offspringFraction());
+        nsga2.put("crossover_rate", c.search().nsga2().crossoverRate());
+        nsga2.put("mutation_rate", c.search().nsga2().mutationRate());
+        nsga2.put("tournament_size", c.search().nsga2().tournamentSize());
+        ObjectNode aging = search.putObject("regularized_evolution");
+        aging.put("sample_size", c.search().aging().sampleSize());
+        aging.put("children", c.search().aging().children());
+        aging.put("mutation_rate", c.search().aging().mutationRate());
+
+        ObjectNode budget = root.putObject("budget");
+        putLimit(budget, "max_trials", c.budget().maxTrials());
+        putLimit(budget, "max_generations", c.budget().maxGenerations());
+        if (c.budget().maxWallHours() != Double.POSITIVE_INFINITY) {
+            budget.put("max_wall_hours", c.budget().maxWallHours());
+        }
+        if (c.budget().maxTrainingFlops() != Double.POSITIVE_INFINITY) {
+            budget.put("max_training_flops", c.budget().maxTrainingFlops());
+        }
+
+        ObjectNode re = root.putObject("reevaluation");
+        re.put("seeds", c.reevaluation().seeds());
+        re.put("max_candidates", c.reevaluation().maxCandidates());
+
+        ObjectNode workers = root.putObject("workers");
+        workers.put("count", c.workers().count());
+        workers.put("threads", c.workers().threads());
+        workers.put("heap", c.workers().heap());
+        workers.put("mode", c.workers().mode().configName());
+        if (!Double.isNaN(c.workers().trialTimeoutSeconds())) {
+            workers.put("trial_timeout_seconds", c.workers().trialTimeoutSeconds());
+        }
+        workers.put("timeout_margin_seconds", c.workers().marginSeconds());
+
+        ObjectNode report = root.putObject("report");
+        report.put("file", c.report().file());
+        report.put("every_generation", c.report().everyGeneration());
+        return root;
+    }
+
+    private static ObjectNode spaceNode(SearchSpace s) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        ObjectNode depth = n.putObject("depth");
+        depth.put("min", s.minDepth());
+        depth.put("max", s.maxDepth());
+        ArrayNode kinds = n.putArray("kinds");
+        s.kinds().forEach(k -> kinds.add(k.configName()));
+        ArrayNode widths = n.putArray("ffn_widths");
+        s.ffnWidths().forEach(widths::add);
+        ArrayNode heads = n.putArray("heads");
+        s.heads().forEach(heads::add);
+        ArrayNode residual = n.putArray("residual");
+        s.residual().forEach(residual::add);
+        ArrayNode activations = n.putArray("activations");
+        s.activations().forEach(a -> activations.add(a.configName()));
+        ArrayNode dModels = n.putArray("d_model");
+        s.dModels().forEach(dModels::add);
+        n.put("context", s.context());
+        ArrayNode norms = n.putArray("norms");
+        s.norms().forEach(x -> norms.add(x.configName()));
+        ArrayNode normKinds = n.putArray("norm_kinds");
+        s.normKinds().forEach(x -> normKinds.add(x.configName()));
+        ArrayNode deep = n.putArray("deep_ffn_layers");
+        s.deepFfnLayers().forEach(deep::add);
+        ArrayNode experts = n.putArray("moe_experts");
+        s.moeExperts().forEach(experts::add);
+        ArrayNode topK = n.putArray("moe_top_k");
+        s.moeTopK().forEach(topK::add);
+        return n;
+    }
+
+    private static void putLimit(ObjectNode n, String key, long value) {
+        if (value != Long.MAX_VALUE) {
+            n.put(key, value);
+        }
+    }
+
+    // ------------------------------------------------------------------ typed access (after schema validation)
+
+    private static JsonNode section(JsonNode parent, String key) {
+        JsonNode n = parent.get(key);
+        return n == null || n.isNull() ? JsonNodeFactory.instance.objectNode() : n;
+    }
+
+    private static String text(JsonNode parent, String key, String fallback) {
+        JsonNode n = parent.get(key);
+        return n == null || n.isNull() ? fallback : n.stringValue();
+    }
+
+    private static long longValue(JsonNode parent, String key, long fallback) {
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        // The schema admitted it as an integer; YAML writes 2e6 as a float with no fraction.
+        return n.isIntegralNumber() ? n.longValue() : (long) n.doubleValue();
+    }
+
+    private static double number(JsonNode parent, String key, double fallback) {
+        JsonNode n = parent.get(key);
+        return n == null || n.isNull() ? fallback : n.doubleValue();
+    }
+
+    private static boolean bool(JsonNode parent, String key, boolean fallback) {
+        JsonNode n = parent.get(key);
+        return n == null || n.isNull() ? fallback : n.booleanValue();
+    }
+
+    private static String number(JsonNode n) {
+        return n.isIntegralNumber() ? Long.toString(n.longValue()) : ConfigNodes.describe(n);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sublayer.search.exec;
+
+import dev.sublayer.trial.TrialResult;
+
+/**
+ * What an executor reports about one submitted task: {@link #started} at most once, then exactly one of
+ * {@link #finished} or {@link #cancelled}. Calls come from executor threads.
+ */
+public interface TrialCallback {
+
+    /** A worker took the task; {@code worker} names it (e.g. {@code worker-2 pid 4711}). */
+    void started(String worker);
+
+    /**
+     * The task ended with {@code result}: whatever the engine returned, or a failure the executor observed
+     * (worker crash, timeout, out of memory) with its reason.
+     */
+    void finished(TrialResult result);
+
+    /** The task was dropped by {@link TrialExecutor#cancelAll()}; it has no result and may run again later. */
+    void cancelled();
+}

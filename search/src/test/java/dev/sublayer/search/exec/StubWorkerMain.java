@@ -1,0 +1,61 @@
+package dev.sublayer.search.exec;
+
+import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.search.StubEngine;
+import dev.sublayer.space.Sublayer;
+import dev.sublayer.trial.TrialResult;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A worker JVM for tests: speaks {@link WorkerProtocol} like the evaluator's worker, trains with
+ * {@link StubEngine}, and misbehaves on purpose for architectures with certain FFN widths: 13 crashes the JVM,
+ * 17 hangs, 19 runs out of heap, 23 writes a stray line to stdout before its answer.
+ */
+public final class StubWorkerMain {
+
+    private StubWorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ParentWatchdog.start();
+        double millisPerStep = args.length > 0 ? Double.parseDouble(args[0]) : 0;
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        System.setOut(System.err); // stdout is for results only
+        StubEngine engine = new StubEngine(millisPerStep, new StubEngine.Counters());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            WorkerProtocol.RequestLine r = WorkerProtocol.readRequestLine(line);
+            List<Integer> widths = new ArrayList<>();
+            for (Sublayer s : r.request().architecture().sublayers()) {
+                if (s instanceof Sublayer.FeedForward f) {
+                    widths.add(f.width());
+                }
+            }
+            System.err.println("stub worker: training " + r.request().architecture().notation());
+            if (widths.contains(13)) {
+                System.err.println("stub worker: crashing on purpose");
+                Runtime.getRuntime().halt(7);
+            }
+            if (widths.contains(17)) {
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            if (widths.contains(19)) {
+                List<long[]> hog = new ArrayList<>();
+                while (true) {
+                    hog.add(new long[1 << 20]);
+                }
+            }
+            if (widths.contains(23)) {
+                out.println("a stray line that is not a result");
+            }
+            TrialResult result = engine.train(r.request(), TrialListener.NONE, r.resumeFrom(), r.checkpointTo());
+            out.println(WorkerProtocol.resultLine(result));
+        }
+    }
+}
