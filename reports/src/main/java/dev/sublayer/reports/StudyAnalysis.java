@@ -41,6 +41,23 @@ final class StudyAnalysis {
     static final String TEMPLATE_PREFIX = "template:";
 
     /**
+     * The prefix of the {@code strategy} of a labelled layout trained by the {@code fixed} strategy, e.g.
+     * {@code layout:ffn_stacked_2}; the label names the layout like a template's name.
+     */
+    static final String LAYOUT_PREFIX = "layout:";
+
+    /** The layout name a trial's strategy carries ({@code template:X} or {@code layout:X}), or empty. */
+    static String layoutName(String strategy) {
+        if (strategy.startsWith(TEMPLATE_PREFIX)) {
+            return strategy.substring(TEMPLATE_PREFIX.length());
+        }
+        if (strategy.startsWith(LAYOUT_PREFIX)) {
+            return strategy.substring(LAYOUT_PREFIX.length());
+        }
+        return "";
+    }
+
+    /**
      * One trial with what the report derives from it.
      *
      * @param index    position in {@link StudyView#trials()}
@@ -252,8 +269,8 @@ final class StudyAnalysis {
         String template = "";
         for (int m : members) {
             String s = trials.get(m).strategy();
-            if (s.startsWith(TEMPLATE_PREFIX)) {
-                template = s.substring(TEMPLATE_PREFIX.length());
+            if (!layoutName(s).isEmpty()) {
+                template = layoutName(s);
                 break;
             }
         }
@@ -492,7 +509,8 @@ final class StudyAnalysis {
     Map<String, Integer> strategyCounts() {
         Map<String, Integer> counts = new TreeMap<>();
         for (TrialRecord t : view.trials()) {
-            String s = t.strategy().startsWith(TEMPLATE_PREFIX) ? "template" : t.strategy().isEmpty() ? "?" : t.strategy();
+            String s = t.strategy().startsWith(TEMPLATE_PREFIX) ? "template"
+                    : t.strategy().startsWith(LAYOUT_PREFIX) ? "layout" : t.strategy().isEmpty() ? "?" : t.strategy();
             counts.merge(s, 1, Integer::sum);
         }
         Map<String, Integer> sorted = new LinkedHashMap<>();

@@ -97,7 +97,7 @@ class StudyConfigReaderTest {
             "search: {population: 1}                       | /search/population: must be >= 2, got 1",
             "search: {popultion: 3}                        | /search/popultion: unknown key, did you mean 'population'?",
             "serch: {population: 3}                        | /serch: unknown key, did you mean 'search'?",
-            "search: {strategy: nsgaII}                    | /search/strategy: must be one of nsga2, regularized_evolution, random, got 'nsgaII' (did you mean 'nsga2'?)",
+            "search: {strategy: nsgaII}                    | /search/strategy: must be one of nsga2, regularized_evolution, random, fixed, got 'nsgaII' (did you mean 'nsga2'?)",
             "fidelity: {rungs: [{max_steps: 100}, {max_steps: 50}]} | /fidelity/rungs/1/max_steps: must be >= rung 0's 100 (rungs only grow), got 50",
             "fidelity: {rungs: [{max_steps: 100}, {max_tokens: 5000}]} | /fidelity/rungs/1: must set the same caps as rung 0",
             "fidelity: {rungs: [{max_steps: 100}, {max_steps: 100}]} | /fidelity/rungs/1: must raise at least one cap",
