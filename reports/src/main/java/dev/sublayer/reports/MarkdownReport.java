@@ -81,11 +81,23 @@ final class MarkdownReport {
         if (!a.templates().isEmpty()) {
             out.println("## Named layouts");
             out.println();
-            out.println("| template | architecture | rung | non-emb. params | bits/byte | seeds |");
+            out.println("| layout | architecture | rung | non-emb. params | bits/byte | seeds |");
             out.println("|---|---|---:|---:|---:|---:|");
             for (ArchResult t : a.templates()) {
                 out.println("| " + inline(t.template()) + " | " + code(t) + " | " + t.rung() + " | " + Fmt.si(t.params())
                         + " | " + Fmt.meanStd(t.bpbMean(), t.bpbStd()) + " | " + t.seeds() + " |");
+            }
+            out.println();
+        }
+        List<ReportPage.ComparisonRow> comparisons = HtmlReport.comparisons(a);
+        if (!comparisons.isEmpty()) {
+            out.println("## Against interleaved (Welch t-test, two-sided, 5%)");
+            out.println();
+            out.println("| layout | seeds | Δ bits/byte | ± s.e. | t | p | reading |");
+            out.println("|---|---:|---:|---:|---:|---:|---|");
+            for (ReportPage.ComparisonRow c : comparisons) {
+                out.println("| " + inline(c.layout()) + " | " + c.seeds() + " | " + c.difference() + " | " + c.se()
+                        + " | " + c.t() + " | " + c.p() + " | " + c.outcome() + " |");
             }
             out.println();
         }

@@ -566,6 +566,35 @@ final class StudyAnalysis {
         return new StackingVerdict(i, s, diff, se, outcome);
     }
 
+    /** The name of the layout the named layouts are compared with. */
+    static final String REFERENCE_LAYOUT = "interleaved";
+
+    /**
+     * Every other named layout at the reference layout's rung against the reference ({@value #REFERENCE_LAYOUT}),
+     * best first; empty when there is no reference with two or more seeds. Layouts with fewer than two seeds are
+     * left out (no test is possible).
+     */
+    List<LayoutComparison> versusReference() {
+        List<ArchResult> named = templates();
+        ArchResult ref = named.stream().filter(t -> REFERENCE_LAYOUT.equals(t.template())).findFirst().orElse(null);
+        if (ref == null || ref.seeds() < 2) {
+            return List.of();
+        }
+        List<LayoutComparison> out = new ArrayList<>();
+        for (ArchResult t : named) {
+            if (t == ref || t.rung() != ref.rung()) {
+                continue;
+            }
+            LayoutComparison c = LayoutComparison.of(t.template(), t.bpbMean(), t.bpbStd(), t.seeds(), ref.bpbMean(),
+                    ref.bpbStd(), ref.seeds());
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        out.sort(Comparator.comparingDouble(LayoutComparison::difference));
+        return out;
+    }
+
     /** Attention/FFN placement per depth among the best quartile (by ordering value) against the rest. */
     DepthHeat depthHeat() {
         List<ArchResult> ranked = top.stream().filter(a -> a.arch() != null && Double.isFinite(orderingValue(a)))
