@@ -70,7 +70,7 @@ final class HtmlReport {
         List<FrontRow> front = new ArrayList<>();
         for (ArchResult f : a.front()) {
             front.add(row(a, f, front.size() + 1, widestFfn,
-                    f.template().isEmpty() ? f.strategy() : "template " + f.template()));
+                    StudyAnalysis.origin(f)));
         }
         List<FrontRow> named = templates.stream().map(t -> row(a, t, t.rung(), widestFfn, t.template())).toList();
         String objectives = v.plan().objectives().stream().map(Objective::label).collect(Collectors.joining(", "));

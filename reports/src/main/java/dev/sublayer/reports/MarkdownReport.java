@@ -74,7 +74,7 @@ final class MarkdownReport {
             for (ArchResult f : a.front()) {
                 out.println("| " + rank++ + " | " + code(f) + " | " + Fmt.si(f.params()) + " | " + Fmt.si(f.flops())
                         + " | " + Fmt.meanStd(f.bpbMean(), f.bpbStd()) + " | " + f.seeds() + " | "
-                        + inline(f.template().isEmpty() ? f.strategy() : "template " + f.template()) + " |");
+                        + inline(StudyAnalysis.origin(f)) + " |");
             }
             out.println();
         }

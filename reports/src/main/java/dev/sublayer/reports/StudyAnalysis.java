@@ -46,6 +46,14 @@ final class StudyAnalysis {
      */
     static final String LAYOUT_PREFIX = "layout:";
 
+    /** Who proposed {@code a}, for a table: {@code template X}, {@code layout X} or the strategy. */
+    static String origin(ArchResult a) {
+        if (a.template().isEmpty()) {
+            return a.strategy();
+        }
+        return (a.strategy().startsWith(LAYOUT_PREFIX) ? "layout " : "template ") + a.template();
+    }
+
     /** The layout name a trial's strategy carries ({@code template:X} or {@code layout:X}), or empty. */
     static String layoutName(String strategy) {
         if (strategy.startsWith(TEMPLATE_PREFIX)) {

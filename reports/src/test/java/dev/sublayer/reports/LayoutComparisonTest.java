@@ -53,6 +53,7 @@ class LayoutComparisonTest {
         String md = ReportWriter.render(Trials.view(t), ReportFormat.MARKDOWN);
         assertThat(md).contains("## Against interleaved").contains("| stacked\\_2 | 3 | +0.3000 |").contains("| worse |")
                 .contains("| within seed noise |");
+        assertThat(md).contains("| layout single |");
         String html = ReportWriter.render(Trials.view(t), ReportFormat.HTML);
         assertThat(html).contains("id=\"comparison-table\"");
         assertThat(HtmlReportTest.count(html, "<td><b>stacked_2</b></td>")).isEqualTo(2);
