@@ -93,14 +93,17 @@ public final class ConstraintRepair {
         return Genotype.of(chromosomes);
     }
 
-    /** One step smaller: the widest active FFN one width index narrower, else one sublayer fewer; null if minimal. */
+    /**
+     * One step smaller: the widest active width gene (F, D, P, M sublayers) one width narrower, else one sublayer
+     * fewer; null if minimal.
+     */
     private Genotype<IntegerGene> shrink(Genotype<IntegerGene> g) {
         int depth = g.get(DEPTH).get(0).intValue();
         Architecture a = context.codec().decode(g);
         int widest = -1;
         int widestIndex = 0;
         for (int i = 0; i < depth; i++) {
-            if (a.sublayers().get(i) instanceof dev.sublayer.space.Sublayer.FeedForward) {
+            if (dev.sublayer.space.ArchitectureCodec.slotChromosomes(a.sublayers().get(i)).contains(WIDTH)) {
                 int w = g.get(WIDTH).get(i).intValue();
                 int width = context.config().space().ffnWidths().get(w);
                 int smallest = context.config().space().ffnWidths().stream().mapToInt(Integer::intValue).min().orElseThrow();

@@ -31,6 +31,8 @@ public final class StudyResults {
 
     private final StudyContext context;
     private final Map<String, TrialRecord> finished = new HashMap<>();
+    /** Parsed architecture and objective values of completed search trials, so the front never re-parses. */
+    private final Map<String, FrontEntry> measured = new HashMap<>();
 
     /** An empty index for the study of {@code context}. */
     public StudyResults(StudyContext context) {
@@ -46,8 +48,16 @@ public final class StudyResults {
 
     /** Takes note of a trial's current state (finished trials are kept, others dropped). */
     public void record(TrialRecord r) {
+        measured.remove(r.key());
         if (r.status().terminal()) {
             finished.put(r.key(), r);
+            if (!REEVAL.equals(r.strategy()) && r.status() == TrialStatus.COMPLETED) {
+                Architecture a = Notation.parse(r.architecture());
+                double[] values = context.objectiveValues(a, r.result());
+                if (values != null) {
+                    measured.put(r.key(), new FrontEntry(a, r, Fitness.of(r.rung(), values)));
+                }
+            }
         } else {
             finished.remove(r.key());
         }
@@ -166,17 +176,8 @@ public final class StudyResults {
      */
     public List<FrontEntry> bestPerArchitecture() {
         Map<String, FrontEntry> best = new TreeMap<>();
-        for (TrialRecord r : finished.values()) {
-            if (REEVAL.equals(r.strategy()) || r.status() != TrialStatus.COMPLETED) {
-                continue;
-            }
-            Architecture a = Notation.parse(r.architecture());
-            double[] values = context.objectiveValues(a, r.result());
-            if (values == null) {
-                continue;
-            }
-            FrontEntry e = new FrontEntry(a, r, Fitness.of(r.rung(), values));
-            best.merge(r.architecture(), e, (x, y) -> x.trial().rung() >= y.trial().rung() ? x : y);
+        for (FrontEntry e : measured.values()) {
+            best.merge(e.trial().architecture(), e, (x, y) -> x.trial().rung() >= y.trial().rung() ? x : y);
         }
         return new ArrayList<>(best.values());
     }

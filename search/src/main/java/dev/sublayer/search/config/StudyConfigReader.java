@@ -174,7 +174,8 @@ public final class StudyConfigReader {
                 number(t, "init_std", d.initStd()),
                 (int) longValue(t, "log_every", d.logEvery()),
                 (int) longValue(t, "valid_every", d.validEvery()),
-                number(t, "divergence_factor", d.divergenceFactor()));
+                number(t, "divergence_factor", d.divergenceFactor()),
+                number(t, "moe_aux_weight", d.moeAuxWeight()));
         return new StudyConfig.Training(text(t, "engine", DEFAULT_ENGINE), config);
     }
 
@@ -481,6 +482,7 @@ public final class StudyConfigReader {
         training.put("log_every", t.logEvery());
         training.put("valid_every", t.validEvery());
         training.put("divergence_factor", t.divergenceFactor());
+        training.put("moe_aux_weight", t.moeAuxWeight());
 
         ObjectNode fidelity = root.putObject("fidelity");
         ArrayNode rungs = fidelity.putArray("rungs");
@@ -592,11 +594,10 @@ public final class StudyConfigReader {
         n.put("context", s.context());
         ArrayNode norms = n.putArray("norms");
         s.norms().forEach(x -> norms.add(x.configName()));
-        // The richer kinds' settings too, so the resolved config reads back to the same space.
         ArrayNode normKinds = n.putArray("norm_kinds");
         s.normKinds().forEach(x -> normKinds.add(x.configName()));
-        ArrayNode deepLayers = n.putArray("deep_ffn_layers");
-        s.deepFfnLayers().forEach(deepLayers::add);
+        ArrayNode deep = n.putArray("deep_ffn_layers");
+        s.deepFfnLayers().forEach(deep::add);
         ArrayNode experts = n.putArray("moe_experts");
         s.moeExperts().forEach(experts::add);
         ArrayNode topK = n.putArray("moe_top_k");

@@ -22,12 +22,20 @@ public final class Provenances {
                 host());
     }
 
-    /** The host name, or {@code unknown}. */
+    /** The host name, or {@code unknown}; looked up once (a lookup can take milliseconds). */
     public static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
+        return Host.NAME;
+    }
+
+    private static final class Host {
+        static final String NAME = lookup();
+
+        private static String lookup() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "unknown";
+            }
         }
     }
 }

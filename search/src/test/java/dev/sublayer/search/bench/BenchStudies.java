@@ -38,11 +38,29 @@ final class BenchStudies {
     /** Records generation boundaries and figures. */
     static final class Recorder implements SearchListener {
         final List<Gen> gens = new ArrayList<>();
+        /** Per generation: nanoseconds from its last finished trial to the next generation's first started one. */
+        final List<Long> gaps = new ArrayList<>();
         private long start;
+        private long lastFinish;
+        private boolean firstOfGeneration;
 
         @Override
         public void generationStarted(int generation, int candidates) {
             start = System.nanoTime();
+            firstOfGeneration = true;
+        }
+
+        @Override
+        public void trialStarted(dev.sublayer.storage.TrialRecord trial) {
+            if (firstOfGeneration && lastFinish != 0) {
+                gaps.add(System.nanoTime() - lastFinish);
+            }
+            firstOfGeneration = false;
+        }
+
+        @Override
+        public void trialFinished(dev.sublayer.storage.TrialRecord trial) {
+            lastFinish = System.nanoTime();
         }
 
         @Override

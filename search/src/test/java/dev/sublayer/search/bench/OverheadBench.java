@@ -34,8 +34,8 @@ public final class OverheadBench {
         Path scratch = Files.createTempDirectory("sublayer-overhead");
         System.out.printf(Locale.ROOT, "framework overhead, stub trials of %.2f s, %d timed generations, %d cores%n",
                 trialSeconds, generations, Runtime.getRuntime().availableProcessors());
-        System.out.println("| workers | trials timed | wall s | ideal s | overhead | per trial (ms) |");
-        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| workers | trials timed | wall s | ideal s | overhead | per trial (ms) | between generations (ms) |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int w : workerCounts) {
             int perGeneration = 4 * w;
             String yaml = """
@@ -78,8 +78,9 @@ public final class OverheadBench {
             }
             double wall = (t1 - t0) / 1e9;
             double overhead = (wall - ideal) / ideal;
-            System.out.printf(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f%% | %.1f |%n", w, trials, wall, ideal,
-                    100 * overhead, (wall - ideal) * 1000 * w / trials);
+            double gap = rec.gaps.stream().skip(1).mapToLong(Long::longValue).average().orElse(Double.NaN) / 1e6;
+            System.out.printf(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f%% | %.1f | %.1f |%n", w, trials, wall, ideal,
+                    100 * overhead, (wall - ideal) * 1000 * w / trials, gap);
         }
     }
 }
