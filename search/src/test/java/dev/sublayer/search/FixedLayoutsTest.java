@@ -120,7 +120,7 @@ class FixedLayoutsTest {
     void committedStudiesReadAndRoundTrip() throws Exception {
         Path studies = Path.of("..", "studies");
         for (String file : List.of("ffn-stacking.yaml", "ffn-stacking-mqar.yaml", "ffn-stacking-facts.yaml",
-                "ffn-stacking-flops.yaml", "ffn-stacking-search.yaml")) {
+                "ffn-stacking-flops.yaml", "ffn-stacking-search.yaml", "ffn-stacking-facts-orders.yaml")) {
             StudyConfig c = dev.sublayer.search.config.StudyConfigReader.readFile(studies.resolve(file));
             assertThat(dev.sublayer.search.config.StudyConfigReader.read(
                     dev.sublayer.search.config.StudyConfigReader.resolvedYaml(c))).as(file).isEqualTo(c);
