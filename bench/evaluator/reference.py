@@ -9,6 +9,7 @@ and thread count as given. Prints one JSON line on stdout.
 """
 import argparse, gzip, io, json, math, os, resource, sys, time, zipfile
 
+_t0 = time.perf_counter()  # before importing torch: start-up counts the import, data loading and the build
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -114,6 +115,7 @@ def lr_at(step):
 
 gen = torch.Generator().manual_seed(a.seed)
 start = time.perf_counter()
+startup = start - _t0
 steady_start = None
 for step in range(a.steps):
     if step == a.warmup_steps:
@@ -130,12 +132,15 @@ for step in range(a.steps):
         print(f"torch step {step} loss {loss.item():.4f}", file=sys.stderr, flush=True)
 end = time.perf_counter()
 
+eval_start = time.perf_counter()
 vgen = torch.Generator().manual_seed(12345)
 with torch.no_grad():
     losses = [model(*batch(vgen, train_end, valid_end)).item() for _ in range(a.valid_batches)]
+eval_seconds = time.perf_counter() - eval_start
 steady = (a.steps - a.warmup_steps) * B * T / (end - steady_start) if steady_start else float("nan")
 print(json.dumps({
     "engine": "pytorch " + torch.__version__, "params": params, "steps": a.steps,
     "tokens_per_second": a.steps * B * T / (end - start), "steady_tokens_per_second": steady,
     "valid_loss": sum(losses) / len(losses), "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-    "threads": a.threads, "blas": os.environ.get("LD_LIBRARY_PATH", "default")}))
+    "threads": a.threads, "blas": os.environ.get("LD_LIBRARY_PATH", "default"),
+    "startup_seconds": startup, "eval_seconds": eval_seconds, "train_seconds": end - start}))

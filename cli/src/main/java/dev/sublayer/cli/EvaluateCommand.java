@@ -98,6 +98,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU threads for the math (default: all cores).")
     Integer threads;
 
+    @Option(names = "--engine", defaultValue = Engines.DEFAULT,
+            description = "Training engine: dl4j (DL4J/SameDiff) or djl (PyTorch natives through DJL) (default: ${DEFAULT-VALUE}).")
+    String engineName;
+
     @Option(names = "--json", description = "Print the result as JSON instead of a table.")
     boolean json;
 
@@ -111,6 +115,10 @@ final class EvaluateCommand implements Callable<Integer> {
         requirePositive("--batch", batch);
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         requirePositive("--threads", threadCount);
+        if (!Engines.names().contains(engineName)) {
+            throw new IllegalArgumentException("--engine: unknown engine '" + engineName + "', expected one of "
+                    + String.join(", ", Engines.names()));
+        }
         NormPlacement placement;
         try {
             placement = NormPlacement.fromConfigName(norm);
@@ -135,10 +143,10 @@ final class EvaluateCommand implements Callable<Integer> {
         TrialRequest request = new TrialRequest(architecture, data, training, caps, seed);
 
         PrintWriter err = spec.commandLine().getErr();
-        err.printf(Locale.ROOT, "evaluating %s on %s, batch %d, %s, seed %d%n", architecture.canonical(), task.name(),
-                batch, describe(caps), seed);
+        err.printf(Locale.ROOT, "evaluating %s on %s, batch %d, %s, seed %d, engine %s%n", architecture.canonical(),
+                task.name(), batch, describe(caps), seed, engineName);
         TrialResult result;
-        try (Engine engine = Engines.create(Engines.DEFAULT, threadCount)) {
+        try (Engine engine = Engines.create(engineName, threadCount)) {
             result = engine.train(request, new Progress(err), Optional.empty(), Optional.empty());
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -38,6 +38,19 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theDjlEngineTrainsTheSameCandidate() {
+        CliRunner r = CliRunner.run("evaluate", "A2 F32", "--d-model", "16", "--context", "16", "--batch", "4",
+                "--steps", "3", "--threads", "1", "--engine", "djl", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode n = JsonMapper.builder().build().readTree(r.out());
+        assertThat(n.get("status").stringValue()).isEqualTo("completed");
+        assertThat(n.get("engine").stringValue()).isEqualTo("djl");
+        assertThat(n.get("backend").stringValue()).startsWith("djl ").contains("pytorch");
+        assertThat(n.get("steps").longValue()).isEqualTo(3);
+        assertThat(r.err()).contains("engine djl");
+    }
+
+    @Test
     void printsATableByDefault() {
         CliRunner r = CliRunner.run("evaluate", "d16 n8 post: F16 A2", "--corpus", "mqar", "--batch", "2",
                 "--tokens", "32", "--threads", "1");
@@ -58,6 +71,9 @@ class EvaluateCommandTest {
         CliRunner steps = CliRunner.run("evaluate", "A2 F32", "--steps", "0");
         assertThat(steps.exitCode()).isEqualTo(2);
         assertThat(steps.err().strip()).isEqualTo("sublayer: error: --steps must be >= 1, got 0");
+        CliRunner engine = CliRunner.run("evaluate", "A2 F32", "--engine", "torch");
+        assertThat(engine.exitCode()).isEqualTo(2);
+        assertThat(engine.err().strip()).isEqualTo("sublayer: error: --engine: unknown engine 'torch', expected one of dl4j, djl");
         CliRunner tooLong = CliRunner.run("evaluate", "A2", "--corpus", "mqar", "--context", "3", "--d-model", "8");
         assertThat(tooLong.exitCode()).isEqualTo(2);
         assertThat(tooLong.err()).contains("context >= 4");

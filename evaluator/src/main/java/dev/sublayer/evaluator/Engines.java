@@ -1,10 +1,15 @@
 package dev.sublayer.evaluator;
 
+import dev.sublayer.evaluator.djl.DjlEngine;
 import dev.sublayer.evaluator.dl4j.Dl4jEngine;
 
 import java.util.List;
 
-/** Creates engines by name. */
+/**
+ * Creates engines by name: {@code dl4j} (DL4J/SameDiff, the default) or {@code djl} (PyTorch natives through
+ * DJL). Both build the same model from {@link ParameterLayout} and return the same {@link
+ * dev.sublayer.trial.TrialResult} semantics.
+ */
 public final class Engines {
 
     /** The engine used when none is named. */
@@ -15,13 +20,14 @@ public final class Engines {
 
     /** The names {@link #create} accepts. */
     public static List<String> names() {
-        return List.of(Dl4jEngine.NAME);
+        return List.of(Dl4jEngine.NAME, DjlEngine.NAME);
     }
 
     /**
      * The engine called {@code name}, using {@code threads} CPU threads for its math.
      *
      * @throws IllegalArgumentException naming the value and the known engines, or a bad thread count
+     * @throws IllegalStateException    when the engine's native libraries cannot be loaded
      */
     public static Engine create(String name, int threads) {
         if (threads < 1) {
@@ -29,6 +35,9 @@ public final class Engines {
         }
         if (Dl4jEngine.NAME.equals(name)) {
             return new Dl4jEngine(threads);
+        }
+        if (DjlEngine.NAME.equals(name)) {
+            return new DjlEngine(threads);
         }
         throw new IllegalArgumentException("unknown engine '" + name + "', expected one of " + String.join(", ", names()));
     }

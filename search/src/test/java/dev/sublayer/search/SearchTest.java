@@ -211,6 +211,34 @@ class SearchTest {
         }
     }
 
+    /** A space with every sublayer kind, gated activations and both norm kinds: proposals, repair, the lot. */
+    @ParameterizedTest
+    @ValueSource(strings = {"nsga2", "regularized_evolution", "random"})
+    void everyStrategySearchesTheRicherSublayers(String strategy) {
+        long maxParams = 120_000;
+        String yaml = TestStudies.yaml(strategy, 4, 24, "constraints: {max_params: " + maxParams + "}\n")
+                .replace("kinds: [attention, ffn]", """
+                        kinds: [attention, ffn, deep_ffn, parallel, moe]
+                          activations: [gelu, swiglu]
+                          norm_kinds: [layernorm, rmsnorm]
+                          moe_experts: [2, 4]""");
+        SearchOutcome o = run(yaml, tmp.resolve(strategy), new StubEngine.Counters());
+        assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
+        dev.sublayer.space.SearchSpace space = TestStudies.config(yaml).space();
+        java.util.Set<dev.sublayer.space.Sublayer.Kind> kinds = new java.util.HashSet<>();
+        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+            assertThat(s.trials()).isNotEmpty().allSatisfy(t -> {
+                Architecture a = Notation.parse(t.architecture());
+                assertThat(space.violations(a)).isEmpty();
+                assertThat(CostModel.of(a, ModelShape.bytes()).totalParams()).isLessThanOrEqualTo(maxParams);
+                assertThat(t.status()).isEqualTo(TrialStatus.COMPLETED);
+                a.sublayers().forEach(x -> kinds.add(x.kind()));
+            });
+        }
+        assertThat(kinds).contains(dev.sublayer.space.Sublayer.Kind.DEEP_FFN, dev.sublayer.space.Sublayer.Kind.PARALLEL,
+                dev.sublayer.space.Sublayer.Kind.MOE);
+    }
+
     @Test
     void hypervolumeNeverDecreasesWithOneRung() {
         String yaml = TestStudies.yaml("nsga2", 9, 30, "").replace("rungs: [{max_steps: 20}, {max_steps: 60}]",

@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator.dl4j;
 
+import dev.sublayer.evaluator.ParameterLayout;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Activation;
@@ -22,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A decoder-only transformer built as a SameDiff graph from an {@link Architecture}. Read it top to
@@ -48,8 +48,8 @@ import java.util.SplittableRandom;
  * sparse variant; GELU is {@code x·σ(1.702x)} ({@code sd.nn.gelu}), not the "precise" one; attention is
  * matmul + softmax + an additive causal mask, since the fused attention ops take no causal mask.
  *
- * <p>Initial weights come from a {@link SplittableRandom} seeded by the trial seed, drawn in parameter
- * order on the Java side, so they are reproducible and independent of ND4J's random generator.
+ * <p>Parameters are created in the order of the engine-independent {@link ParameterLayout}, and their
+ * initial values come from its seeded initialiser, so every engine starts from the same weights.
  */
 public final class TransformerModel {
 
@@ -89,7 +89,8 @@ public final class TransformerModel {
     private final DataType dtype;
     private final List<String> parameterNames = new ArrayList<>();
     private final List<String> decayed = new ArrayList<>();
-    private final SplittableRandom init;
+    private final ParameterLayout layout;
+    private final ParameterLayout.Initialiser init;
     private final double initStd;
     private final double moeAuxWeight;
     private final List<SDVariable> auxLosses = new ArrayList<>();
@@ -104,7 +105,8 @@ public final class TransformerModel {
         this.arch = arch;
         this.shape = shape;
         this.dtype = dtype;
-        this.init = new SplittableRandom(seed);
+        this.layout = ParameterLayout.of(arch, shape, initStd);
+        this.init = layout.initialiser(seed);
         this.initStd = initStd;
         this.moeAuxWeight = moeAuxWeight;
         this.d = arch.dModel();
@@ -179,6 +181,10 @@ public final class TransformerModel {
             objective = OBJECTIVE;
         }
         sd.setLossVariables(objective);
+        if (init.hasNext()) {
+            throw new IllegalStateException("the DL4J model did not create parameter " + init.peek().name()
+                    + " of the layout");
+        }
     }
 
     /** One sublayer: its norm, its block and, if it has one, its residual connection. */
@@ -319,14 +325,14 @@ public final class TransformerModel {
 
     /** RMSNorm: {@code x / sqrt(mean(x²) + ε) · g}, gain only. */
     private SDVariable rmsNorm(String name, SDVariable x) {
-        SDVariable gain = parameter(name + ".g", Nd4j.ones(dtype, d), false);
+        SDVariable gain = parameter(name + ".g", new long[] {d}, false);
         SDVariable meanSquare = x.mul(x).mean(true, 1);
         return x.mul(sd.math.rsqrt(meanSquare.add(NORM_EPSILON))).mul(gain);
     }
 
     private SDVariable layerNorm(String name, SDVariable x) {
-        SDVariable gain = parameter(name + ".g", Nd4j.ones(dtype, d), false);
-        SDVariable bias = parameter(name + ".b", Nd4j.zeros(dtype, d), false);
+        SDVariable gain = parameter(name + ".g", new long[] {d}, false);
+        SDVariable bias = parameter(name + ".b", new long[] {d}, false);
         if (STOCK_LAYER_NORM) {
             return sd.nn.layerNorm(x, gain, bias, false, 1);
         }
@@ -340,24 +346,31 @@ public final class TransformerModel {
 
     private SDVariable linear(String name, SDVariable x, int in, int out, double std) {
         SDVariable w = matrix(name + ".w", in, out, std);
-        SDVariable b = parameter(name + ".b", Nd4j.zeros(dtype, out), false);
+        SDVariable b = parameter(name + ".b", new long[] {out}, false);
         return x.mmul(w).add(b);
     }
 
     private SDVariable matrix(String name, int rows, int cols, double std) {
-        double[] values = new double[rows * cols];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = init.nextGaussian() * std;
+        if (layout.parameter(name).std() != std) { // the layout is the reference; this graph must agree with it
+            throw new IllegalStateException("parameter " + name + ": the DL4J model uses init std " + std
+                    + ", the layout " + layout.parameter(name).std());
         }
-        return parameter(name, Nd4j.create(values, new long[] {rows, cols}, dtype), true);
+        return parameter(name, new long[] {rows, cols}, true);
     }
 
-    private SDVariable parameter(String name, INDArray value, boolean decay) {
+    /** The next parameter of the layout, which must be called {@code name} and have this shape. */
+    private SDVariable parameter(String name, long[] shape, boolean decay) {
+        ParameterLayout.Parameter spec = init.peek();
+        if (!java.util.Arrays.equals(spec.dims(), shape) || spec.decayed() != decay) {
+            throw new IllegalStateException("parameter " + name + ": the DL4J model builds " + java.util.Arrays.toString(shape)
+                    + (decay ? " decayed" : "") + ", the layout has " + spec);
+        }
+        double[] values = init.next(name);
         parameterNames.add(name);
         if (decay) {
             decayed.add(name);
         }
-        return sd.var(name, value);
+        return sd.var(name, Nd4j.create(values, shape, dtype));
     }
 
     private double residualStd() {
