@@ -176,7 +176,14 @@ public final class StudyConfigReader {
                 (int) longValue(t, "valid_every", d.validEvery()),
                 number(t, "divergence_factor", d.divergenceFactor()),
                 number(t, "moe_aux_weight", d.moeAuxWeight()));
-        return new StudyConfig.Training(text(t, "engine", DEFAULT_ENGINE), config);
+        String engine = text(t, "engine", DEFAULT_ENGINE);
+        if (!dev.sublayer.evaluator.Engines.names().contains(engine)) {
+            String hint = ConfigNodes.closest(engine, dev.sublayer.evaluator.Engines.names());
+            throw ConfigException.at("/training/engine", "must be one of "
+                    + String.join(", ", dev.sublayer.evaluator.Engines.names()) + ", got '" + engine + "'"
+                    + (hint != null ? " (did you mean '" + hint + "'?)" : ""));
+        }
+        return new StudyConfig.Training(engine, config);
     }
 
     private static StudyConfig.Fidelity readFidelity(JsonNode f) {

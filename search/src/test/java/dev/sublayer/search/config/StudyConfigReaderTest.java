@@ -110,6 +110,7 @@ class StudyConfigReaderTest {
             "search_space: {ffn_width: [1]}                | /search_space/ffn_width: unknown key, did you mean 'ffn_widths'?",
             "search_space: {heads: [3]}                    | /search_space/heads: heads 3 must divide every d_model",
             "training: {learning_rate: 0}                  | /training/learning_rate: must be > 0, got 0",
+            "training: {engine: dl4jj}                     | /training/engine: must be one of dl4j",
             "training: {warmup_steps: 50, schedule_steps: 50} | /training/warmup_steps: must be < schedule_steps (50), got 50",
             "search: {templates: [sandwitch_2]}            | /search/templates/0: unknown template 'sandwitch_2'",
             "search: {template_depths: [12]}               | /search/template_depths/0: must be within the space's depth 2..8, got 12",
