@@ -70,7 +70,7 @@ final class HtmlReport {
         List<FrontRow> front = new ArrayList<>();
         for (ArchResult f : a.front()) {
             front.add(row(a, f, front.size() + 1, widestFfn,
-                    f.template().isEmpty() ? f.strategy() : "template " + f.template()));
+                    StudyAnalysis.origin(f)));
         }
         List<FrontRow> named = templates.stream().map(t -> row(a, t, t.rung(), widestFfn, t.template())).toList();
         String objectives = v.plan().objectives().stream().map(Objective::label).collect(Collectors.joining(", "));
@@ -80,7 +80,7 @@ final class HtmlReport {
                 Fmt.duration(a.elapsed()), Fmt.time(v.generatedAt()), statusCounts(a), budget(a),
                 v.plan().strategy(), a.strategyCounts().entrySet().stream()
                         .map(e -> new Stat(e.getKey(), Integer.toString(e.getValue()), "")).toList(),
-                keyNumbers(a), a.topRung(), objectives, front, verdict(a), named, runRows(a), orderingNote(a), appendix(a),
+                keyNumbers(a), a.topRung(), objectives, front, verdict(a), named, comparisons(a), runRows(a), orderingNote(a), appendix(a),
                 version, raw(ReportData.json(a)), raw(ECHARTS_SOURCE), raw(SCRIPT_SOURCE), raw(STYLE_SOURCE));
     }
 
@@ -176,6 +176,17 @@ final class HtmlReport {
             case STACKING_HURTS -> new Verdict("bad", "Stacking FFNs hurts: stacked layouts reach higher " + what
                     + " than strictly interleaved ones (by " + Fmt.bpb(s.difference()) + ").", detail);
         };
+    }
+
+    static List<ReportPage.ComparisonRow> comparisons(StudyAnalysis a) {
+        return a.versusReference().stream().map(c -> new ReportPage.ComparisonRow(c.layout(), c.n(),
+                Fmt.signed(c.difference()), Fmt.bpb(c.se()), String.format(Locale.ROOT, "%+.2f", c.t()),
+                c.p() < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", c.p()), c.outcome().words(),
+                switch (c.outcome()) {
+                    case BETTER -> "good";
+                    case WORSE -> "bad";
+                    case WITHIN_NOISE -> "neutral";
+                })).toList();
     }
 
     private static List<RunRow> runRows(StudyAnalysis a) {

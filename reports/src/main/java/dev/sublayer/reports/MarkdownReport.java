@@ -74,18 +74,30 @@ final class MarkdownReport {
             for (ArchResult f : a.front()) {
                 out.println("| " + rank++ + " | " + code(f) + " | " + Fmt.si(f.params()) + " | " + Fmt.si(f.flops())
                         + " | " + Fmt.meanStd(f.bpbMean(), f.bpbStd()) + " | " + f.seeds() + " | "
-                        + inline(f.template().isEmpty() ? f.strategy() : "template " + f.template()) + " |");
+                        + inline(StudyAnalysis.origin(f)) + " |");
             }
             out.println();
         }
         if (!a.templates().isEmpty()) {
             out.println("## Named layouts");
             out.println();
-            out.println("| template | architecture | rung | non-emb. params | bits/byte | seeds |");
+            out.println("| layout | architecture | rung | non-emb. params | bits/byte | seeds |");
             out.println("|---|---|---:|---:|---:|---:|");
             for (ArchResult t : a.templates()) {
                 out.println("| " + inline(t.template()) + " | " + code(t) + " | " + t.rung() + " | " + Fmt.si(t.params())
                         + " | " + Fmt.meanStd(t.bpbMean(), t.bpbStd()) + " | " + t.seeds() + " |");
+            }
+            out.println();
+        }
+        List<ReportPage.ComparisonRow> comparisons = HtmlReport.comparisons(a);
+        if (!comparisons.isEmpty()) {
+            out.println("## Against interleaved (Welch t-test, two-sided, 5%)");
+            out.println();
+            out.println("| layout | seeds | Δ bits/byte | ± s.e. | t | p | reading |");
+            out.println("|---|---:|---:|---:|---:|---:|---|");
+            for (ReportPage.ComparisonRow c : comparisons) {
+                out.println("| " + inline(c.layout()) + " | " + c.seeds() + " | " + c.difference() + " | " + c.se()
+                        + " | " + c.t() + " | " + c.p() + " | " + c.outcome() + " |");
             }
             out.println();
         }

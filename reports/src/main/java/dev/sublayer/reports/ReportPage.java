@@ -54,6 +54,7 @@ record ReportPage(
         List<FrontRow> front,
         Verdict verdict,
         List<FrontRow> templates,
+        List<ComparisonRow> comparisons,
         List<RunRow> runs,
         String orderingNote,
         Appendix appendix,
@@ -115,6 +116,22 @@ record ReportPage(
      * @param detail   the numbers behind it
      */
     record Verdict(String cssClass, String headline, String detail) {
+    }
+
+    /**
+     * One named layout against the reference layout ({@link LayoutComparison}), formatted.
+     *
+     * @param layout     the layout's name
+     * @param seeds      its seeds
+     * @param difference mean bits/byte minus the reference's, signed
+     * @param se         standard error of the difference
+     * @param t          Welch's t
+     * @param p          two-sided p-value
+     * @param outcome    better, worse or within seed noise
+     * @param cssClass   colour of the outcome
+     */
+    record ComparisonRow(String layout, int seeds, String difference, String se, String t, String p, String outcome,
+            String cssClass) {
     }
 
     /**

@@ -41,6 +41,31 @@ final class StudyAnalysis {
     static final String TEMPLATE_PREFIX = "template:";
 
     /**
+     * The prefix of the {@code strategy} of a labelled layout trained by the {@code fixed} strategy, e.g.
+     * {@code layout:ffn_stacked_2}; the label names the layout like a template's name.
+     */
+    static final String LAYOUT_PREFIX = "layout:";
+
+    /** Who proposed {@code a}, for a table: {@code template X}, {@code layout X} or the strategy. */
+    static String origin(ArchResult a) {
+        if (a.template().isEmpty()) {
+            return a.strategy();
+        }
+        return (a.strategy().startsWith(LAYOUT_PREFIX) ? "layout " : "template ") + a.template();
+    }
+
+    /** The layout name a trial's strategy carries ({@code template:X} or {@code layout:X}), or empty. */
+    static String layoutName(String strategy) {
+        if (strategy.startsWith(TEMPLATE_PREFIX)) {
+            return strategy.substring(TEMPLATE_PREFIX.length());
+        }
+        if (strategy.startsWith(LAYOUT_PREFIX)) {
+            return strategy.substring(LAYOUT_PREFIX.length());
+        }
+        return "";
+    }
+
+    /**
      * One trial with what the report derives from it.
      *
      * @param index    position in {@link StudyView#trials()}
@@ -252,8 +277,8 @@ final class StudyAnalysis {
         String template = "";
         for (int m : members) {
             String s = trials.get(m).strategy();
-            if (s.startsWith(TEMPLATE_PREFIX)) {
-                template = s.substring(TEMPLATE_PREFIX.length());
+            if (!layoutName(s).isEmpty()) {
+                template = layoutName(s);
                 break;
             }
         }
@@ -492,7 +517,8 @@ final class StudyAnalysis {
     Map<String, Integer> strategyCounts() {
         Map<String, Integer> counts = new TreeMap<>();
         for (TrialRecord t : view.trials()) {
-            String s = t.strategy().startsWith(TEMPLATE_PREFIX) ? "template" : t.strategy().isEmpty() ? "?" : t.strategy();
+            String s = t.strategy().startsWith(TEMPLATE_PREFIX) ? "template"
+                    : t.strategy().startsWith(LAYOUT_PREFIX) ? "layout" : t.strategy().isEmpty() ? "?" : t.strategy();
             counts.merge(s, 1, Integer::sum);
         }
         Map<String, Integer> sorted = new LinkedHashMap<>();
@@ -546,6 +572,35 @@ final class StudyAnalysis {
         StackingVerdict.Outcome outcome = Math.abs(diff) < 2 * se ? StackingVerdict.Outcome.NO_CLEAR_DIFFERENCE
                 : diff < 0 ? StackingVerdict.Outcome.STACKING_HELPS : StackingVerdict.Outcome.STACKING_HURTS;
         return new StackingVerdict(i, s, diff, se, outcome);
+    }
+
+    /** The name of the layout the named layouts are compared with. */
+    static final String REFERENCE_LAYOUT = "interleaved";
+
+    /**
+     * Every other named layout at the reference layout's rung against the reference ({@value #REFERENCE_LAYOUT}),
+     * best first; empty when there is no reference with two or more seeds. Layouts with fewer than two seeds are
+     * left out (no test is possible).
+     */
+    List<LayoutComparison> versusReference() {
+        List<ArchResult> named = templates();
+        ArchResult ref = named.stream().filter(t -> REFERENCE_LAYOUT.equals(t.template())).findFirst().orElse(null);
+        if (ref == null || ref.seeds() < 2) {
+            return List.of();
+        }
+        List<LayoutComparison> out = new ArrayList<>();
+        for (ArchResult t : named) {
+            if (t == ref || t.rung() != ref.rung()) {
+                continue;
+            }
+            LayoutComparison c = LayoutComparison.of(t.template(), t.bpbMean(), t.bpbStd(), t.seeds(), ref.bpbMean(),
+                    ref.bpbStd(), ref.seeds());
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        out.sort(Comparator.comparingDouble(LayoutComparison::difference));
+        return out;
     }
 
     /** Attention/FFN placement per depth among the best quartile (by ordering value) against the rest. */

@@ -3,6 +3,7 @@ package dev.sublayer.search;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
+import dev.sublayer.search.config.StrategyKind;
 import dev.sublayer.search.exec.Provenances;
 import dev.sublayer.search.exec.TrialExecutor;
 import dev.sublayer.search.strategy.Generation;
@@ -304,7 +305,27 @@ public final class Search implements AutoCloseable {
                 store.logEvent("budget_reached", exhausted);
                 StudyResults.Front front = results.front();
                 FrontStats stats = FrontStats.none();
-                if (config.reevaluation().seeds() > 0 && !front.entries().isEmpty()) {
+                if (config.search().strategy() == StrategyKind.FIXED) {
+                    // Replicate seeds of every layout, named like the layout; the front's ± std comes from them.
+                    List<StudyConfig.Layout> layouts = config.search().layouts();
+                    Map<Architecture, String> origins = new java.util.HashMap<>();
+                    layouts.forEach(l -> origins.put(l.architecture(), l.origin()));
+                    int extra = config.search().seeds() - 1;
+                    LOG.info("training {} more seed(s) of each of {} layout(s)", extra, layouts.size());
+                    runner.reevaluate(layouts.stream().map(StudyConfig.Layout::architecture).toList(),
+                            config.fidelity().topRung(), extra, origins::get);
+                    front = results.front();
+                    Map<String, List<TrialResult>> reps = new java.util.LinkedHashMap<>();
+                    for (StudyResults.FrontEntry e : front.entries()) {
+                        List<TrialResult> list = new ArrayList<>();
+                        for (int k = 1; k <= extra; k++) {
+                            results.finished(context.key(e.architecture(), front.rung(), k))
+                                    .ifPresent(r -> list.add(r.result()));
+                        }
+                        reps.put(e.architecture().canonical(), list);
+                    }
+                    stats = extra > 0 ? FrontStats.build(context, front, reps, extra) : FrontStats.none();
+                } else if (config.reevaluation().seeds() > 0 && !front.entries().isEmpty()) {
                     List<Architecture> best = front.entries().stream().limit(config.reevaluation().maxCandidates())
                             .map(StudyResults.FrontEntry::architecture).toList();
                     LOG.info("re-evaluating {} front member(s) with {} extra seed(s)", best.size(),
@@ -369,6 +390,9 @@ public final class Search implements AutoCloseable {
     /** Why the study must not start generation {@code g}, or null when it may. */
     private String exhausted(int g, StudyResults results, List<GenerationRecord> history, double wallSeconds) {
         StudyConfig.StudyBudget b = context.config().budget();
+        if (g >= 1 && context.config().search().strategy() == StrategyKind.FIXED) {
+            return "all " + context.config().search().layouts().size() + " fixed layouts trained";
+        }
         if (g >= b.maxGenerations()) {
             return "max_generations (" + b.maxGenerations() + ") reached";
         }

@@ -245,12 +245,21 @@ public final class TrialRunner {
      */
     public Map<String, List<TrialResult>> reevaluate(List<Architecture> architectures, int rung, int seeds)
             throws Stopped {
+        return reevaluate(architectures, rung, seeds, a -> StudyResults.REEVAL);
+    }
+
+    /**
+     * As {@link #reevaluate(List, int, int)}, with the trials' stored strategy chosen per architecture (the fixed
+     * strategy stores its replicates as {@code layout:<label>}, so the report names them).
+     */
+    public Map<String, List<TrialResult>> reevaluate(List<Architecture> architectures, int rung, int seeds,
+            java.util.function.Function<Architecture, String> origin) throws Stopped {
         List<Plan> plans = new ArrayList<>();
         for (Architecture a : architectures) {
             for (int k = 1; k <= seeds; k++) {
                 String key = context.key(a, rung, k);
                 if (results.finished(key).isEmpty()) {
-                    plans.add(new Plan(key, a, rung, k, StudyResults.REEVAL, -1, Optional.empty(), Optional.empty()));
+                    plans.add(new Plan(key, a, rung, k, origin.apply(a), -1, Optional.empty(), Optional.empty()));
                 }
             }
         }

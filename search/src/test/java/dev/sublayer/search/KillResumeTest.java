@@ -35,8 +35,10 @@ class KillResumeTest {
         int exit = -1;
         for (int attempt = 0; attempt < 12 && exit != 0; attempt++) {
             Process p = start(config, dir);
-            long killAfterMs = 700 + random.nextInt(1500);
-            if (attempt < 5 && !p.waitFor(killAfterMs, TimeUnit.MILLISECONDS)) {
+            // The kill moment counts from the first sign of a running study, not from JVM start: on a loaded
+            // machine start-up alone can outlast any fixed delay, and the kills would miss the study.
+            long killAfterMs = random.nextInt(1500);
+            if (attempt < 5 && studyVisible(p, dir) && !p.waitFor(killAfterMs, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly(); // SIGKILL
                 p.waitFor(10, TimeUnit.SECONDS);
                 if (Files.exists(StudyStore.studyFile(dir))) {
@@ -54,6 +56,18 @@ class KillResumeTest {
         assertThat(exit).as("final session exit code (see " + tmp.resolve("search.log") + ")").isZero();
         assertThat(killsMidStudy).as("kills that hit a running study").isGreaterThanOrEqualTo(3);
         SearchTest.assertSame(SearchTest.Final.of(dir), SearchTest.Final.of(tmp.resolve("straight")));
+    }
+
+    /** Waits until {@code dir} holds a store or the process ends; whether the store appeared while it ran. */
+    private static boolean studyVisible(Process p, Path dir) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (Files.exists(StudyStore.studyFile(dir))) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return p.isAlive();
     }
 
     private Process start(Path config, Path dir) throws Exception {

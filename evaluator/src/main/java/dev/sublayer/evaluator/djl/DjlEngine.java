@@ -30,6 +30,9 @@ import java.util.Optional;
  * profile swaps in PyTorch 2.5.1 with CUDA 12.4 (Hopper included), and then the first GPU is used unless the
  * system property {@value DjlRuntime#DEVICE_PROPERTY} says {@code cpu} (or another {@code gpu<N>}). See
  * {@link DjlRuntime} for the cache folder, threads and {@code MKL_DYNAMIC}.
+ *
+ * <p>One DJL trial at a time per JVM: PyTorch's thread settings and DJL's gradient collector are
+ * process-wide. Parallel trials run in separate worker JVMs, as the search does.
  */
 public final class DjlEngine implements Engine {
 

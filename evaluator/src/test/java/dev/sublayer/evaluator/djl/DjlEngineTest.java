@@ -178,6 +178,16 @@ class DjlEngineTest {
     }
 
     @Test
+    void trainsEverySublayerKindWithItsCostModelParameterCount() {
+        Architecture rich = Notation.parse("d16 n8 pre rms: A2 M4k2/16 F16:swiglu D16x2:relu2 P2/16:geglu F16:relu2!");
+        TrialResult r = train(new TrialRequest(rich, DATA, TRAINING.withMoeAuxWeight(0.1), Budget.steps(6), 7));
+        assertThat(r.status()).as(r.failure()).isEqualTo(TrialStatus.COMPLETED);
+        assertThat(r.metrics().totalParams()).isEqualTo(CostModel.of(rich, ModelShape.bytes()).totalParams());
+        assertThat(r.metrics().validLoss()).isFinite().isLessThan(Math.log(256) + 0.5);
+        assertThat(r.curve()).allSatisfy(p -> assertThat(p.trainLoss()).isFinite());
+    }
+
+    @Test
     void theFirstCapReachedStopsTraining() {
         long tokensPerStep = 8 * 16;
         TrialResult byTokens = train(new TrialRequest(TINY, DATA, TRAINING, Budget.tokens(5 * tokensPerStep + 3), 1));

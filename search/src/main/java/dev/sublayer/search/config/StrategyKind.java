@@ -9,7 +9,12 @@ public enum StrategyKind {
     /** Regularized (aging) evolution, Real et al. 2019. */
     REGULARIZED_EVOLUTION,
     /** Uniform random sampling of the space. */
-    RANDOM;
+    RANDOM,
+    /**
+     * No search: trains a fixed list of labelled layouts ({@code search.layouts}), each with
+     * {@code search.seeds} seeds, so named alternatives can be compared at matched cost with mean ± std.
+     */
+    FIXED;
 
     /** The config name, e.g. {@code regularized_evolution}. */
     public String configName() {

@@ -135,9 +135,12 @@ public record StudyConfig(
      * @param templateDepths the depths each template is built at
      * @param nsga2          NSGA-II settings
      * @param aging          regularized-evolution settings
+     * @param layouts        the labelled layouts the {@code fixed} strategy trains (empty for the other strategies)
+     * @param seeds          seeds per layout for the {@code fixed} strategy (replicate 0 plus {@code seeds - 1}
+     *                       replicates), >= 1
      */
     public record Search(StrategyKind strategy, int population, List<Template> templates, List<Integer> templateDepths,
-                         Nsga2 nsga2, Aging aging) {
+                         Nsga2 nsga2, Aging aging, List<Layout> layouts, int seeds) {
         public Search {
             Objects.requireNonNull(strategy, "strategy");
             if (population < 2) {
@@ -147,6 +150,19 @@ public record StudyConfig(
             templateDepths = List.copyOf(templateDepths);
             Objects.requireNonNull(nsga2, "nsga2");
             Objects.requireNonNull(aging, "aging");
+            layouts = List.copyOf(layouts);
+            if (seeds < 1) {
+                throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
+            }
+            if (strategy == StrategyKind.FIXED && layouts.isEmpty()) {
+                throw new IllegalArgumentException("the fixed strategy needs at least one layout");
+            }
+        }
+
+        /** Settings without fixed layouts (one seed), for the searching strategies. */
+        public Search(StrategyKind strategy, int population, List<Template> templates, List<Integer> templateDepths,
+                      Nsga2 nsga2, Aging aging) {
+            this(strategy, population, templates, templateDepths, nsga2, aging, List.of(), 1);
         }
 
         /** New candidates per generation after the first. */
@@ -155,7 +171,26 @@ public record StudyConfig(
                 case NSGA2 -> nsga2.offspring(population);
                 case REGULARIZED_EVOLUTION -> aging.children();
                 case RANDOM -> population;
+                case FIXED -> 0;
             };
+        }
+    }
+
+    /**
+     * One layout the {@code fixed} strategy trains.
+     *
+     * @param label        the name the report shows (stored as the trial strategy {@code layout:<label>})
+     * @param architecture the layout, inside the study's search space
+     */
+    public record Layout(String label, dev.sublayer.space.Architecture architecture) {
+        public Layout {
+            Objects.requireNonNull(label, "label");
+            Objects.requireNonNull(architecture, "architecture");
+        }
+
+        /** The trial strategy string of this layout's trials. */
+        public String origin() {
+            return "layout:" + label;
         }
     }
 

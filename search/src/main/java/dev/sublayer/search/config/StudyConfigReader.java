@@ -4,10 +4,12 @@ import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.search.moea.Objective;
 import dev.sublayer.search.moea.ObjectiveKind;
+import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ConfigNodes;
 import dev.sublayer.space.Constraints;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.NormPlacement;
+import dev.sublayer.space.Notation;
 import dev.sublayer.space.SearchSpace;
 import dev.sublayer.space.SearchSpaceReader;
 import dev.sublayer.space.SpaceException;
@@ -131,6 +133,10 @@ public final class StudyConfigReader {
         List<Objective> objectives = readObjectives(root.get("objectives"), space, tied);
         StudyConfig.Search search = readSearch(section(root, "search"), space);
         StudyConfig.StudyBudget budget = readBudget(section(root, "budget"));
+        if (search.strategy() == StrategyKind.FIXED && fidelity.rungs().size() > 1 && fidelity.keepFraction() < 1) {
+            throw ConfigException.at("/fidelity/keep_fraction", "the fixed strategy trains every layout on every "
+                    + "rung: must be 1 with " + fidelity.rungs().size() + " rungs, got " + fidelity.keepFraction());
+        }
 
         JsonNode r = section(root, "reevaluation");
         StudyConfig.Reevaluation reevaluation = new StudyConfig.Reevaluation((int) longValue(r, "seeds", 3),
@@ -170,7 +176,14 @@ public final class StudyConfigReader {
                 (int) longValue(t, "valid_every", d.validEvery()),
                 number(t, "divergence_factor", d.divergenceFactor()),
                 number(t, "moe_aux_weight", d.moeAuxWeight()));
-        return new StudyConfig.Training(text(t, "engine", DEFAULT_ENGINE), config);
+        String engine = text(t, "engine", DEFAULT_ENGINE);
+        if (!dev.sublayer.evaluator.Engines.names().contains(engine)) {
+            String hint = ConfigNodes.closest(engine, dev.sublayer.evaluator.Engines.names());
+            throw ConfigException.at("/training/engine", "must be one of "
+                    + String.join(", ", dev.sublayer.evaluator.Engines.names()) + ", got '" + engine + "'"
+                    + (hint != null ? " (did you mean '" + hint + "'?)" : ""));
+        }
+        return new StudyConfig.Training(engine, config);
     }
 
     private static StudyConfig.Fidelity readFidelity(JsonNode f) {
@@ -345,7 +358,75 @@ public final class StudyConfigReader {
             throw ConfigException.at("/search/nsga2/tournament_size", "must be <= population (" + population
                     + "), got " + nsga2.tournamentSize());
         }
-        return new StudyConfig.Search(strategy, population, templates, depths, nsga2, aging);
+        int seeds = (int) longValue(s, "seeds", 3);
+        List<StudyConfig.Layout> layouts = readLayouts(s.get("layouts"), space);
+        if (strategy == StrategyKind.FIXED && layouts.isEmpty()) {
+            throw ConfigException.at("/search/layouts", "the fixed strategy needs at least one layout, e.g. "
+                    + "{label: interleaved, architecture: \"A4 F256 A4 F256\"}");
+        }
+        if (strategy != StrategyKind.FIXED && !layouts.isEmpty()) {
+            throw ConfigException.at("/search/layouts", "only the fixed strategy trains layouts; strategy is "
+                    + strategy.configName() + " (use search.templates to seed a search)");
+        }
+        return new StudyConfig.Search(strategy, population, templates, depths, nsga2, aging, layouts, seeds);
+    }
+
+    /**
+     * The fixed strategy's layouts: each {@code {label, architecture}} (notation; without a header it takes the
+     * space's first d_model, norm placement and norm kind and its context) or {@code {label, template, depth}}.
+     * Every layout must lie inside the search space (its genotype is stored like any other candidate's); labels
+     * and architectures are unique.
+     */
+    private static List<StudyConfig.Layout> readLayouts(JsonNode nodes, SearchSpace space) {
+        List<StudyConfig.Layout> out = new ArrayList<>();
+        if (nodes == null || nodes.isNull()) {
+            return out;
+        }
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            String path = "/search/layouts/" + i;
+            JsonNode n = nodes.get(i);
+            String label = n.get("label").stringValue();
+            Architecture a;
+            if (n.has("architecture") == n.has("template")) {
+                throw ConfigException.at(path, "give exactly one of architecture (notation) or template (a name "
+                        + "with a depth)");
+            }
+            if (n.has("architecture")) {
+                try {
+                    a = Notation.parse(n.get("architecture").stringValue(), space.dModels().getFirst(),
+                            space.context(), space.norms().getFirst(), space.normKinds().getFirst());
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.at(path + "/architecture", e.getMessage());
+                }
+            } else {
+                if (!n.has("depth")) {
+                    throw ConfigException.at(path + "/depth", "a template layout needs a depth");
+                }
+                try {
+                    a = Template.parse(n.get("template").stringValue()).build(n.get("depth").asInt(), space);
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.at(path + "/template", e.getMessage());
+                }
+            }
+            try {
+                space.requireContains(a);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.at(path, e.getMessage() + " (widen /search_space to include it)");
+            }
+            if (seen.containsKey(label)) {
+                throw ConfigException.at(path + "/label", "duplicate label '" + label + "'");
+            }
+            for (StudyConfig.Layout l : out) {
+                if (l.architecture().equals(a)) {
+                    throw ConfigException.at(path, "same architecture as layout '" + l.label() + "': "
+                            + a.notation());
+                }
+            }
+            seen.put(label, a.notation());
+            out.add(new StudyConfig.Layout(label, a));
+        }
+        return out;
     }
 
     private static StudyConfig.StudyBudget readBudget(JsonNode b) {
@@ -451,6 +532,15 @@ public final class StudyConfigReader {
         c.search().templates().forEach(tp -> templates.add(tp.name()));
         ArrayNode depths = search.putArray("template_depths");
         c.search().templateDepths().forEach(depths::add);
+        if (c.search().strategy() == StrategyKind.FIXED) {
+            search.put("seeds", c.search().seeds());
+            ArrayNode layouts = search.putArray("layouts");
+            for (StudyConfig.Layout l : c.search().layouts()) {
+                ObjectNode ln = layouts.addObject();
+                ln.put("label", l.label());
+                ln.put("architecture", l.architecture().canonical());
+            }
+        }
         ObjectNode nsga2 = search.putObject("nsga2");
         nsga2.put("offspring_fraction", c.search().nsga2().offspringFraction());
         nsga2.put("crossover_rate", c.search().nsga2().crossoverRate());

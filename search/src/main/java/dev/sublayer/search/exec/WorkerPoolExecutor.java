@@ -69,7 +69,8 @@ public final class WorkerPoolExecutor implements TrialExecutor {
 
     /**
      * The spec of a worker JVM running {@code mainClass} on this JVM's classpath, with the flags ND4J needs,
-     * the given heap, and {@code threads} cores ({@code OMP_NUM_THREADS}, {@code -XX:ActiveProcessorCount}).
+     * the given heap, and {@code threads} cores ({@code OMP_NUM_THREADS}, {@code -XX:ActiveProcessorCount});
+     * {@code MKL_DYNAMIC=FALSE} keeps the djl engine deterministic.
      */
     public static WorkerSpec javaWorker(String mainClass, List<String> args, String heap, int threads,
                                         Optional<Path> logDirectory) {
@@ -93,6 +94,8 @@ public final class WorkerPoolExecutor implements TrialExecutor {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
         env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+        // MKL (the djl engine's PyTorch) must not vary its thread use between calls, or runs drift apart.
+        env.put("MKL_DYNAMIC", "FALSE");
         return new WorkerSpec(cmd, env, logDirectory, threads);
     }
 
@@ -123,6 +126,13 @@ public final class WorkerPoolExecutor implements TrialExecutor {
                 callback.cancelled();
             }
         }
+    }
+
+    /** This spec with {@code name=value} added to the workers' environment. */
+    public static WorkerSpec withEnvironment(WorkerSpec spec, String name, String value) {
+        Map<String, String> env = new LinkedHashMap<>(spec.environment());
+        env.put(name, value);
+        return new WorkerSpec(spec.command(), env, spec.logDirectory(), spec.threads());
     }
 
     /** A pool of {@code count} workers started from {@code spec}. */

@@ -15,8 +15,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Progress of a search on stderr: on a terminal (and with {@code CI} unset) a progress bar per generation
- * showing trials done, running and failed, the best bits/byte, the hypervolume and an ETA; otherwise one plain
- * line per generation, since progress bars write carriage returns even where there is no terminal.
+ * showing trials done (of those proposed, growing as promotions are decided), running and failed, the best
+ * bits/byte and the hypervolume so far, and the generation's ETA; then, and otherwise only, one plain line
+ * per generation with the study's ETA, since progress bars write carriage returns even where there is no
+ * terminal.
  */
 public final class SearchProgress implements SearchListener {
 
@@ -26,7 +28,6 @@ public final class SearchProgress implements SearchListener {
     private int running;
     private int failed;
     private int done;
-    private int expected;
     private String best = "-";
     private String hypervolume = "-";
 
@@ -58,9 +59,8 @@ public final class SearchProgress implements SearchListener {
         running = 0;
         failed = 0;
         done = 0;
-        expected = candidates;
         if (bars) {
-            bar = new ProgressBarBuilder().setTaskName("generation " + generation).setInitialMax(candidates)
+            bar = new ProgressBarBuilder().setTaskName("gen " + generation).setInitialMax(candidates)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
             bar.setExtraMessage(extra());
         }
@@ -92,8 +92,8 @@ public final class SearchProgress implements SearchListener {
 
     @Override
     public void generationDone(GenerationSummary s, StudyStore store) {
-        best = Double.isNaN(s.bestBitsPerByte()) ? "-" : String.format(Locale.ROOT, "%.4f", s.bestBitsPerByte());
-        hypervolume = String.format(Locale.ROOT, "%.4f", s.hypervolume());
+        best = Double.isNaN(s.bestBitsPerByte()) ? "-" : String.format(Locale.ROOT, "%.3f", s.bestBitsPerByte());
+        hypervolume = String.format(Locale.ROOT, "%.3f", s.hypervolume());
         if (bar != null) {
             bar.maxHint(Math.max(done, 1));
             bar.stepTo(Math.max(done, 1));
@@ -104,14 +104,18 @@ public final class SearchProgress implements SearchListener {
         err.printf(Locale.ROOT, "generation %d: %d trial%s (%d failed), %d/%s candidates, best %s bits/byte, "
                         + "hypervolume %s, front %d, %s%s%n",
                 s.generation(), s.trained(), s.trained() == 1 ? "" : "s", s.failed(), s.trainedCandidates(),
-                limit(s.maxTrials()), best, hypervolume, s.frontSize(), duration(s.seconds()),
+                limit(s.maxTrials()), fixed(s.bestBitsPerByte()), String.format(Locale.ROOT, "%.4f", s.hypervolume()),
+                s.frontSize(), duration(s.seconds()),
                 Double.isNaN(s.etaSeconds()) ? "" : ", ETA " + duration(s.etaSeconds()));
         err.flush();
     }
 
     private String extra() {
-        return String.format(Locale.ROOT, "of ~%d | running %d | failed %d | best %s b/B | HV %s", expected, running,
-                failed, best, hypervolume);
+        return String.format(Locale.ROOT, "run %d fail %d | best %s | HV %s", running, failed, best, hypervolume);
+    }
+
+    private static String fixed(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String limit(long v) {

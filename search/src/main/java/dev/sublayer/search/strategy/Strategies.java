@@ -14,6 +14,7 @@ public final class Strategies {
             case NSGA2 -> new Nsga2Strategy(context);
             case REGULARIZED_EVOLUTION -> new AgingEvolution(context);
             case RANDOM -> new RandomSearch(context);
+            case FIXED -> new FixedLayouts(context);
         };
     }
 }

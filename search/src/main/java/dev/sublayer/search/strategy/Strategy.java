@@ -13,7 +13,7 @@ import java.util.List;
  * function of its inputs: the search resumes by calling {@link #next} with a restored population and a
  * generator seeded exactly as in the uninterrupted run.
  */
-public sealed interface Strategy permits Nsga2Strategy, AgingEvolution, RandomSearch {
+public sealed interface Strategy permits Nsga2Strategy, AgingEvolution, RandomSearch, FixedLayouts {
 
     /** The strategy's config name. */
     String name();
