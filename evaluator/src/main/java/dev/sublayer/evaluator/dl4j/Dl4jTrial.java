@@ -16,9 +16,6 @@ import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import org.bytedeco.javacpp.Pointer;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -41,14 +38,16 @@ final class Dl4jTrial {
     /** Consecutive exploded steps that make a divergence. */
     private static final int EXPLOSION_PATIENCE = 3;
 
+    /** System property that makes the engine train every model through SameDiff. */
+    static final String SAMEDIFF_PROPERTY = "sublayer.dl4j.samediff";
+
     private final TrialRequest request;
     private final TrainingConfig config;
     private final TrialListener listener;
     private final Provenance provenance;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
-    private TransformerModel model;
-    private StepArena arena;
+    private StepModel model;
     private AdamW optimizer;
     private Cost cost;
 
@@ -88,16 +87,7 @@ final class Dl4jTrial {
         cost = CostModel.of(request.architecture(), shape);
 
         long buildStart = System.nanoTime();
-        model = TransformerModel.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd(),
-                config.moeAuxWeight());
-        SameDiff sd = model.sameDiff();
-        QuietStdout.call(() -> {
-            sd.createGradFunction();
-            return null;
-        });
-        arena = new StepArena();
-        useArena(sd);
-        useArena(sd.getFunction("grad"));
+        model = buildModel(shape);
         optimizer = new AdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay(), config.gradClip(),
                 model.decayedParameterNames());
         if (resumeFrom.isPresent()) {
@@ -112,29 +102,22 @@ final class Dl4jTrial {
         long stepLimit = budget.stepLimit(tokensPerStep, flopsPerStep);
         double explosion = config.divergenceFactor() * Math.log(task.vocabSize());
         int exploded = 0;
-        List<String> names = model.parameterNames();
         Map<String, INDArray> params = model.parameters();
 
         while (steps < stepLimit && trainSeconds < budget.maxSeconds()) {
             long stepStart = System.nanoTime();
-            Map<String, INDArray> feed = model.feed(task.trainBatch(request.seed(), steps, batchSize, context));
-            OutAndGrad result = model.sameDiff().calculateGradientsAndOutputs(feed, List.of(TransformerModel.LOSS), names);
-            double loss = result.getOutputs().get(TransformerModel.LOSS).getDouble(0);
-            Map<String, INDArray> gradients = result.getGradients();
+            double loss = model.lossAndGradients(task.trainBatch(request.seed(), steps, batchSize, context));
+            Map<String, INDArray> gradients = model.gradients();
             double norm = AdamW.globalNorm(gradients);
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                arena.endStep();
                 return diverged("loss " + loss + ", gradient norm " + norm + " at step " + (steps + 1));
             }
             exploded = loss > explosion ? exploded + 1 : 0;
             if (exploded >= EXPLOSION_PATIENCE) {
-                arena.endStep();
                 return diverged(String.format("loss %.4g above %.4g (%.1f × ln %d) for %d steps at step %d", loss,
                         explosion, config.divergenceFactor(), task.vocabSize(), EXPLOSION_PATIENCE, steps + 1));
             }
             optimizer.update(params, gradients, norm, config.learningRate(steps));
-            arena.endStep();
-            closeAll(feed);
 
             steps++;
             tokens += tokensPerStep;
@@ -173,8 +156,16 @@ final class Dl4jTrial {
         return new TrialResult(TrialStatus.COMPLETED, metrics(eval[0], eval[1]), finalCurve, "", provenance);
     }
 
-    private void useArena(SameDiff graph) {
-        StepArena.install(graph, arena);
+    /**
+     * The direct model where it builds the architecture (every kind but MoE, on the CPU backend), else the
+     * SameDiff graph; {@code -Dsublayer.dl4j.samediff=true} forces the graph (benchmarks, cross-checks).
+     */
+    private StepModel buildModel(ModelShape shape) {
+        if (DirectTransformer.supports(request.architecture()) && !Boolean.getBoolean(SAMEDIFF_PROPERTY)) {
+            return DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd());
+        }
+        return new SameDiffStepModel(TransformerModel.build(request.architecture(), shape, DataType.FLOAT,
+                request.seed(), config.initStd(), config.moeAuxWeight()));
     }
 
     private void restore(Checkpoint c, Path path) {
@@ -207,22 +198,10 @@ final class Dl4jTrial {
         long counted = 0;
         long correct = 0;
         for (Batch batch : validation) {
-            Map<String, INDArray> feed = model.feed(batch);
-            Map<String, INDArray> out = model.sameDiff().output(feed, TransformerModel.LOSS, TransformerModel.PREDICTIONS);
-            int n = batch.countedPositions();
-            lossSum += out.get(TransformerModel.LOSS).getDouble(0) * n;
-            counted += n;
-            INDArray predictions = out.get(TransformerModel.PREDICTIONS);
-            int context = batch.context();
-            for (int s = 0; s < batch.size(); s++) {
-                for (int p = 0; p < context; p++) {
-                    if (batch.weights()[s][p] != 0 && predictions.getInt(s * context + p) == batch.targets()[s][p]) {
-                        correct++;
-                    }
-                }
-            }
-            arena.endStep();
-            closeAll(feed);
+            StepModel.Evaluation e = model.evaluate(batch);
+            lossSum += e.loss() * e.counted();
+            counted += e.counted();
+            correct += e.correct();
         }
         evalSeconds += seconds(start);
         sampleMemory();
@@ -259,29 +238,14 @@ final class Dl4jTrial {
 
     /** Frees the model's native memory now rather than whenever the garbage collector gets to it. */
     void release() {
-        if (arena != null) {
-            arena.close();
-        }
         if (optimizer != null) {
             optimizer.release();
         }
         if (model != null) {
-            for (SDVariable v : model.sameDiff().variables()) {
-                INDArray arr = v.isPlaceHolder() ? null : v.getArr();
-                if (arr != null && !arr.wasClosed() && arr.closeable()) {
-                    arr.close();
-                }
-            }
+            model.close();
         }
         model = null;
-        arena = null;
         optimizer = null;
-    }
-
-    private static void closeAll(Map<String, INDArray> arrays) {
-        for (INDArray a : arrays.values()) {
-            a.close();
-        }
     }
 
     private static double seconds(long since) {

@@ -1,0 +1,770 @@
+package dev.sublayer.evaluator.dl4j;
+
+import dev.sublayer.evaluator.ParameterLayout;
+import dev.sublayer.evaluator.data.Batch;
+import dev.sublayer.space.Activation;
+import dev.sublayer.space.Architecture;
+import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.NormKind;
+import dev.sublayer.space.NormPlacement;
+import dev.sublayer.space.Sublayer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decoder-only transformer of an {@link Architecture} with its forward and backward passes written out
+ * by hand on ND4J arrays: every matrix product is one CBLAS call ({@link Blas}), every other step an
+ * in-place ND4J op on arrays allocated once per batch shape. It computes the same function and gradients as
+ * the SameDiff graph {@link TransformerModel} (a float64 test compares them on random architectures) at a
+ * fraction of the cost: SameDiff M2.1 materialises every broadcast and head permutation, runs its batched
+ * products at a fraction of GEMM speed and allocates each step's arrays afresh.
+ *
+ * <p>Read it top to bottom like {@link TransformerModel}: {@link #forward} embeds, runs the sublayers
+ * ({@link Layer}: norm, {@link Block}, residual) and the head; {@link #backward} walks the same way back.
+ * The residual stream is a {@code [B·T, d]} matrix; attention works on the per-head blocks of it in place.
+ * Every sublayer kind except mixture of experts is built here ({@link #supports}); MoE models train through
+ * SameDiff.
+ *
+ * <p>Shapes: {@code N = B·T} rows, {@code d = d_model}, {@code V} token ids, {@code w} an FFN width.
+ * Parameters, names and initial values come from {@link ParameterLayout}, in its order.
+ */
+final class DirectTransformer implements StepModel {
+
+    /** Additive mask value for future positions: exp(-1e9) is exactly 0 in float32 and float64. */
+    private static final double MASKED = -1e9;
+    /** GELU here is x·σ(1.702x) with 1.702 in float, as libnd4j's {@code gelu} and the DJL engine compute it. */
+    private static final double GELU_SLOPE = 1.702f;
+
+    private final Architecture arch;
+    private final DataType dtype;
+    private final int d;
+    private final int t;
+    private final int v;
+    private final boolean tied;
+    private final ParameterLayout.Initialiser init;
+    private final Map<String, INDArray> params = new LinkedHashMap<>();
+    private final Map<String, INDArray> grads = new LinkedHashMap<>();
+    private final List<String> decayed = new ArrayList<>();
+    private final Map<String, INDArray> buffers = new HashMap<>();
+
+    private final INDArray wte;
+    private final INDArray wpe;
+    private final List<Layer> layers = new ArrayList<>();
+    private final Norm finalNorm;
+    private final INDArray head;
+    private final INDArray mask;
+
+    /** Rows of the current buffers ({@code B·T}), -1 before the first batch. */
+    private int rows = -1;
+    private int batchSize;
+    private INDArray ones;
+    private int[] tokenIds = new int[0];
+    private int[] targetIds = new int[0];
+    private final List<Integer> countedRows = new ArrayList<>();
+
+    private DirectTransformer(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
+        if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
+            throw new IllegalArgumentException("the direct model computes in FLOAT or DOUBLE, not " + dtype);
+        }
+        this.arch = arch;
+        this.dtype = dtype;
+        this.d = arch.dModel();
+        this.t = arch.context();
+        this.v = shape.vocabSize();
+        this.tied = shape.tiedHead();
+        ParameterLayout layout = ParameterLayout.of(arch, shape, initStd);
+        this.init = layout.initialiser(seed);
+
+        wte = param("wte", true, v, d);
+        wpe = param("wpe", true, t, d);
+        List<Sublayer> sublayers = arch.sublayers();
+        for (int i = 0; i < sublayers.size(); i++) {
+            layers.add(new Layer("h" + i, sublayers.get(i)));
+        }
+        finalNorm = arch.norm() == NormPlacement.PRE ? new Norm("ln_f") : null;
+        head = tied ? null : param("head", true, d, v);
+        if (init.hasNext()) {
+            throw new IllegalStateException("the direct model did not create parameter " + init.peek().name());
+        }
+        mask = Nd4j.zeros(dtype, 1, (long) t * t);
+        for (int row = 0; row < t; row++) {
+            for (int col = row + 1; col < t; col++) {
+                mask.putScalar((long) row * t + col, MASKED);
+            }
+        }
+    }
+
+    /**
+     * Builds the model and its initial weights.
+     *
+     * @param dtype   {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
+     * @param seed    the seed of the initial weights ({@link ParameterLayout#initialiser})
+     * @param initStd standard deviation of the weight matrices
+     * @throws IllegalArgumentException when {@link #supports} is false for {@code arch}
+     */
+    static DirectTransformer build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
+        if (!supports(arch)) {
+            throw new IllegalArgumentException("the direct model does not build " + arch.canonical()
+                    + " (mixture-of-experts sublayers, or not the CPU backend)");
+        }
+        return new DirectTransformer(arch, shape, dtype, seed, initStd);
+    }
+
+    /** Whether this model builds {@code arch}: no mixture-of-experts sublayer, and ND4J's CPU backend. */
+    static boolean supports(Architecture arch) {
+        return arch.sublayers().stream().noneMatch(s -> s instanceof Sublayer.MixtureOfExperts)
+                && Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    }
+
+    // ---- training and evaluation ----------------------------------------------------------------------
+
+    @Override
+    public double lossAndGradients(Batch batch) {
+        INDArray xf = forward(batch);
+        double loss = lossAndLogitGradient(batch);
+        backward(xf);
+        return loss;
+    }
+
+    @Override
+    public Evaluation evaluate(Batch batch) {
+        forward(batch);
+        INDArray logits = buffer("logits", rows, v);
+        INDArray predictions = Nd4j.argMax(logits, 1);
+        long correct = 0;
+        for (int row : countedRows) {
+            if (predictions.getLong(row) == targetIds[row]) {
+                correct++;
+            }
+        }
+        predictions.close();
+        return new Evaluation(lossAndLogitGradient(batch), correct, countedRows.size());
+    }
+
+    /** Embedding, sublayers, final norm and head; returns the head's input and leaves the logits in "logits". */
+    private INDArray forward(Batch batch) {
+        setInputs(batch);
+        INDArray x = buffer("x0", rows, d);
+        Blas.gemm(buffer("tokens", rows, v), false, wte, false, x, 1, 0);         // one-hot rows · table
+        x.reshape(batchSize, (long) t * d).addiRowVector(wpe.reshape(1, (long) t * d)); // + positions
+        for (int i = 0; i < layers.size(); i++) {
+            INDArray next = buffer("x" + (i + 1), rows, d);
+            layers.get(i).forward(x, next);
+            x = next;
+        }
+        if (finalNorm != null) {
+            INDArray normed = buffer("xf", rows, d);
+            finalNorm.forward(x, normed);
+            x = normed;
+        }
+        Blas.gemm(x, false, tied ? wte : head, tied, buffer("logits", rows, v), 1, 0);
+        return x;
+    }
+
+    /**
+     * Turns the logits into probabilities and then into the gradient of the mean cross-entropy over the
+     * counted positions (in place); returns that mean.
+     */
+    private double lossAndLogitGradient(Batch batch) {
+        INDArray logits = buffer("logits", rows, v);
+        INDArray raw = buffer("logits.raw", rows, v).assign(logits);
+        Nd4j.exec(new SoftMax(logits, logits, 1));
+        DataBuffer p = logits.data();
+        double sum = 0;
+        INDArray scale = buffer("row.scale", rows, 1).assign(0);
+        double share = 1.0 / Math.max(1, countedRows.size());
+        for (int row : countedRows) {
+            long at = (long) row * v + targetIds[row];
+            double prob = p.getDouble(at);
+            sum += prob > 1e-30 ? -Math.log(prob) : crossEntropy(raw, row);
+            p.put(at, prob - 1);
+            scale.data().put(row, share);
+        }
+        logits.muliColumnVector(scale);
+        return countedRows.isEmpty() ? Double.NaN : sum / countedRows.size();
+    }
+
+    /** The cross-entropy of one row from its raw logits, for a target probability below float precision. */
+    private double crossEntropy(INDArray raw, int row) {
+        DataBuffer data = raw.data();
+        long base = (long) row * v;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < v; j++) {
+            max = Math.max(max, data.getDouble(base + j));
+        }
+        double sum = 0;
+        for (int j = 0; j < v; j++) {
+            sum += Math.exp(data.getDouble(base + j) - max);
+        }
+        return max + Math.log(sum) - data.getDouble(base + targetIds[row]);
+    }
+
+    /** Backward pass from the logit gradient left by {@link #lossAndLogitGradient}; {@code xf} is the head's input. */
+    private void backward(INDArray xf) {
+        INDArray dLogits = buffer("logits", rows, v);
+        INDArray g = buffer("grad", rows, d);
+        if (tied) {
+            Blas.gemm(dLogits, false, wte, false, g, 1, 0);
+            Blas.gemm(dLogits, true, xf, false, grads.get("wte"), 1, 0);
+        } else {
+            Blas.gemm(dLogits, false, head, true, g, 1, 0);
+            Blas.gemm(xf, true, dLogits, false, grads.get("head"), 1, 0);
+        }
+        if (finalNorm != null) {
+            finalNorm.backward(g);
+        }
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            layers.get(i).backward(buffer("x" + i, rows, d), g);
+        }
+        Blas.gemm(buffer("tokens", rows, v), true, g, false, grads.get("wte"), 1, tied ? 1 : 0);
+        Blas.gemv(true, batchSize, t * d, 1, g, 0, t * d, ones(batchSize), 0, grads.get("wpe"));
+    }
+
+    /** Loads a batch: token one-hot rows, targets, counted positions; (re)allocates buffers for its size. */
+    private void setInputs(Batch batch) {
+        if (batch.context() != t) {
+            throw new IllegalArgumentException("batch has context " + batch.context() + ", the model " + t);
+        }
+        int n = batch.size() * t;
+        if (n != rows) {
+            releaseBuffers();
+            rows = n;
+            tokenIds = new int[0];
+        }
+        batchSize = batch.size();
+        INDArray oneHot = buffer("tokens", rows, v);
+        DataBuffer data = oneHot.data();
+        if (tokenIds.length == rows) {
+            for (int row = 0; row < rows; row++) {
+                data.put((long) row * v + tokenIds[row], 0.0);
+            }
+        }
+        tokenIds = new int[rows];
+        targetIds = new int[rows];
+        countedRows.clear();
+        for (int s = 0; s < batchSize; s++) {
+            for (int p = 0; p < t; p++) {
+                int row = s * t + p;
+                tokenIds[row] = batch.inputs()[s][p];
+                targetIds[row] = batch.targets()[s][p];
+                if (batch.weights()[s][p] != 0) {
+                    countedRows.add(row);
+                }
+                data.put((long) row * v + tokenIds[row], 1.0);
+            }
+        }
+    }
+
+    // ---- sublayers ----------------------------------------------------------------------------------------
+
+    /** One sublayer: its norm, its block and, if it has one, its residual connection. */
+    private final class Layer {
+        private final String name;
+        private final Norm norm;
+        private final Block block;
+        private final boolean residual;
+        private final boolean pre = arch.norm() == NormPlacement.PRE;
+
+        Layer(String name, Sublayer s) {
+            this.name = name;
+            this.residual = s.residual();
+            Norm first = pre ? new Norm(name + ".ln") : null;
+            this.block = switch (s) {
+                case Sublayer.Attention a -> new Attention(name + ".attn", a.heads());
+                case Sublayer.FeedForward f -> new FeedForward(name + ".ffn", f.width(), 1, f.activation());
+                case Sublayer.DeepFeedForward f -> new FeedForward(name + ".ffn", f.width(), f.layers(), f.activation());
+                case Sublayer.Parallel p -> new Parallel(new Attention(name + ".attn", p.heads()),
+                        new FeedForward(name + ".ffn", p.width(), 1, p.activation()));
+                case Sublayer.MixtureOfExperts m -> throw new IllegalArgumentException("no MoE in the direct model");
+            };
+            this.norm = pre ? first : new Norm(name + ".ln");
+        }
+
+        /** {@code y = x + block(norm(x))} (pre-LN) or {@code y = norm(x + block(x))} (post-LN), without x when no residual. */
+        void forward(INDArray x, INDArray y) {
+            if (pre) {
+                INDArray a = buffer(name + ".in", rows, d);
+                norm.forward(x, a);
+                if (residual) {
+                    y.assign(x);
+                }
+                block.forward(a, y, residual);
+            } else {
+                INDArray u = buffer(name + ".sum", rows, d);
+                if (residual) {
+                    u.assign(x);
+                }
+                block.forward(x, u, residual);
+                norm.forward(u, y);
+            }
+        }
+
+        /** Turns {@code g = dL/dy} into {@code dL/dx} in place; {@code x} is this sublayer's input. */
+        void backward(INDArray x, INDArray g) {
+            INDArray scratch = buffer("layer.scratch", rows, d);
+            if (pre) {
+                block.backward(buffer(name + ".in", rows, d), g, scratch, false);
+                norm.backward(scratch);
+                if (residual) {
+                    g.addi(scratch);
+                } else {
+                    g.assign(scratch);
+                }
+            } else {
+                norm.backward(g);
+                if (residual) {
+                    scratch.assign(g);
+                    block.backward(x, scratch, g, true);
+                } else {
+                    block.backward(x, g, scratch, false);
+                    g.assign(scratch);
+                }
+            }
+        }
+    }
+
+    /** The transformation inside a sublayer's norm and residual. */
+    private interface Block {
+        /** Writes (or adds, when {@code accumulate}) the block's output for input {@code in} to {@code out}. */
+        void forward(INDArray in, INDArray out, boolean accumulate);
+
+        /**
+         * Computes the parameter gradients from {@code dOut} and writes (or adds) the input gradient to
+         * {@code dIn}, which must not be {@code dOut}; {@code in} is the input of the last forward pass.
+         */
+        void backward(INDArray in, INDArray dOut, INDArray dIn, boolean accumulate);
+    }
+
+    /** Causal multi-head self-attention. */
+    private final class Attention implements Block {
+        private final String name;
+        private final int heads;
+        private final int hd;
+        private final Linear q;
+        private final Linear k;
+        private final Linear val;
+        private final Linear o;
+
+        Attention(String name, int heads) {
+            this.name = name;
+            this.heads = heads;
+            this.hd = d / heads;
+            this.q = new Linear(name + ".q", d, d);
+            this.k = new Linear(name + ".k", d, d);
+            this.val = new Linear(name + ".v", d, d);
+            this.o = new Linear(name + ".o", d, d);
+        }
+
+        @Override
+        public void forward(INDArray in, INDArray out, boolean accumulate) {
+            INDArray qs = buffer(name + ".q", rows, d);
+            INDArray ks = buffer(name + ".k", rows, d);
+            INDArray vs = buffer(name + ".v", rows, d);
+            q.forward(in, qs, false);
+            k.forward(in, ks, false);
+            val.forward(in, vs, false);
+            INDArray probs = buffer(name + ".p", (long) batchSize * heads * t, t);   // [B·H·T, T]
+            double scale = 1.0 / Math.sqrt(hd);
+            for (int b = 0; b < batchSize; b++) {
+                for (int h = 0; h < heads; h++) {
+                    long head = (long) b * t * d + (long) h * hd;                  // Q[b, :, h], leading dim d
+                    Blas.gemm(false, true, t, t, hd, scale, qs, head, d, ks, head, d, 0, probs, scores(b, h), t);
+                }
+            }
+            probs.reshape((long) batchSize * heads, (long) t * t).addiRowVector(mask);
+            Nd4j.exec(new SoftMax(probs, probs, 1));
+            INDArray merged = buffer(name + ".merged", rows, d);
+            for (int b = 0; b < batchSize; b++) {
+                for (int h = 0; h < heads; h++) {
+                    long head = (long) b * t * d + (long) h * hd;
+                    Blas.gemm(false, false, t, hd, t, 1, probs, scores(b, h), t, vs, head, d, 0, merged, head, d);
+                }
+            }
+            o.forward(merged, out, accumulate);
+        }
+
+        @Override
+        public void backward(INDArray in, INDArray dOut, INDArray dIn, boolean accumulate) {
+            INDArray qs = buffer(name + ".q", rows, d);
+            INDArray ks = buffer(name + ".k", rows, d);
+            INDArray vs = buffer(name + ".v", rows, d);
+            INDArray probs = buffer(name + ".p", (long) batchSize * heads * t, t);
+            INDArray dMerged = buffer("attn.dmerged", rows, d);
+            o.backward(buffer(name + ".merged", rows, d), dOut, dMerged, false);
+            INDArray dScores = buffer("attn.dscores", (long) batchSize * heads * t, t);
+            INDArray dv = buffer("attn.dv", rows, d);
+            for (int b = 0; b < batchSize; b++) {
+                for (int h = 0; h < heads; h++) {
+                    long head = (long) b * t * d + (long) h * hd;
+                    long s = scores(b, h);
+                    Blas.gemm(false, true, t, t, hd, 1, dMerged, head, d, vs, head, d, 0, dScores, s, t);   // dP = dO·Vᵀ
+                    Blas.gemm(true, false, t, hd, t, 1, probs, s, t, dMerged, head, d, 0, dv, head, d);    // dV = Pᵀ·dO
+                }
+            }
+            // Softmax backward per row: dS = P ⊙ (dP − Σⱼ dPⱼ·Pⱼ).
+            INDArray product = buffer("attn.product", (long) batchSize * heads * t, t).assign(dScores).muli(probs);
+            INDArray rowSums = buffer("attn.rowsums", (long) batchSize * heads * t, 1);
+            Blas.gemv(false, batchSize * heads * t, t, 1, product, 0, t, ones(t), 0, rowSums);
+            dScores.subiColumnVector(rowSums).muli(probs);
+            INDArray dq = buffer("attn.dq", rows, d);
+            INDArray dk = buffer("attn.dk", rows, d);
+            double scale = 1.0 / Math.sqrt(hd);
+            for (int b = 0; b < batchSize; b++) {
+                for (int h = 0; h < heads; h++) {
+                    long head = (long) b * t * d + (long) h * hd;
+                    long s = scores(b, h);
+                    Blas.gemm(false, false, t, hd, t, scale, dScores, s, t, ks, head, d, 0, dq, head, d); // dQ = dS·K
+                    Blas.gemm(true, false, t, hd, t, scale, dScores, s, t, qs, head, d, 0, dk, head, d);  // dK = dSᵀ·Q
+                }
+            }
+            q.backward(in, dq, dIn, accumulate);
+            k.backward(in, dk, dIn, true);
+            val.backward(in, dv, dIn, true);
+        }
+
+        /** Offset of the {@code [T, T]} score block of sequence b, head h. */
+        private long scores(int b, int h) {
+            return ((long) b * heads + h) * t * t;
+        }
+    }
+
+    /** A feed-forward block {@code d → w (→ w …) → d}: one or more hidden layers and the way down. */
+    private final class FeedForward implements Block {
+        private final List<Hidden> hidden = new ArrayList<>();
+        private final Linear down;
+        private final int width;
+
+        FeedForward(String name, int width, int layers, Activation activation) {
+            this.width = width;
+            hidden.add(new Hidden(name + ".up", d, width, activation));
+            for (int i = 1; i < layers; i++) {
+                hidden.add(new Hidden(name + ".mid" + i, width, width, activation));
+            }
+            this.down = new Linear(name + ".down", width, d);
+        }
+
+        @Override
+        public void forward(INDArray in, INDArray out, boolean accumulate) {
+            INDArray x = in;
+            for (Hidden layer : hidden) {
+                x = layer.forward(x);
+            }
+            down.forward(x, out, accumulate);
+        }
+
+        @Override
+        public void backward(INDArray in, INDArray dOut, INDArray dIn, boolean accumulate) {
+            INDArray dh = buffer("ffn.dh0." + width, rows, width);
+            down.backward(hidden.getLast().output(), dOut, dh, false);
+            for (int i = hidden.size() - 1; i >= 0; i--) {
+                boolean first = i == 0;
+                INDArray below = first ? in : hidden.get(i - 1).output();
+                INDArray dBelow = first ? dIn : buffer("ffn.dh" + ((hidden.size() - i) % 2) + "." + width, rows, width);
+                hidden.get(i).backward(below, dh, dBelow, first && accumulate);
+                dh = dBelow;
+            }
+        }
+    }
+
+    /** A parallel block: attention and FFN read the same input; their outputs are summed. */
+    private record Parallel(Attention attention, FeedForward ffn) implements Block {
+        @Override
+        public void forward(INDArray in, INDArray out, boolean accumulate) {
+            attention.forward(in, out, accumulate);
+            ffn.forward(in, out, true);
+        }
+
+        @Override
+        public void backward(INDArray in, INDArray dOut, INDArray dIn, boolean accumulate) {
+            attention.backward(in, dOut, dIn, accumulate);
+            ffn.backward(in, dOut, dIn, true);
+        }
+    }
+
+    /**
+     * A hidden layer {@code h = act(x·W + b)}; a gated activation computes {@code act(x·W_g + b_g) ⊙ (x·W + b)}
+     * with its own gate map {@code name_gate}.
+     */
+    private final class Hidden {
+        private final String name;
+        private final Activation activation;
+        private final Linear gate;
+        private final Linear linear;
+        private final int width;
+
+        Hidden(String name, int in, int width, Activation activation) {
+            this.name = name;
+            this.width = width;
+            this.activation = activation;
+            this.gate = activation.gated() ? new Linear(name + "_gate", in, width) : null;
+            this.linear = new Linear(name, in, width);
+        }
+
+        INDArray output() {
+            return buffer(name + ".h", rows, width);
+        }
+
+        INDArray forward(INDArray x) {
+            INDArray z = buffer(name + ".z", rows, width);
+            INDArray h = output();
+            linear.forward(x, z, false);
+            if (gate == null) {
+                activate(activation, z, activation == Activation.RELU ? null : buffer(name + ".s", rows, width), h);
+            } else {
+                INDArray zg = buffer(name + ".zg", rows, width);
+                INDArray g = buffer(name + ".g", rows, width);
+                gate.forward(x, zg, false);
+                activate(activation, zg, buffer(name + ".s", rows, width), g);
+                h.assign(g).muli(z);
+            }
+            return h;
+        }
+
+        /** {@code dh} (overwritten) is the gradient of the output; writes or adds the input gradient to {@code dx}. */
+        void backward(INDArray x, INDArray dh, INDArray dx, boolean accumulate) {
+            INDArray derivative = buffer("ffn.derivative." + width, rows, width);
+            if (gate == null) {
+                derivative(activation, buffer(name + ".z", rows, width),
+                        activation == Activation.RELU ? null : buffer(name + ".s", rows, width), output(), derivative);
+                linear.backward(x, dh.muli(derivative), dx, accumulate);
+            } else {
+                INDArray z = buffer(name + ".z", rows, width);
+                INDArray dz = buffer("ffn.dz." + width, rows, width).assign(dh).muli(buffer(name + ".g", rows, width));
+                INDArray zg = buffer(name + ".zg", rows, width);
+                derivative(activation, zg, buffer(name + ".s", rows, width), null, derivative);
+                gate.backward(x, dh.muli(z).muli(derivative), dx, accumulate);
+                linear.backward(x, dz, dx, true);
+            }
+        }
+    }
+
+    /**
+     * {@code out = act(z)}; {@code s} keeps what the derivative needs (σ(c·z) for the sigmoid units, relu(z) for
+     * relu²).
+     */
+    private static void activate(Activation activation, INDArray z, INDArray s, INDArray out) {
+        switch (activation) {
+            case RELU -> Transforms.relu(out.assign(z), false);
+            case RELU2 -> {
+                Transforms.relu(s.assign(z), false);
+                out.assign(s).muli(s);
+            }
+            case GELU, GEGLU -> sigmoidUnit(z, s, out, GELU_SLOPE);
+            case SWIGLU -> sigmoidUnit(z, s, out, 1.0);
+        }
+    }
+
+    /** {@code out = z·σ(c·z)}, keeping {@code s = σ(c·z)}. */
+    private static void sigmoidUnit(INDArray z, INDArray s, INDArray out, double c) {
+        s.assign(z).muli(c);
+        Nd4j.exec(new Sigmoid(s, s));
+        out.assign(z).muli(s);
+    }
+
+    /** {@code out = act'(z)} from what {@link #activate} kept; {@code h} is the activation's output. */
+    private static void derivative(Activation activation, INDArray z, INDArray s, INDArray h, INDArray out) {
+        switch (activation) {
+            case RELU -> Nd4j.exec(new Sign(h, out));                        // h = relu(z) >= 0: 1 where z > 0
+            case RELU2 -> out.assign(s).muli(2);                              // 2·relu(z)
+            case GELU, GEGLU -> sigmoidUnitDerivative(z, s, out, GELU_SLOPE);
+            case SWIGLU -> sigmoidUnitDerivative(z, s, out, 1.0);
+        }
+    }
+
+    /** d/dz [z·σ(cz)] = s + c·z·s·(1 − s) with {@code s = σ(cz)}. */
+    private static void sigmoidUnitDerivative(INDArray z, INDArray s, INDArray out, double c) {
+        out.assign(s).rsubi(1).muli(s).muli(z).muli(c).addi(s);
+    }
+
+    // ---- layers with parameters -------------------------------------------------------------------------
+
+    /** {@code y = x·W + b} with {@code W [in, out]}. */
+    private final class Linear {
+        private final INDArray w;
+        private final INDArray b;
+        private final INDArray dw;
+        private final INDArray db;
+        private final int out;
+
+        Linear(String name, int in, int out) {
+            this.out = out;
+            this.w = param(name + ".w", true, in, out);
+            this.b = param(name + ".b", false, out);
+            this.dw = grads.get(name + ".w");
+            this.db = grads.get(name + ".b");
+        }
+
+        void forward(INDArray x, INDArray y, boolean accumulate) {
+            Blas.gemm(x, false, w, false, y, 1, accumulate ? 1 : 0);
+            y.addiRowVector(b.reshape(1, out));
+        }
+
+        /** Gradients of W and b from the input {@code x} and {@code dy}; writes or adds {@code dx = dy·Wᵀ}. */
+        void backward(INDArray x, INDArray dy, INDArray dx, boolean accumulate) {
+            Blas.gemm(x, true, dy, false, dw, 1, 0);
+            Blas.gemv(true, rows, out, 1, dy, 0, out, ones(rows), 0, db);
+            Blas.gemm(dy, false, w, true, dx, 1, accumulate ? 1 : 0);
+        }
+    }
+
+    /** LayerNorm ({@code (x − mean)/√(var + ε)·g + b}) or RMSNorm ({@code x/√(mean(x²) + ε)·g}) over the features. */
+    private final class Norm {
+        private final String name;
+        private final INDArray g;
+        private final INDArray b;
+        private final INDArray dg;
+        private final INDArray db;
+
+        Norm(String name) {
+            this.name = name;
+            this.g = param(name + ".g", false, d);
+            this.b = arch.normKind() == NormKind.LAYER ? param(name + ".b", false, d) : null;
+            this.dg = grads.get(name + ".g");
+            this.db = b == null ? null : grads.get(name + ".b");
+        }
+
+        void forward(INDArray x, INDArray y) {
+            INDArray xhat = buffer(name + ".xhat", rows, d);
+            INDArray rstd = buffer(name + ".rstd", rows, 1);
+            INDArray squares = buffer("norm.squares", rows, d);
+            xhat.assign(x);
+            if (b != null) {
+                INDArray mean = buffer("norm.mean", rows, 1);
+                Blas.gemv(false, rows, d, 1.0 / d, x, 0, d, ones(d), 0, mean);
+                xhat.subiColumnVector(mean);
+            }
+            squares.assign(xhat).muli(xhat);
+            Blas.gemv(false, rows, d, 1.0 / d, squares, 0, d, ones(d), 0, rstd);
+            Transforms.sqrt(rstd.addi(NormKind.EPSILON), false).rdivi(1.0);
+            xhat.muliColumnVector(rstd);
+            y.assign(xhat).muliRowVector(g.reshape(1, d));
+            if (b != null) {
+                y.addiRowVector(b.reshape(1, d));
+            }
+        }
+
+        /** In place: {@code dy} becomes {@code dx}. */
+        void backward(INDArray dy) {
+            INDArray xhat = buffer(name + ".xhat", rows, d);
+            INDArray rstd = buffer(name + ".rstd", rows, 1);
+            INDArray scratch = buffer("norm.squares", rows, d);
+            scratch.assign(dy).muli(xhat);
+            Blas.gemv(true, rows, d, 1, scratch, 0, d, ones(rows), 0, dg);
+            if (db != null) {
+                Blas.gemv(true, rows, d, 1, dy, 0, d, ones(rows), 0, db);
+            }
+            dy.muliRowVector(g.reshape(1, d));                                    // dx̂
+            // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ ⊙ x̂)), without the mean(dx̂) term for RMSNorm
+            INDArray projection = buffer("norm.projection", rows, 1);
+            scratch.assign(dy).muli(xhat);
+            Blas.gemv(false, rows, d, 1.0 / d, scratch, 0, d, ones(d), 0, projection);
+            if (b != null) {
+                INDArray mean = buffer("norm.mean", rows, 1);
+                Blas.gemv(false, rows, d, 1.0 / d, dy, 0, d, ones(d), 0, mean);
+                dy.subiColumnVector(mean);
+            }
+            dy.subi(scratch.assign(xhat).muliColumnVector(projection)).muliColumnVector(rstd);
+        }
+    }
+
+    // ---- parameters and buffers -----------------------------------------------------------------------
+
+    /** The next parameter of the layout, which must be called {@code name} and have this shape. */
+    private INDArray param(String name, boolean decay, long... shape) {
+        ParameterLayout.Parameter spec = init.peek();
+        if (!java.util.Arrays.equals(spec.dims(), shape) || spec.decayed() != decay) {
+            throw new IllegalStateException("parameter " + name + ": the direct model builds "
+                    + java.util.Arrays.toString(shape) + (decay ? " decayed" : "") + ", the layout has " + spec);
+        }
+        INDArray p = Nd4j.create(init.next(name), shape, dtype);
+        params.put(name, p);
+        grads.put(name, Nd4j.zeros(dtype, shape));
+        if (decay) {
+            decayed.add(name);
+        }
+        return p;
+    }
+
+    /** The working array called {@code name}, allocated (zeroed) on first use for the current batch shape. */
+    private INDArray buffer(String name, long r, long c) {
+        INDArray a = buffers.get(name);
+        if (a == null || a.size(0) != r || a.size(1) != c) {
+            if (a != null) {
+                a.close();
+            }
+            a = Nd4j.zeros(dtype, r, c);
+            buffers.put(name, a);
+        }
+        return a;
+    }
+
+    /** A vector of at least {@code n} ones. */
+    private INDArray ones(long n) {
+        if (ones == null || ones.length() < n) {
+            if (ones != null) {
+                ones.close();
+            }
+            ones = Nd4j.ones(dtype, Math.max(n, Math.max(rows, 1)));
+        }
+        return ones;
+    }
+
+    private void releaseBuffers() {
+        for (INDArray a : buffers.values()) {
+            a.close();
+        }
+        buffers.clear();
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    @Override
+    public Map<String, INDArray> gradients() {
+        return Collections.unmodifiableMap(grads);
+    }
+
+    @Override
+    public List<String> decayedParameterNames() {
+        return Collections.unmodifiableList(decayed);
+    }
+
+    @Override
+    public long parameterCount() {
+        long n = 0;
+        for (INDArray p : params.values()) {
+            n += p.length();
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        releaseBuffers();
+        for (INDArray a : params.values()) {
+            a.close();
+        }
+        for (INDArray a : grads.values()) {
+            a.close();
+        }
+        mask.close();
+        if (ones != null) {
+            ones.close();
+        }
+    }
+}

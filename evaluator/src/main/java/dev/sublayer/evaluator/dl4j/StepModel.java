@@ -1,0 +1,52 @@
+package dev.sublayer.evaluator.dl4j;
+
+import dev.sublayer.evaluator.data.Batch;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model as the DL4J engine's training loop sees it: live parameters, one training step's loss and
+ * gradients, and evaluation. Two implementations: {@link DirectTransformer} (hand-written backward pass on
+ * ND4J arrays and BLAS, the default) and {@link SameDiffStepModel} (the {@link TransformerModel} graph and
+ * SameDiff's automatic differentiation, for what the direct model does not build and as its reference).
+ */
+interface StepModel extends AutoCloseable {
+
+    /** Every parameter by name, in {@link dev.sublayer.evaluator.ParameterLayout} order (live arrays). */
+    Map<String, INDArray> parameters();
+
+    /** Names of the parameters that weight decay applies to. */
+    List<String> decayedParameterNames();
+
+    /** The number of trainable scalars. */
+    long parameterCount();
+
+    /**
+     * Forward and backward pass on a training batch. Returns the mean cross-entropy (nats) over the positions
+     * that count; the gradients of the training objective are in {@link #gradients()} until the next call
+     * on this model, which may also use their arrays as scratch space.
+     */
+    double lossAndGradients(Batch batch);
+
+    /** The gradients of the last {@link #lossAndGradients} by parameter name (the caller may overwrite them). */
+    Map<String, INDArray> gradients();
+
+    /** Forward pass only: the loss and arg-max accuracy over the positions of {@code batch} that count. */
+    Evaluation evaluate(Batch batch);
+
+    /** Frees the native memory now rather than whenever the garbage collector gets to it. */
+    @Override
+    void close();
+
+    /**
+     * The outcome of one evaluated batch.
+     *
+     * @param loss    mean cross-entropy in nats over the counted positions
+     * @param correct counted positions whose arg-max prediction is the target
+     * @param counted positions that count
+     */
+    record Evaluation(double loss, long correct, long counted) {
+    }
+}

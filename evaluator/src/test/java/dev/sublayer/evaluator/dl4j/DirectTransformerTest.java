@@ -1,0 +1,201 @@
+package dev.sublayer.evaluator.dl4j;
+
+import dev.sublayer.evaluator.TestArchitectures;
+import dev.sublayer.evaluator.data.Batch;
+import dev.sublayer.space.Architecture;
+import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.Notation;
+import dev.sublayer.space.Sublayer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static dev.sublayer.evaluator.TestArchitectures.randomBatch;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The hand-written forward and backward passes against the SameDiff graph (automatic differentiation) in
+ * float64 on random architectures, against finite differences, and on causality.
+ */
+class DirectTransformerTest {
+
+    private static final int VOCAB = 11;
+
+    /**
+     * Tolerances: 1e-9 relative on the loss, 1e-7 of the largest entry on each gradient. Wrong formulas are
+     * off by far more; what is left is float64 rounding amplified through up to six sublayers without
+     * residuals or norms between them.
+     */
+    @Test
+    void lossAndGradientsEqualTheSameDiffGraphsOnRandomArchitectures() {
+        SplittableRandom rnd = new SplittableRandom(2026);
+        int sameDiffNaNs = 0;
+        int compared = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            Architecture arch = randomWithoutExperts(rnd);
+            ModelShape shape = new ModelShape(VOCAB, rnd.nextBoolean());
+            Batch batch = batchWithUncountedPositions(rnd, 1 + rnd.nextInt(3), arch.context());
+            long seed = rnd.nextLong();
+            try (DirectTransformer direct = DirectTransformer.build(arch, shape, DataType.DOUBLE, seed, 0.3);
+                 SameDiffStepModel graph = new SameDiffStepModel(
+                         TransformerModel.build(arch, shape, DataType.DOUBLE, seed, 0.3))) {
+                String what = arch.canonical() + " tied=" + shape.tiedHead();
+                assertThat(direct.parameters().keySet()).as(what).containsExactlyElementsOf(graph.parameters().keySet());
+                double expected = graph.lossAndGradients(batch);
+                Map<String, INDArray> expectedGradients = copy(graph.gradients());
+                double actual = direct.lossAndGradients(batch);
+                assertThat(actual).as("loss of %s", what).isCloseTo(expected, relative(expected, 1e-9));
+                for (Map.Entry<String, INDArray> e : expectedGradients.entrySet()) {
+                    INDArray got = direct.gradients().get(e.getKey());
+                    double scale = Math.max(1e-8, e.getValue().amaxNumber().doubleValue());
+                    assertThat(got.isInfinite().any() || got.isNaN().any()).as("%s in %s finite", e.getKey(), what).isFalse();
+                    if (e.getValue().isNaN().any()) {
+                        // SameDiff M2.1's swish gradient is NaN for large pre-activations (exp overflow in
+                        // swish_bp); finite differences check the direct model there.
+                        sameDiffNaNs++;
+                        continue;
+                    }
+                    double diff = got.sub(e.getValue()).amaxNumber().doubleValue();
+                    assertThat(diff / scale).as("gradient of %s in %s", e.getKey(), what).isLessThan(1e-7);
+                    compared++;
+                }
+                StepModel.Evaluation a = direct.evaluate(batch);
+                StepModel.Evaluation b = graph.evaluate(batch);
+                assertThat(a.loss()).as("evaluated loss of %s", what).isCloseTo(expected, relative(expected, 1e-9));
+                assertThat(a.correct()).as("correct predictions of %s", what).isEqualTo(b.correct());
+                assertThat(a.counted()).isEqualTo(batch.countedPositions());
+            }
+        }
+        assertThat(compared).as("gradients compared (SameDiff NaN: %d)", sameDiffNaNs).isGreaterThan(20 * sameDiffNaNs);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "d8 n4 pre: A2 F6 A2! F5:relu2",
+            "d8 n5 post: A4 D6x2:swiglu F4:relu! P2/6:geglu",
+            "d8 n5 pre rms: P4/7 A1 D5x3:relu F3:swiglu!"})
+    void gradientsMatchFiniteDifferences(String notation) {
+        Architecture arch = Notation.parse(notation);
+        for (boolean tied : new boolean[] {true, false}) {
+            SplittableRandom rnd = new SplittableRandom(5);
+            Batch batch = batchWithUncountedPositions(rnd, 2, arch.context());
+            try (DirectTransformer m = DirectTransformer.build(arch, new ModelShape(VOCAB, tied), DataType.DOUBLE, 3, 0.5)) {
+                m.lossAndGradients(batch);
+                Map<String, INDArray> gradients = copy(m.gradients());
+                for (Map.Entry<String, INDArray> e : m.parameters().entrySet()) {
+                    INDArray p = e.getValue();
+                    for (int probe = 0; probe < 3; probe++) {
+                        long i = rnd.nextLong(p.length());
+                        double original = p.getDouble(i);
+                        double h = 1e-6;
+                        p.putScalar(i, original + h);
+                        double up = m.evaluate(batch).loss();
+                        p.putScalar(i, original - h);
+                        double down = m.evaluate(batch).loss();
+                        p.putScalar(i, original);
+                        double numeric = (up - down) / (2 * h);
+                        double analytic = gradients.get(e.getKey()).getDouble(i);
+                        double tolerance = 1e-8 + 1e-5 * Math.max(Math.abs(numeric), Math.abs(analytic));
+                        assertThat(Math.abs(numeric - analytic)).as("%s tied=%s %s[%d]: numeric %s analytic %s",
+                                notation, tied, e.getKey(), i, numeric, analytic).isLessThan(tolerance);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"d8 n6 pre: A2 F8 P4/6", "d8 n6 post: A1 D5x2 A4!"})
+    void changingAFutureTokenLeavesTheLossOfEveryEarlierPositionUnchanged(String notation) {
+        Architecture arch = Notation.parse(notation);
+        SplittableRandom rnd = new SplittableRandom(9);
+        Batch batch = randomBatch(rnd, 2, arch.context(), VOCAB);
+        try (DirectTransformer m = DirectTransformer.build(arch, new ModelShape(VOCAB, true), DataType.DOUBLE, 1, 0.5)) {
+            for (int p = 0; p + 1 < arch.context(); p++) {
+                Batch upTo = onlyUpTo(batch, p);
+                double before = m.evaluate(upTo).loss();
+                upTo.inputs()[1][p + 1] = (upTo.inputs()[1][p + 1] + 1) % VOCAB;
+                assertThat(m.evaluate(upTo).loss()).as("loss up to position %d", p).isEqualTo(before);
+            }
+        }
+    }
+
+    @Test
+    void aBatchOfAnotherSizeGivesWhatAFreshModelGives() {
+        Architecture arch = Notation.parse("d8 n5 pre: A2 F6 A4 F3:swiglu");
+        SplittableRandom rnd = new SplittableRandom(4);
+        Batch small = randomBatch(rnd, 2, 5, VOCAB);
+        Batch large = randomBatch(rnd, 3, 5, VOCAB);
+        ModelShape shape = new ModelShape(VOCAB, true);
+        try (DirectTransformer used = DirectTransformer.build(arch, shape, DataType.DOUBLE, 8, 0.5);
+             DirectTransformer fresh = DirectTransformer.build(arch, shape, DataType.DOUBLE, 8, 0.5)) {
+            used.lossAndGradients(small);
+            used.evaluate(large);
+            assertThat(used.lossAndGradients(small)).isEqualTo(fresh.lossAndGradients(small));
+            assertThat(used.evaluate(large)).isEqualTo(fresh.evaluate(large));
+        }
+    }
+
+    @Test
+    void mixtureOfExpertsIsLeftToSameDiff() {
+        Architecture moe = Notation.parse("d8 n4 pre: A2 M4k2/8");
+        assertThat(DirectTransformer.supports(moe)).isFalse();
+        assertThat(DirectTransformer.supports(Notation.parse("d8 n4 pre: A2 F8 P2/4 D4x2"))).isTrue();
+        assertThatThrownBy(() -> DirectTransformer.build(moe, ModelShape.bytes(), DataType.FLOAT, 1, 0.02))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not build");
+    }
+
+    private static Architecture randomWithoutExperts(SplittableRandom rnd) {
+        Architecture a = TestArchitectures.random(rnd);
+        List<Sublayer> sublayers = new ArrayList<>();
+        for (Sublayer s : a.sublayers()) {
+            sublayers.add(s instanceof Sublayer.MixtureOfExperts
+                    ? TestArchitectures.randomSublayer(rnd, a.dModel(), Sublayer.Kind.FFN) : s);
+        }
+        return new Architecture(sublayers, a.dModel(), a.context(), a.norm(), a.normKind());
+    }
+
+    /** A random batch in which about one position in four does not count. */
+    private static Batch batchWithUncountedPositions(SplittableRandom rnd, int size, int context) {
+        Batch b = randomBatch(rnd, size, context, VOCAB);
+        for (float[] row : b.weights()) {
+            for (int p = 0; p < row.length; p++) {
+                row[p] = rnd.nextInt(4) == 0 ? 0f : 1f;
+            }
+        }
+        b.weights()[0][0] = 1f;
+        return b;
+    }
+
+    /** A copy of {@code batch} in which only the positions up to {@code last} count. */
+    private static Batch onlyUpTo(Batch batch, int last) {
+        int[][] in = new int[batch.size()][];
+        float[][] w = new float[batch.size()][batch.context()];
+        for (int s = 0; s < batch.size(); s++) {
+            in[s] = batch.inputs()[s].clone();
+            for (int p = 0; p <= last; p++) {
+                w[s][p] = 1f;
+            }
+        }
+        return new Batch(in, batch.targets(), w);
+    }
+
+    private static Map<String, INDArray> copy(Map<String, INDArray> arrays) {
+        Map<String, INDArray> out = new HashMap<>();
+        arrays.forEach((k, v) -> out.put(k, v.dup()));
+        return out;
+    }
+
+    private static org.assertj.core.data.Offset<Double> relative(double value, double tolerance) {
+        return org.assertj.core.api.Assertions.within(Math.max(1e-15, Math.abs(value) * tolerance));
+    }
+}
