@@ -2,6 +2,7 @@ package dev.sublayer.evaluator.dl4j;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.LinkedHashMap;
@@ -19,6 +20,10 @@ import java.util.Set;
  *   p ← p − lr · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
  * </pre>
  * The moments are part of a checkpoint, so a continued run is identical to an uninterrupted one.
+ *
+ * <p>For a model with {@link FlatParameters} the moments are flat too and one update is a dozen whole-array
+ * operations ({@link #updateFlat}); otherwise a dozen per parameter ({@link #update}). Both compute the same
+ * values element by element.
  */
 final class AdamW {
 
@@ -31,6 +36,8 @@ final class AdamW {
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
     private long step;
+    private INDArray flatFirst;
+    private INDArray flatSecond;
 
     AdamW(double beta1, double beta2, double epsilon, double weightDecay, double clipNorm, List<String> decayed) {
         this.beta1 = beta1;
@@ -56,12 +63,45 @@ final class AdamW {
         return v;
     }
 
-    /** Restores the state of a checkpoint. */
-    void restore(long steps, Map<String, INDArray> first, Map<String, INDArray> second) {
+    /**
+     * Keeps the moments flat, laid out like {@code flat}, for {@link #updateFlat}. Call before anything else.
+     */
+    void useFlat(FlatParameters flat) {
         release();
+        flatFirst = Nd4j.zeros(flat.values().dataType(), flat.values().length());
+        flatSecond = Nd4j.zeros(flat.values().dataType(), flat.values().length());
+        long at = 0;
+        for (int i = 0; i < flat.names().size(); i++) {
+            long size = flat.sizes().get(i);
+            String name = flat.names().get(i);
+            m.put(name, flatFirst.get(NDArrayIndex.interval(at, at + size)));
+            v.put(name, flatSecond.get(NDArrayIndex.interval(at, at + size)));
+            at += size;
+        }
+    }
+
+    /** Restores the state of a checkpoint (into the flat moments when {@link #useFlat} was called). */
+    void restore(long steps, Map<String, INDArray> first, Map<String, INDArray> second) {
         this.step = steps;
+        if (flatFirst != null) {
+            restoreInto(m, first);
+            restoreInto(v, second);
+            return;
+        }
+        release();
         m.putAll(first);
         v.putAll(second);
+    }
+
+    private static void restoreInto(Map<String, INDArray> live, Map<String, INDArray> saved) {
+        for (Map.Entry<String, INDArray> e : live.entrySet()) {
+            INDArray s = saved.get(e.getKey());
+            if (s == null || s.length() != e.getValue().length()) {
+                throw new IllegalArgumentException("checkpoint has no matching optimizer state for " + e.getKey());
+            }
+            e.getValue().assign(s.reshape(e.getValue().shape()));
+            s.close();
+        }
     }
 
     /**
@@ -115,8 +155,48 @@ final class AdamW {
         }
     }
 
+    /**
+     * {@link #update} on flat arrays: the same arithmetic, element by element, on all parameters at once.
+     * Weight decay still goes parameter by parameter (only the decayed ones).
+     *
+     * @param params   the flat parameters ({@link #useFlat} was called with this layout)
+     * @param gradients their live per-parameter views, for weight decay
+     */
+    void updateFlat(FlatParameters flat, Map<String, INDArray> params, double gradientNorm, double lr) {
+        step++;
+        double scale = clipNorm > 0 ? Math.min(1.0, clipNorm / (gradientNorm + 1e-6)) : 1.0;
+        double bias1 = 1 - Math.pow(beta1, step);
+        double bias2 = 1 - Math.pow(beta2, step);
+        INDArray g = flat.gradients();
+        INDArray p = flat.values();
+        if (scale != 1.0) {
+            g.muli(scale);
+        }
+        flatFirst.muli(beta1);
+        Nd4j.getBlasWrapper().level1().axpy(g.length(), 1 - beta1, g, flatFirst);
+        flatSecond.muli(beta2);
+        Nd4j.getBlasWrapper().level1().axpy(g.length(), 1 - beta2, g.muli(g), flatSecond);
+        if (weightDecay > 0) {
+            for (String name : decayed) {
+                params.get(name).muli(1 - lr * weightDecay);
+            }
+        }
+        INDArray update = g.assign(flatSecond).divi(bias2);
+        Transforms.sqrt(update, false).addi(epsilon).rdivi(flatFirst);
+        p.subi(update.muli(lr / bias1));
+    }
+
     /** Frees the moment arrays now. */
     void release() {
+        if (flatFirst != null) {
+            flatFirst.close();
+            flatSecond.close();
+            flatFirst = null;
+            flatSecond = null;
+            m.clear();
+            v.clear();
+            return;
+        }
         for (INDArray a : m.values()) {
             a.close();
         }

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
@@ -46,7 +47,8 @@ import java.util.concurrent.Future;
  * SameDiff.
  *
  * <p>Shapes: {@code N = B·T} rows, {@code d = d_model}, {@code V} token ids, {@code w} an FFN width.
- * Parameters, names and initial values come from {@link ParameterLayout}, in its order.
+ * Parameters, names and initial values come from {@link ParameterLayout}, in its order; each parameter (and
+ * its gradient) is a view of one flat array ({@link #flat()}), for the optimizer.
  */
 final class DirectTransformer implements StepModel {
 
@@ -64,6 +66,10 @@ final class DirectTransformer implements StepModel {
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
     private final List<String> decayed = new ArrayList<>();
     private final Map<String, INDArray> buffers = new HashMap<>();
+    private final INDArray flatValues;
+    private final INDArray flatGradients;
+    private final List<Long> sizes = new ArrayList<>();
+    private long filled;
 
     private final INDArray wte;
     private final INDArray wpe;
@@ -94,6 +100,8 @@ final class DirectTransformer implements StepModel {
         this.tied = shape.tiedHead();
         ParameterLayout layout = ParameterLayout.of(arch, shape, initStd);
         this.init = layout.initialiser(seed);
+        this.flatValues = Nd4j.create(dtype, layout.parameterCount());
+        this.flatGradients = Nd4j.create(dtype, layout.parameterCount());
 
         wte = param("wte", true, v, d);
         wpe = param("wpe", true, t, d);
@@ -819,9 +827,15 @@ final class DirectTransformer implements StepModel {
             throw new IllegalStateException("parameter " + name + ": the direct model builds "
                     + java.util.Arrays.toString(shape) + (decay ? " decayed" : "") + ", the layout has " + spec);
         }
-        INDArray p = Nd4j.create(init.next(name), shape, dtype);
+        long size = spec.size();
+        INDArray p = flatValues.get(NDArrayIndex.interval(filled, filled + size)).reshape('c', shape);
+        INDArray initial = Nd4j.create(init.next(name), shape, dtype);
+        p.assign(initial);
+        initial.close();
         params.put(name, p);
-        grads.put(name, Nd4j.zeros(dtype, shape));
+        grads.put(name, flatGradients.get(NDArrayIndex.interval(filled, filled + size)).reshape('c', shape));
+        sizes.add(size);
+        filled += size;
         if (decay) {
             decayed.add(name);
         }
@@ -865,6 +879,11 @@ final class DirectTransformer implements StepModel {
     }
 
     @Override
+    public java.util.Optional<FlatParameters> flat() {
+        return java.util.Optional.of(new FlatParameters(flatValues, flatGradients, List.copyOf(params.keySet()), sizes));
+    }
+
+    @Override
     public Map<String, INDArray> gradients() {
         return Collections.unmodifiableMap(grads);
     }
@@ -886,12 +905,8 @@ final class DirectTransformer implements StepModel {
     @Override
     public void close() {
         releaseBuffers();
-        for (INDArray a : params.values()) {
-            a.close();
-        }
-        for (INDArray a : grads.values()) {
-            a.close();
-        }
+        flatValues.close();
+        flatGradients.close();
         if (pool != null) {
             pool.shutdownNow();
         }

@@ -90,6 +90,8 @@ final class Dl4jTrial {
         model = buildModel(shape);
         optimizer = new AdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay(), config.gradClip(),
                 model.decayedParameterNames());
+        Optional<FlatParameters> flat = model.flat();
+        flat.ifPresent(optimizer::useFlat);
         if (resumeFrom.isPresent()) {
             restore(Checkpoint.read(resumeFrom.get()), resumeFrom.get());
         }
@@ -108,7 +110,7 @@ final class Dl4jTrial {
             long stepStart = System.nanoTime();
             double loss = model.lossAndGradients(task.trainBatch(request.seed(), steps, batchSize, context));
             Map<String, INDArray> gradients = model.gradients();
-            double norm = AdamW.globalNorm(gradients);
+            double norm = flat.isPresent() ? flat.get().gradients().norm2Number().doubleValue() : AdamW.globalNorm(gradients);
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 return diverged("loss " + loss + ", gradient norm " + norm + " at step " + (steps + 1));
             }
@@ -117,7 +119,11 @@ final class Dl4jTrial {
                 return diverged(String.format("loss %.4g above %.4g (%.1f × ln %d) for %d steps at step %d", loss,
                         explosion, config.divergenceFactor(), task.vocabSize(), EXPLOSION_PATIENCE, steps + 1));
             }
-            optimizer.update(params, gradients, norm, config.learningRate(steps));
+            if (flat.isPresent()) {
+                optimizer.updateFlat(flat.get(), params, norm, config.learningRate(steps));
+            } else {
+                optimizer.update(params, gradients, norm, config.learningRate(steps));
+            }
 
             steps++;
             tokens += tokensPerStep;

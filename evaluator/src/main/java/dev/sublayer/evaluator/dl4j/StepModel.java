@@ -33,6 +33,11 @@ interface StepModel extends AutoCloseable {
     /** The gradients of the last {@link #lossAndGradients} by parameter name (the caller may overwrite them). */
     Map<String, INDArray> gradients();
 
+    /** The parameters and gradients as flat arrays, when the model keeps them so. */
+    default java.util.Optional<FlatParameters> flat() {
+        return java.util.Optional.empty();
+    }
+
     /** Forward pass only: the loss and arg-max accuracy over the positions of {@code batch} that count. */
     Evaluation evaluate(Batch batch);
 
