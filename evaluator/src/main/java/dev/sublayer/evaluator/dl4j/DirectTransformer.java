@@ -529,7 +529,7 @@ final class DirectTransformer implements StepModel {
                 INDArray g = buffer(name + ".g", rows, width);
                 gate.forward(x, zg, false);
                 activate(activation, zg, buffer(name + ".s", rows, width), g);
-                h.assign(g).muli(z);
+                g.mul(z, h);
             }
             return h;
         }
@@ -543,7 +543,7 @@ final class DirectTransformer implements StepModel {
                 linear.backward(x, dh.muli(derivative), dx, accumulate);
             } else {
                 INDArray z = buffer(name + ".z", rows, width);
-                INDArray dz = buffer("ffn.dz." + width, rows, width).assign(dh).muli(buffer(name + ".g", rows, width));
+                INDArray dz = dh.mul(buffer(name + ".g", rows, width), buffer("ffn.dz." + width, rows, width));
                 INDArray zg = buffer(name + ".zg", rows, width);
                 derivative(activation, zg, buffer(name + ".s", rows, width), null, derivative);
                 gate.backward(x, dh.muli(z).muli(derivative), dx, accumulate);
@@ -570,9 +570,9 @@ final class DirectTransformer implements StepModel {
 
     /** {@code out = z·σ(c·z)}, keeping {@code s = σ(c·z)}. */
     private static void sigmoidUnit(INDArray z, INDArray s, INDArray out, double c) {
-        s.assign(z).muli(c);
+        z.mul(c, s);
         Nd4j.exec(new Sigmoid(s, s));
-        out.assign(z).muli(s);
+        z.mul(s, out);
     }
 
     /** {@code out = act'(z)} from what {@link #activate} kept; {@code h} is the activation's output. */
@@ -587,7 +587,11 @@ final class DirectTransformer implements StepModel {
 
     /** d/dz [z·σ(cz)] = s + c·z·s·(1 − s) with {@code s = σ(cz)}. */
     private static void sigmoidUnitDerivative(INDArray z, INDArray s, INDArray out, double c) {
-        out.assign(s).rsubi(1).muli(s).muli(z).muli(c).addi(s);
+        s.rsub(1.0, out).muli(s).muli(z);
+        if (c != 1.0) {
+            out.muli(c);
+        }
+        out.addi(s);
     }
 
     // ---- per-head attention work ---------------------------------------------------------------------------
@@ -784,7 +788,7 @@ final class DirectTransformer implements StepModel {
                 Blas.gemv(false, rows, d, 1.0 / d, x, 0, d, ones(d), 0, mean);
                 xhat.subiColumnVector(mean);
             }
-            squares.assign(xhat).muli(xhat);
+            xhat.mul(xhat, squares);
             Blas.gemv(false, rows, d, 1.0 / d, squares, 0, d, ones(d), 0, rstd);
             Transforms.sqrt(rstd.addi(NormKind.EPSILON), false).rdivi(1.0);
             xhat.muliColumnVector(rstd);
@@ -799,7 +803,7 @@ final class DirectTransformer implements StepModel {
             INDArray xhat = buffer(name + ".xhat", rows, d);
             INDArray rstd = buffer(name + ".rstd", rows, 1);
             INDArray scratch = buffer("norm.squares", rows, d);
-            scratch.assign(dy).muli(xhat);
+            dy.mul(xhat, scratch);
             Blas.gemv(true, rows, d, 1, scratch, 0, d, ones(rows), 0, dg);
             if (db != null) {
                 Blas.gemv(true, rows, d, 1, dy, 0, d, ones(rows), 0, db);
@@ -807,7 +811,7 @@ final class DirectTransformer implements StepModel {
             dy.muliRowVector(g.reshape(1, d));                                    // dx̂
             // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ ⊙ x̂)), without the mean(dx̂) term for RMSNorm
             INDArray projection = buffer("norm.projection", rows, 1);
-            scratch.assign(dy).muli(xhat);
+            dy.mul(xhat, scratch);
             Blas.gemv(false, rows, d, 1.0 / d, scratch, 0, d, ones(d), 0, projection);
             if (b != null) {
                 INDArray mean = buffer("norm.mean", rows, 1);
