@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Every array must be a dense C-order array of {@code float} or {@code double} in host memory (the CPU
  * backend); offsets and leading dimensions are in elements. The calls go to the OpenBLAS that nd4j-native
- * loads, so they use the thread count the engine set for ND4J's BLAS.
+ * loads, with whatever thread count it is set to ({@link SplitBlas} sets one and splits the work itself).
  */
 final class Blas {
 
@@ -40,33 +40,18 @@ final class Blas {
     }
 
     /**
-     * {@code C = alpha · op(A) · op(B) + beta · C} on whole 2-D arrays; the sizes come from the shapes.
-     */
-    static void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
-        int m = (int) c.size(0);
-        int n = (int) c.size(1);
-        int k = (int) (transA ? a.size(0) : a.size(1));
-        long bk = transB ? b.size(1) : b.size(0);
-        if ((transA ? a.size(1) : a.size(0)) != m || (transB ? b.size(0) : b.size(1)) != n || bk != k) {
-            throw new IllegalArgumentException("gemm shapes do not match: " + a.shapeInfoToString() + " "
-                    + b.shapeInfoToString() + " -> " + c.shapeInfoToString());
-        }
-        gemm(transA, transB, m, n, k, alpha, a, 0, (int) a.size(1), b, 0, (int) b.size(1), beta, c, 0, (int) c.size(1));
-    }
-
-    /**
-     * {@code y = alpha · op(A) · x + beta · y} for the {@code rows×cols} matrix A at {@code aOff} with
-     * leading dimension {@code lda}; x and y are dense vectors (any shape with that many elements).
+     * {@code y[yOff…] = alpha · op(A[aOff…]) · x[xOff…] + beta · y[yOff…]} for the {@code rows×cols} matrix A
+     * with leading dimension {@code lda}; x and y are dense vectors (any shape) read from their offsets.
      */
     static void gemv(boolean transA, int rows, int cols, double alpha, INDArray a, long aOff, int lda, INDArray x,
-            double beta, INDArray y) {
+            long xOff, double beta, INDArray y, long yOff) {
         int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
         if (y.dataType() == DataType.FLOAT) {
             openblas.cblas_sgemv(openblas.CblasRowMajor, ta, rows, cols, (float) alpha, floats(a, aOff), lda,
-                    floats(x, 0), 1, (float) beta, floats(y, 0), 1);
+                    floats(x, xOff), 1, (float) beta, floats(y, yOff), 1);
         } else {
             openblas.cblas_dgemv(openblas.CblasRowMajor, ta, rows, cols, alpha, doubles(a, aOff), lda,
-                    doubles(x, 0), 1, beta, doubles(y, 0), 1);
+                    doubles(x, xOff), 1, beta, doubles(y, yOff), 1);
         }
     }
 

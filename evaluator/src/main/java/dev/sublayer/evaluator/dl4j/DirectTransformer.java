@@ -27,10 +27,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The decoder-only transformer of an {@link Architecture} with its forward and backward passes written out
@@ -76,9 +72,8 @@ final class DirectTransformer implements StepModel {
     private final List<Layer> layers = new ArrayList<>();
     private final Norm finalNorm;
     private final INDArray head;
-    /** Threads for the per-head attention work; BLAS runs single-threaded inside it. */
-    private final int threads;
-    private final ExecutorService pool;
+    /** The products and per-head work, split over the engine's threads. */
+    private final SplitBlas blas;
 
     /** Rows of the current buffers ({@code B·T}), -1 before the first batch. */
     private int rows = -1;
@@ -114,12 +109,7 @@ final class DirectTransformer implements StepModel {
         if (init.hasNext()) {
             throw new IllegalStateException("the direct model did not create parameter " + init.peek().name());
         }
-        threads = Math.max(1, Nd4j.factory().blas().getMaxThreads());
-        pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread thread = new Thread(r, "sublayer-attention");
-            thread.setDaemon(true);
-            return thread;
-        });
+        blas = new SplitBlas(Nd4j.factory().blas().getMaxThreads());
     }
 
     /**
@@ -148,14 +138,20 @@ final class DirectTransformer implements StepModel {
 
     @Override
     public double lossAndGradients(Batch batch) {
-        INDArray xf = forward(batch);
-        double loss = lossAndLogitGradient(batch);
-        backward(xf);
-        return loss;
+        return blas.exclusive(() -> {
+            INDArray xf = forward(batch);
+            double loss = lossAndLogitGradient(batch);
+            backward(xf);
+            return loss;
+        });
     }
 
     @Override
     public Evaluation evaluate(Batch batch) {
+        return blas.exclusive(() -> evaluateNow(batch));
+    }
+
+    private Evaluation evaluateNow(Batch batch) {
         forward(batch);
         INDArray logits = buffer("logits", rows, v);
         INDArray predictions = Nd4j.argMax(logits, 1);
@@ -173,7 +169,7 @@ final class DirectTransformer implements StepModel {
     private INDArray forward(Batch batch) {
         setInputs(batch);
         INDArray x = buffer("x0", rows, d);
-        Blas.gemm(buffer("tokens", rows, v), false, wte, false, x, 1, 0);         // one-hot rows · table
+        blas.gemm(buffer("tokens", rows, v), false, wte, false, x, 1, 0);         // one-hot rows · table
         x.reshape(batchSize, (long) t * d).addiRowVector(wpe.reshape(1, (long) t * d)); // + positions
         for (int i = 0; i < layers.size(); i++) {
             INDArray next = buffer("x" + (i + 1), rows, d);
@@ -185,7 +181,7 @@ final class DirectTransformer implements StepModel {
             finalNorm.forward(x, normed);
             x = normed;
         }
-        Blas.gemm(x, false, tied ? wte : head, tied, buffer("logits", rows, v), 1, 0);
+        blas.gemm(x, false, tied ? wte : head, tied, buffer("logits", rows, v), 1, 0);
         return x;
     }
 
@@ -232,11 +228,11 @@ final class DirectTransformer implements StepModel {
         INDArray dLogits = buffer("logits", rows, v);
         INDArray g = buffer("grad", rows, d);
         if (tied) {
-            Blas.gemm(dLogits, false, wte, false, g, 1, 0);
-            Blas.gemm(dLogits, true, xf, false, grads.get("wte"), 1, 0);
+            blas.gemm(dLogits, false, wte, false, g, 1, 0);
+            blas.gemm(dLogits, true, xf, false, grads.get("wte"), 1, 0);
         } else {
-            Blas.gemm(dLogits, false, head, true, g, 1, 0);
-            Blas.gemm(xf, true, dLogits, false, grads.get("head"), 1, 0);
+            blas.gemm(dLogits, false, head, true, g, 1, 0);
+            blas.gemm(xf, true, dLogits, false, grads.get("head"), 1, 0);
         }
         if (finalNorm != null) {
             finalNorm.backward(g);
@@ -244,8 +240,8 @@ final class DirectTransformer implements StepModel {
         for (int i = layers.size() - 1; i >= 0; i--) {
             layers.get(i).backward(buffer("x" + i, rows, d), g);
         }
-        Blas.gemm(buffer("tokens", rows, v), true, g, false, grads.get("wte"), 1, tied ? 1 : 0);
-        Blas.gemv(true, batchSize, t * d, 1, g, 0, t * d, ones(batchSize), 0, grads.get("wpe"));
+        blas.gemm(buffer("tokens", rows, v), true, g, false, grads.get("wte"), 1, tied ? 1 : 0);
+        blas.gemv(true, 1, g.reshape(batchSize, (long) t * d), ones(batchSize), 0, grads.get("wpe"));
     }
 
     /** Loads a batch: token one-hot rows, targets, counted positions; (re)allocates buffers for its size. */
@@ -602,50 +598,16 @@ final class DirectTransformer implements StepModel {
     }
 
     /**
-     * Runs {@code work} for {@code i} in {@code [0, n)}, in contiguous shares over the threads, with BLAS set to
-     * one thread meanwhile: the per-head products are too small for BLAS's own threads (≈ 50 GFLOP/s at two
-     * threads against ≈ 100 per thread here). Each {@code i} writes its own blocks, so the result does not
-     * depend on the thread count.
+     * Runs {@code work} for {@code i} in {@code [0, n)}, in contiguous shares over the threads. Each {@code i}
+     * writes its own blocks, so the result does not depend on the thread count.
      */
     private void perHead(int n, HeadWork work) {
-        if (pool == null) {
+        blas.parallel(p -> {
             HeadScratch scratch = new HeadScratch(t);
-            for (int i = 0; i < n; i++) {
+            for (int i = blas.from(p, n); i < blas.from(p + 1, n); i++) {
                 work.run(i, scratch);
             }
-            return;
-        }
-        org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
-        int saved = blas.getMaxThreads();
-        blas.setMaxThreads(1);
-        try {
-            int share = (n + threads - 1) / threads;
-            List<Future<?>> others = new ArrayList<>();
-            for (int w = 1; w < threads; w++) {
-                int from = Math.min(n, w * share);
-                int to = Math.min(n, from + share);
-                others.add(pool.submit(() -> {
-                    HeadScratch scratch = new HeadScratch(t);
-                    for (int i = from; i < to; i++) {
-                        work.run(i, scratch);
-                    }
-                }));
-            }
-            HeadScratch scratch = new HeadScratch(t);
-            for (int i = 0; i < Math.min(n, share); i++) {
-                work.run(i, scratch);
-            }
-            for (Future<?> f : others) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted in attention", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            blas.setMaxThreads(saved);
-        }
+        });
     }
 
     /** Two {@code [T, T]} blocks in Java memory, and the causal softmax and its backward pass on them. */
@@ -750,15 +712,15 @@ final class DirectTransformer implements StepModel {
         }
 
         void forward(INDArray x, INDArray y, boolean accumulate) {
-            Blas.gemm(x, false, w, false, y, 1, accumulate ? 1 : 0);
+            blas.gemm(x, false, w, false, y, 1, accumulate ? 1 : 0);
             y.addiRowVector(b.reshape(1, out));
         }
 
         /** Gradients of W and b from the input {@code x} and {@code dy}; writes or adds {@code dx = dy·Wᵀ}. */
         void backward(INDArray x, INDArray dy, INDArray dx, boolean accumulate) {
-            Blas.gemm(x, true, dy, false, dw, 1, 0);
-            Blas.gemv(true, rows, out, 1, dy, 0, out, ones(rows), 0, db);
-            Blas.gemm(dy, false, w, true, dx, 1, accumulate ? 1 : 0);
+            blas.gemm(x, true, dy, false, dw, 1, 0);
+            blas.gemv(true, 1, dy, ones(rows), 0, db);
+            blas.gemm(dy, false, w, true, dx, 1, accumulate ? 1 : 0);
         }
     }
 
@@ -785,11 +747,11 @@ final class DirectTransformer implements StepModel {
             xhat.assign(x);
             if (b != null) {
                 INDArray mean = buffer("norm.mean", rows, 1);
-                Blas.gemv(false, rows, d, 1.0 / d, x, 0, d, ones(d), 0, mean);
+                blas.gemv(false, 1.0 / d, x, ones(d), 0, mean);
                 xhat.subiColumnVector(mean);
             }
             xhat.mul(xhat, squares);
-            Blas.gemv(false, rows, d, 1.0 / d, squares, 0, d, ones(d), 0, rstd);
+            blas.gemv(false, 1.0 / d, squares, ones(d), 0, rstd);
             Transforms.sqrt(rstd.addi(NormKind.EPSILON), false).rdivi(1.0);
             xhat.muliColumnVector(rstd);
             y.assign(xhat).muliRowVector(g.reshape(1, d));
@@ -804,18 +766,18 @@ final class DirectTransformer implements StepModel {
             INDArray rstd = buffer(name + ".rstd", rows, 1);
             INDArray scratch = buffer("norm.squares", rows, d);
             dy.mul(xhat, scratch);
-            Blas.gemv(true, rows, d, 1, scratch, 0, d, ones(rows), 0, dg);
+            blas.gemv(true, 1, scratch, ones(rows), 0, dg);
             if (db != null) {
-                Blas.gemv(true, rows, d, 1, dy, 0, d, ones(rows), 0, db);
+                blas.gemv(true, 1, dy, ones(rows), 0, db);
             }
             dy.muliRowVector(g.reshape(1, d));                                    // dx̂
             // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ ⊙ x̂)), without the mean(dx̂) term for RMSNorm
             INDArray projection = buffer("norm.projection", rows, 1);
             dy.mul(xhat, scratch);
-            Blas.gemv(false, rows, d, 1.0 / d, scratch, 0, d, ones(d), 0, projection);
+            blas.gemv(false, 1.0 / d, scratch, ones(d), 0, projection);
             if (b != null) {
                 INDArray mean = buffer("norm.mean", rows, 1);
-                Blas.gemv(false, rows, d, 1.0 / d, dy, 0, d, ones(d), 0, mean);
+                blas.gemv(false, 1.0 / d, dy, ones(d), 0, mean);
                 dy.subiColumnVector(mean);
             }
             dy.subi(scratch.assign(xhat).muliColumnVector(projection)).muliColumnVector(rstd);
@@ -911,9 +873,7 @@ final class DirectTransformer implements StepModel {
         releaseBuffers();
         flatValues.close();
         flatGradients.close();
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        blas.close();
         if (ones != null) {
             ones.close();
         }
