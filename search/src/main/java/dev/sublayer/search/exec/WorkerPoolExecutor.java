@@ -70,7 +70,8 @@ public final class WorkerPoolExecutor implements TrialExecutor {
     /**
      * The spec of a worker JVM running {@code mainClass} on this JVM's classpath, with the flags ND4J needs,
      * the given heap, and {@code threads} cores ({@code OMP_NUM_THREADS}, {@code -XX:ActiveProcessorCount});
-     * {@code MKL_DYNAMIC=FALSE} keeps the djl engine deterministic.
+     * {@code MKL_DYNAMIC=FALSE} keeps the djl engine deterministic; {@code OMP_WAIT_POLICY=PASSIVE} (unless set in
+     * this JVM's environment) keeps idle OpenMP threads from spinning.
      */
     public static WorkerSpec javaWorker(String mainClass, List<String> args, String heap, int threads,
                                         Optional<Path> logDirectory) {
@@ -96,6 +97,11 @@ public final class WorkerPoolExecutor implements TrialExecutor {
         env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
         // MKL (the djl engine's PyTorch) must not vary its thread use between calls, or runs drift apart.
         env.put("MKL_DYNAMIC", "FALSE");
+        // Idle OpenMP threads sleep rather than spin (unless the user chose otherwise): with spinning threads
+        // ND4J's OpenMP pool and the BLAS threads fight over the cores (3-4x slower DL4J steps).
+        if (System.getenv("OMP_WAIT_POLICY") == null) {
+            env.put("OMP_WAIT_POLICY", "PASSIVE");
+        }
         return new WorkerSpec(cmd, env, logDirectory, threads);
     }
 
