@@ -159,8 +159,11 @@ final class AdamW {
      * {@link #update} on flat arrays: the same arithmetic, element by element, on all parameters at once.
      * Weight decay still goes parameter by parameter (only the decayed ones).
      *
-     * @param params   the flat parameters ({@link #useFlat} was called with this layout)
-     * @param gradients their live per-parameter views, for weight decay
+     * @param flat         the model's flat parameters and gradients ({@link #useFlat} was called with this
+     *                     layout); the gradients are consumed as scratch space
+     * @param params       the live per-parameter views of {@code flat}, for weight decay
+     * @param gradientNorm the global norm of the gradients
+     * @param lr           this step's learning rate
      */
     void updateFlat(FlatParameters flat, Map<String, INDArray> params, double gradientNorm, double lr) {
         step++;
