@@ -19,8 +19,10 @@ import java.util.function.Supplier;
  * <p>Why: OpenBLAS's own threading is slow for the products of small transformers. On the 2-core dev
  * machine a {@code 4096×128 · 128×512} product ran at 179 GFLOP/s on two OpenBLAS threads and at 337 GFLOP/s
  * as two single-threaded halves on two Java threads (Cooperlake kernels), and the per-head products of
- * attention ({@code 128×32 · 32×128}) gained more. Every output element is computed by one call whatever
- * the split, so results do not depend on the thread count.
+ * attention ({@code 128×32 · 32×128}) gained more. The split depends only on the shapes and the thread
+ * count, so a run is bit-reproducible for a given thread count; another thread count changes the blocks
+ * and with them OpenBLAS's summation order (its small-matrix kernels, its column blocking in GEMV): results
+ * then differ in the last bits (about 1e-8 relative in a loss, test).
  *
  * <p>Use the products inside {@link #exclusive}, which sets OpenBLAS to one thread and restores it.
  */

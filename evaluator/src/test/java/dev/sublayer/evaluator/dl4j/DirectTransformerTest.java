@@ -146,6 +146,57 @@ class DirectTransformerTest {
     }
 
     @Test
+    void aThreadCountGivesBitIdenticalRunsAndOtherCountsAgreeToRounding() {
+        Architecture arch = Notation.parse("d16 n8 pre: A4 F24 P2/12:swiglu D10x2:relu2 A1");
+        Batch batch = batchWithUncountedPositions(new SplittableRandom(6), 3, arch.context());
+        org.nd4j.linalg.api.blas.Blas blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
+        int saved = blas.getMaxThreads();
+        Map<Integer, Map<String, INDArray>> gradients = new HashMap<>();
+        Map<Integer, Double> losses = new HashMap<>();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                blas.setMaxThreads(threads);
+                for (int run = 0; run < 2; run++) {
+                    try (DirectTransformer m = DirectTransformer.build(arch, new ModelShape(VOCAB, false), DataType.FLOAT, 2, 0.1)) {
+                        double loss = m.lossAndGradients(batch);
+                        Map<String, INDArray> g = copy(m.gradients());
+                        if (run == 1) {
+                            assertThat(loss).as("rerun at %d threads", threads).isEqualTo(losses.get(threads));
+                            assertThat(g).as("rerun at %d threads", threads).isEqualTo(gradients.get(threads));
+                        }
+                        losses.put(threads, loss);
+                        gradients.put(threads, g);
+                    }
+                }
+            }
+        } finally {
+            blas.setMaxThreads(saved);
+        }
+        for (int threads : new int[] {2, 3}) {
+            assertThat(losses.get(threads)).isCloseTo(losses.get(1), relative(losses.get(1), 1e-6));
+            // against the largest gradient entry of all: some gradients (key biases) are zero up to rounding
+            double scale = gradients.get(1).values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
+            for (Map.Entry<String, INDArray> e : gradients.get(1).entrySet()) {
+                double diff = gradients.get(threads).get(e.getKey()).sub(e.getValue()).amaxNumber().doubleValue();
+                assertThat(diff / scale).as("%s at %d threads", e.getKey(), threads).isLessThan(1e-5);
+            }
+        }
+    }
+
+    @Test
+    void theVectorisedExpIsAccurateWhereItMatters() {
+        for (int i = 0; i <= 10_000; i++) {
+            double x = -100.0 * i / 10_000;
+            double exact = Math.exp(x);
+            double tolerance = x >= -30 ? 4e-12 : 2e-8;                  // below e^-30 a term no longer counts
+            assertThat(Math.abs(DirectTransformer.expOfNonPositive(x) - exact)).as("exp(%s)", x)
+                    .isLessThan(tolerance * exact);
+        }
+        assertThat(DirectTransformer.expOfNonPositive(0)).isEqualTo(1.0);
+        assertThat(DirectTransformer.expOfNonPositive(-1e6)).isLessThan(4e-44);
+    }
+
+    @Test
     void mixtureOfExpertsIsLeftToSameDiff() {
         Architecture moe = Notation.parse("d8 n4 pre: A2 M4k2/8");
         assertThat(DirectTransformer.supports(moe)).isFalse();
