@@ -1,13 +1,13 @@
 package dev.sublayer.cli;
 
+import static dev.sublayer.cli.ArchitectureOptions.requirePositive;
+
 import dev.sublayer.space.Activation;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.Cost;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.Features;
 import dev.sublayer.space.ModelShape;
-import dev.sublayer.space.NormKind;
-import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Notation;
 import dev.sublayer.space.Sublayer;
 import java.io.PrintWriter;
@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -50,21 +51,11 @@ final class ArchCommand implements Runnable {
                         + "! = no residual. A header \"d128 n256 pre rms: ...\" overrides the options.")
         String notation;
 
-        @Option(names = "--d-model", defaultValue = "128", description = "Residual-stream width (default: ${DEFAULT-VALUE}).")
-        int dModel;
-
-        @Option(names = "--context", defaultValue = "128", description = "Context length (default: ${DEFAULT-VALUE}).")
-        int context;
+        @Mixin
+        ArchitectureOptions architecture;
 
         @Option(names = "--vocab", defaultValue = "256", description = "Vocabulary size (default: ${DEFAULT-VALUE}, bytes).")
         int vocab;
-
-        @Option(names = "--norm", defaultValue = "pre", description = "Norm placement: pre or post (default: ${DEFAULT-VALUE}).")
-        String norm;
-
-        @Option(names = "--norm-kind", defaultValue = "layernorm",
-                description = "Norm kind: layernorm or rmsnorm (default: ${DEFAULT-VALUE}).")
-        String normKind;
 
         @Option(names = "--untied", description = "Count an output head separate from the token embedding.")
         boolean untied;
@@ -80,23 +71,9 @@ final class ArchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            requirePositive("--d-model", dModel);
-            requirePositive("--context", context);
             requirePositive("--vocab", vocab);
             requirePositive("--batch", batch);
-            NormPlacement placement;
-            try {
-                placement = NormPlacement.fromConfigName(norm);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--norm: " + e.getMessage());
-            }
-            NormKind kind;
-            try {
-                kind = NormKind.fromConfigName(normKind);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--norm-kind: " + e.getMessage());
-            }
-            Architecture a = Notation.parse(notation, dModel, context, placement, kind);
+            Architecture a = architecture.parse(notation);
             ModelShape shape = new ModelShape(vocab, !untied);
             Map<String, Object> values = describe(a, shape, batch);
             PrintWriter out = spec.commandLine().getOut();
@@ -126,12 +103,6 @@ final class ArchCommand implements Runnable {
                 b.append("  equal params: ").append(row.get("equal_params"));
             }
             return b.toString();
-        }
-
-        private static void requirePositive(String option, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(option + " must be >= 1, got " + value);
-            }
         }
 
         static Map<String, Object> describe(Architecture a, ModelShape shape, int batch) {

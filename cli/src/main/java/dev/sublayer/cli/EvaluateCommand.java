@@ -1,5 +1,7 @@
 package dev.sublayer.cli;
 
+import static dev.sublayer.cli.ArchitectureOptions.requirePositive;
+
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.Engines;
@@ -11,9 +13,6 @@ import dev.sublayer.evaluator.data.Tasks;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
-import dev.sublayer.space.NormKind;
-import dev.sublayer.space.NormPlacement;
-import dev.sublayer.space.Notation;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
 import dev.sublayer.trial.TrialMetrics;
@@ -30,6 +29,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -52,18 +52,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "europarl, file:/path/to/text, mqar, facts or facts:<count> (default: ${DEFAULT-VALUE}).")
     String corpus;
 
-    @Option(names = "--d-model", defaultValue = "128", description = "Residual-stream width (default: ${DEFAULT-VALUE}).")
-    int dModel;
-
-    @Option(names = "--context", defaultValue = "128", description = "Context length (default: ${DEFAULT-VALUE}).")
-    int context;
-
-    @Option(names = "--norm", defaultValue = "pre", description = "Norm placement: pre or post (default: ${DEFAULT-VALUE}).")
-    String norm;
-
-    @Option(names = "--norm-kind", defaultValue = "layernorm",
-            description = "Norm kind: layernorm or rmsnorm (default: ${DEFAULT-VALUE}).")
-    String normKind;
+    @Mixin
+    ArchitectureOptions architectureOptions;
 
     @Option(names = "--moe-aux-weight", defaultValue = "0.01",
             description = "Weight of the mixture-of-experts load-balancing loss in training (default: ${DEFAULT-VALUE}).")
@@ -99,7 +89,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--engine", defaultValue = Engines.DEFAULT,
-            description = "Training engine: dl4j (DL4J/SameDiff) or djl (PyTorch natives through DJL) (default: ${DEFAULT-VALUE}).")
+            description = "Training engine: dl4j (DL4J: ND4J arrays and BLAS) or djl (PyTorch natives through DJL) (default: ${DEFAULT-VALUE}).")
     String engineName;
 
     @Option(names = "--json", description = "Print the result as JSON instead of a table.")
@@ -110,8 +100,6 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        requirePositive("--d-model", dModel);
-        requirePositive("--context", context);
         requirePositive("--batch", batch);
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         requirePositive("--threads", threadCount);
@@ -119,22 +107,10 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--engine: unknown engine '" + engineName + "', expected one of "
                     + String.join(", ", Engines.names()));
         }
-        NormPlacement placement;
-        try {
-            placement = NormPlacement.fromConfigName(norm);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--norm: " + e.getMessage());
-        }
-        NormKind kind;
-        try {
-            kind = NormKind.fromConfigName(normKind);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--norm-kind: " + e.getMessage());
-        }
         if (!(moeAuxWeight >= 0) || Double.isInfinite(moeAuxWeight)) {
             throw new IllegalArgumentException("--moe-aux-weight must be a finite number >= 0, got " + moeAuxWeight);
         }
-        Architecture architecture = Notation.parse(notation, dModel, context, placement, kind);
+        Architecture architecture = architectureOptions.parse(notation);
         Budget caps = budget();
         DataConfig data = DataConfig.defaults().withCorpus(corpus).withBatchSize(batch).withDataSeed(dataSeed);
         Task task = Tasks.of(data); // bad corpus names and unreadable files are bad input: exit 2 before training
@@ -190,12 +166,6 @@ final class EvaluateCommand implements Callable<Integer> {
             return b.maxTokens() + " tokens";
         }
         return b.maxSeconds() + " s";
-    }
-
-    private static void requirePositive(String option, long value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(option + " must be >= 1, got " + value);
-        }
     }
 
     static Map<String, Object> values(Architecture a, Task task, ModelShape shape, TrialResult r) {
