@@ -5,17 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.util.cuda.CudaUtils;
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.Provenances;
+import dev.sublayer.evaluator.TrainingLoop;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.trial.Provenance;
-import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
-import dev.sublayer.trial.TrialStatus;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -128,61 +126,10 @@ public final class DjlEngine implements Engine {
     @Override
     public TrialResult train(TrialRequest request, TrialListener listener, Optional<Path> resumeFrom,
                              Optional<Path> checkpointTo) {
-        List<String> violations = request.constraints().violations(request.architecture(),
-                request.training().shape(256), request.data().batchSize());
-        if (!violations.isEmpty()) {
-            return new TrialResult(TrialStatus.REJECTED, TrialMetrics.none(), List.of(),
-                    String.join("; ", violations), provenance);
-        }
         // Keep this engine's thread count even if another DJL engine in this JVM changed PyTorch's.
         DjlRuntime.pytorch(threads);
-        DjlTrial trial = new DjlTrial(request, listener, provenance, pytorch, manager);
-        try {
-            return trial.run(resumeFrom, checkpointTo);
-        } catch (OutOfMemoryError e) {
-            return trial.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + e.getMessage());
-        } catch (Throwable e) {
-            if (isNativeOutOfMemory(e)) {
-                return trial.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + message(e));
-            }
-            if (e instanceof IllegalArgumentException) { // bad input: the message says it all
-                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e));
-            } else {
-                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e), e);
-            }
-            return trial.failed(TrialStatus.FAILED, message(e));
-        } finally {
-            trial.release();
-        }
-    }
-
-    /**
-     * PyTorch reports failed allocations as {@code ai.djl.engine.EngineException} with its own message:
-     * "DefaultCPUAllocator: not enough memory", "CUDA out of memory. Tried to allocate …".
-     */
-    static boolean isNativeOutOfMemory(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
-                return true;
-            }
-            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("out of memory") || m.contains("not enough memory") || m.contains("can't allocate memory")
-                    || m.contains("cannot allocate memory") || m.contains("failed to allocate")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** One line: PyTorch's messages carry a C++ stack trace after the first line. */
-    static String message(Throwable e) {
-        String m = e.getMessage();
-        String text = e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.strip());
-        int cut = text.indexOf("\nException raised from");
-        if (cut > 0) {
-            text = text.substring(0, cut);
-        }
-        return text.replace('\n', ' ');
+        return TrainingLoop.train(request, listener, provenance, NAME + " | ",
+                shape -> DjlTrainer.build(pytorch, manager, request, shape), resumeFrom, checkpointTo);
     }
 
     /** Frees the engine's base manager; the PyTorch natives stay loaded for the JVM's lifetime. */

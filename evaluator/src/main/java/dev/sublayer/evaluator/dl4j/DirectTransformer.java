@@ -1,6 +1,7 @@
 package dev.sublayer.evaluator.dl4j;
 
 import dev.sublayer.evaluator.ParameterLayout;
+import dev.sublayer.evaluator.Trainer;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Activation;
 import dev.sublayer.space.Architecture;
@@ -144,11 +145,11 @@ final class DirectTransformer implements StepModel {
     }
 
     @Override
-    public Evaluation evaluate(Batch batch) {
+    public Trainer.Evaluation evaluate(Batch batch) {
         return blas.exclusive(() -> evaluateNow(batch));
     }
 
-    private Evaluation evaluateNow(Batch batch) {
+    private Trainer.Evaluation evaluateNow(Batch batch) {
         forward(batch);
         INDArray logits = buffer("logits", rows, v);
         INDArray predictions = Nd4j.argMax(logits, 1);
@@ -159,7 +160,7 @@ final class DirectTransformer implements StepModel {
             }
         }
         predictions.close();
-        return new Evaluation(lossAndLogitGradient(batch), correct, countedRows.size());
+        return new Trainer.Evaluation(lossAndLogitGradient(batch), correct, countedRows.size());
     }
 
     /** Embedding, sublayers, final norm and head; returns the head's input and leaves the logits in "logits". */

@@ -2,18 +2,16 @@ package dev.sublayer.evaluator.dl4j;
 
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.Provenances;
+import dev.sublayer.evaluator.TrainingLoop;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.trial.Provenance;
-import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
-import dev.sublayer.trial.TrialStatus;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -88,50 +86,7 @@ public final class Dl4jEngine implements Engine {
     @Override
     public TrialResult train(TrialRequest request, TrialListener listener, Optional<Path> resumeFrom,
                              Optional<Path> checkpointTo) {
-        List<String> violations = request.constraints().violations(request.architecture(),
-                request.training().shape(256), request.data().batchSize());
-        if (!violations.isEmpty()) {
-            return new TrialResult(TrialStatus.REJECTED, TrialMetrics.none(), List.of(),
-                    String.join("; ", violations), provenance);
-        }
-        Dl4jTrial trial = new Dl4jTrial(request, listener, provenance);
-        try {
-            return trial.run(resumeFrom, checkpointTo);
-        } catch (OutOfMemoryError e) {
-            return trial.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + e.getMessage());
-        } catch (Throwable e) {
-            if (isNativeOutOfMemory(e)) {
-                return trial.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + message(e));
-            }
-            if (e instanceof IllegalArgumentException) { // bad input: the message says it all
-                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e));
-            } else {
-                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e), e);
-            }
-            return trial.failed(TrialStatus.FAILED, message(e));
-        } finally {
-            trial.release();
-        }
-    }
-
-    /** ND4J reports failed native allocations as runtime exceptions, not as {@link OutOfMemoryError}. */
-    private static boolean isNativeOutOfMemory(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
-                return true;
-            }
-            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("out of memory") || m.contains("outofmemory") || m.contains("cannot allocate")
-                    || m.contains("failed to allocate") || m.contains("physical memory usage is too high")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String message(Throwable e) {
-        String m = e.getMessage();
-        String text = e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.strip());
-        return text.replace('\n', ' ');
+        return TrainingLoop.train(request, listener, provenance, "", shape -> Dl4jTrainer.build(request, shape),
+                resumeFrom, checkpointTo);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator.dl4j;
 
+import dev.sublayer.evaluator.Trainer;
 import dev.sublayer.evaluator.data.Batch;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -69,7 +70,7 @@ final class SameDiffStepModel implements StepModel {
     }
 
     @Override
-    public Evaluation evaluate(Batch batch) {
+    public Trainer.Evaluation evaluate(Batch batch) {
         endStep();
         feed = model.feed(batch);
         Map<String, INDArray> out = model.sameDiff().output(feed, TransformerModel.LOSS, TransformerModel.PREDICTIONS);
@@ -83,7 +84,7 @@ final class SameDiffStepModel implements StepModel {
                 }
             }
         }
-        Evaluation e = new Evaluation(out.get(TransformerModel.LOSS).getDouble(0), correct, batch.countedPositions());
+        Trainer.Evaluation e = new Trainer.Evaluation(out.get(TransformerModel.LOSS).getDouble(0), correct, batch.countedPositions());
         endStep();
         return e;
     }

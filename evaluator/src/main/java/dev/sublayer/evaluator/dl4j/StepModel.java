@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator.dl4j;
 
+import dev.sublayer.evaluator.Trainer;
 import dev.sublayer.evaluator.data.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -39,19 +40,9 @@ interface StepModel extends AutoCloseable {
     }
 
     /** Forward pass only: the loss and arg-max accuracy over the positions of {@code batch} that count. */
-    Evaluation evaluate(Batch batch);
+    Trainer.Evaluation evaluate(Batch batch);
 
     /** Frees the native memory now rather than whenever the garbage collector gets to it. */
     @Override
     void close();
-
-    /**
-     * The outcome of one evaluated batch.
-     *
-     * @param loss    mean cross-entropy in nats over the counted positions
-     * @param correct counted positions whose arg-max prediction is the target
-     * @param counted positions that count
-     */
-    record Evaluation(double loss, long correct, long counted) {
-    }
 }

@@ -1,5 +1,7 @@
 package dev.sublayer.evaluator.djl;
 
+import dev.sublayer.evaluator.TrainingLoop;
+
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.Engines;
@@ -236,13 +238,13 @@ class DjlEngineTest {
 
     @Test
     void pytorchAllocationFailuresAreRecognisedAsOutOfMemory() {
-        assertThat(DjlEngine.isNativeOutOfMemory(new ai.djl.engine.EngineException(
+        assertThat(TrainingLoop.isNativeOutOfMemory(new ai.djl.engine.EngineException(
                 "[enforce fail at alloc_cpu.cpp:121] data. DefaultCPUAllocator: not enough memory: you tried to allocate 16 GB")))
                 .isTrue();
-        assertThat(DjlEngine.isNativeOutOfMemory(new RuntimeException("wrapped", new ai.djl.engine.EngineException(
+        assertThat(TrainingLoop.isNativeOutOfMemory(new RuntimeException("wrapped", new ai.djl.engine.EngineException(
                 "CUDA out of memory. Tried to allocate 2.00 GiB")))).isTrue();
-        assertThat(DjlEngine.isNativeOutOfMemory(new ai.djl.engine.EngineException("shape mismatch"))).isFalse();
-        assertThat(DjlEngine.message(new ai.djl.engine.EngineException("bad shape\nException raised from foo at bar.cpp\nframe #0")))
+        assertThat(TrainingLoop.isNativeOutOfMemory(new ai.djl.engine.EngineException("shape mismatch"))).isFalse();
+        assertThat(TrainingLoop.message(new ai.djl.engine.EngineException("bad shape\nException raised from foo at bar.cpp\nframe #0")))
                 .isEqualTo("EngineException: bad shape");
     }
 

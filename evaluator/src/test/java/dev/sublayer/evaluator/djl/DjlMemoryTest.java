@@ -1,5 +1,7 @@
 package dev.sublayer.evaluator.djl;
 
+import dev.sublayer.evaluator.ResidentMemory;
+
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TestArchitectures;
 import dev.sublayer.evaluator.TrainingConfig;

@@ -1,6 +1,7 @@
 package dev.sublayer.evaluator.dl4j;
 
 import dev.sublayer.evaluator.TestArchitectures;
+import dev.sublayer.evaluator.Trainer;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ModelShape;
@@ -68,8 +69,8 @@ class DirectTransformerTest {
                     assertThat(diff / scale).as("gradient of %s in %s", e.getKey(), what).isLessThan(1e-7);
                     compared++;
                 }
-                StepModel.Evaluation a = direct.evaluate(batch);
-                StepModel.Evaluation b = graph.evaluate(batch);
+                Trainer.Evaluation a = direct.evaluate(batch);
+                Trainer.Evaluation b = graph.evaluate(batch);
                 assertThat(a.loss()).as("evaluated loss of %s", what).isCloseTo(expected, relative(expected, 1e-9));
                 assertThat(a.correct()).as("correct predictions of %s", what).isEqualTo(b.correct());
                 assertThat(a.counted()).isEqualTo(batch.countedPositions());

@@ -1,4 +1,4 @@
-package dev.sublayer.evaluator.djl;
+package dev.sublayer.evaluator;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * The resident set size of this process, read from {@code /proc/self/statm} (Linux). PyTorch allocates
  * outside the Java heap and reports nothing to the JVM, so the process's RSS is the measure of its memory.
  */
-final class ResidentMemory {
+public final class ResidentMemory {
 
     private static final Path STATM = Path.of("/proc/self/statm");
     /** Linux's page size on x86-64 and the usual aarch64 kernels; statm counts pages. */
@@ -18,7 +18,7 @@ final class ResidentMemory {
     }
 
     /** Resident bytes now, or -1 where {@code /proc} is not available. */
-    static long bytes() {
+    public static long bytes() {
         try {
             String[] fields = Files.readString(STATM).trim().split("\\s+");
             return Long.parseLong(fields[1]) * PAGE;

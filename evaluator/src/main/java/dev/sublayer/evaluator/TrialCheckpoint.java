@@ -1,9 +1,6 @@
-package dev.sublayer.evaluator.dl4j;
+package dev.sublayer.evaluator;
 
 import dev.sublayer.trial.CurvePoint;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -19,34 +16,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The complete state of a stopped training run: weights, AdamW moments, counters, the learning curve so
- * far and the partial loss window, so that continuing it equals never having stopped. Batches need no
- * saved state: they are a function of (seed, step).
+ * The complete state of a stopped training run, whatever the engine: weights, AdamW moments, counters, the
+ * learning curve so far and the partial loss window, so that continuing it equals never having stopped.
+ * Batches need no saved state: they are a function of (seed, step).
  *
  * <p>File format (big-endian, version 1): magic {@code SLCK}, version, the trial fingerprint (UTF), the
- * counters, the curve, then per parameter its name, length and float32 values of weight, first and
- * second moment. Written to a temporary file and moved into place, so a crash never leaves half a file.
+ * counters, the curve, then per parameter its name, rank, shape and the float32 values of weight, first and
+ * second moment. Written to a temporary file and moved into place, so a crash never leaves half a file. The
+ * fingerprint names the engine (the djl engine's; the dl4j engine's for compatibility with its first
+ * checkpoints, which had no tag), so one engine refuses the other's checkpoints: the engines agree within
+ * float32 rounding, not bit for bit, and a continued trial must equal its straight-through run exactly.
  *
- * @param fingerprint  what the run was (architecture, data, training config, seed); must match on resume
- * @param steps        optimizer steps done
- * @param tokens       training tokens seen
- * @param trainSeconds training wall seconds spent
+ * @param fingerprint   what the run was (engine, architecture, data, training config, seed); must match on resume
+ * @param steps         optimizer steps done
+ * @param tokens        training tokens seen
+ * @param trainSeconds  training wall seconds spent
  * @param trainingFlops training FLOPs spent
- * @param pendingLoss  sum of training losses since the last curve point
- * @param pendingSteps steps since the last curve point
- * @param curve        the learning curve points at regular intervals
- * @param weights      parameter values by name
- * @param first        AdamW first moments by name
- * @param second       AdamW second moments by name
+ * @param pendingLoss   sum of training losses since the last curve point
+ * @param pendingSteps  steps since the last curve point
+ * @param curve         the learning curve points at regular intervals
+ * @param state         the weights and optimizer moments
  */
-record Checkpoint(String fingerprint, long steps, long tokens, double trainSeconds, double trainingFlops,
-                  double pendingLoss, long pendingSteps, List<CurvePoint> curve,
-                  Map<String, INDArray> weights, Map<String, INDArray> first, Map<String, INDArray> second) {
+public record TrialCheckpoint(String fingerprint, long steps, long tokens, double trainSeconds, double trainingFlops,
+                              double pendingLoss, long pendingSteps, List<CurvePoint> curve, Trainer.State state) {
 
     private static final int MAGIC = 0x534C434B; // "SLCK"
     private static final int VERSION = 1;
 
-    void write(Path path) throws IOException {
+    public TrialCheckpoint {
+        curve = List.copyOf(curve);
+    }
+
+    /** Writes the checkpoint atomically (temporary file, then a move). */
+    public void write(Path path) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -70,30 +72,30 @@ record Checkpoint(String fingerprint, long steps, long tokens, double trainSecon
                 out.writeDouble(p.trainLoss());
                 out.writeDouble(p.validLoss());
             }
-            out.writeInt(weights.size());
-            for (Map.Entry<String, INDArray> e : weights.entrySet()) {
-                out.writeUTF(e.getKey());
-                INDArray w = e.getValue();
-                out.writeInt(w.rank());
-                for (long dim : w.shape()) {
+            out.writeInt(state.shapes().size());
+            for (Map.Entry<String, long[]> e : state.shapes().entrySet()) {
+                String name = e.getKey();
+                out.writeUTF(name);
+                out.writeInt(e.getValue().length);
+                for (long dim : e.getValue()) {
                     out.writeLong(dim);
                 }
-                writeFloats(out, w);
-                writeFloats(out, first.get(e.getKey()));
-                writeFloats(out, second.get(e.getKey()));
+                writeFloats(out, state.weights().get(name));
+                writeFloats(out, state.first().get(name));
+                writeFloats(out, state.second().get(name));
             }
         }
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void writeFloats(DataOutputStream out, INDArray a) throws IOException {
-        float[] values = a.dup('c').data().asFloat();
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
         for (float v : values) {
             out.writeFloat(v);
         }
     }
 
-    static Checkpoint read(Path path) throws IOException {
+    /** Reads a checkpoint written by {@link #write}. */
+    public static TrialCheckpoint read(Path path) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException("checkpoint " + path + " is not a Sublayer checkpoint");
@@ -115,32 +117,33 @@ record Checkpoint(String fingerprint, long steps, long tokens, double trainSecon
                 curve.add(new CurvePoint(in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble()));
             }
             int n = in.readInt();
-            Map<String, INDArray> w = new LinkedHashMap<>();
-            Map<String, INDArray> m = new LinkedHashMap<>();
-            Map<String, INDArray> v = new LinkedHashMap<>();
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            Map<String, float[]> w = new LinkedHashMap<>();
+            Map<String, float[]> m = new LinkedHashMap<>();
+            Map<String, float[]> v = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
                 long[] shape = new long[in.readInt()];
+                long length = 1;
                 for (int k = 0; k < shape.length; k++) {
                     shape[k] = in.readLong();
+                    length *= shape[k];
                 }
-                w.put(name, readFloats(in, shape));
-                m.put(name, readFloats(in, shape));
-                v.put(name, readFloats(in, shape));
+                shapes.put(name, shape);
+                w.put(name, readFloats(in, length));
+                m.put(name, readFloats(in, length));
+                v.put(name, readFloats(in, length));
             }
-            return new Checkpoint(fingerprint, steps, tokens, seconds, flops, pendingLoss, pendingSteps, curve, w, m, v);
+            return new TrialCheckpoint(fingerprint, steps, tokens, seconds, flops, pendingLoss, pendingSteps, curve,
+                    new Trainer.State(shapes, w, m, v));
         }
     }
 
-    private static INDArray readFloats(DataInputStream in, long[] shape) throws IOException {
-        long length = 1;
-        for (long dim : shape) {
-            length *= dim;
-        }
+    private static float[] readFloats(DataInputStream in, long length) throws IOException {
         float[] values = new float[Math.toIntExact(length)];
         for (int i = 0; i < values.length; i++) {
             values[i] = in.readFloat();
         }
-        return Nd4j.create(values, shape, 'c').castTo(DataType.FLOAT);
+        return values;
     }
 }

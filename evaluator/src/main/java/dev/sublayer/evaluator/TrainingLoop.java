@@ -1,8 +1,5 @@
-package dev.sublayer.evaluator.dl4j;
+package dev.sublayer.evaluator;
 
-import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.evaluator.TrialListener;
-import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.evaluator.data.Task;
 import dev.sublayer.evaluator.data.Tasks;
@@ -15,9 +12,8 @@ import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
-import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,31 +22,33 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * One training run of the DL4J engine, from building the model to the final evaluation. Not reusable:
- * {@link Dl4jEngine} makes one per trial and always calls {@link #release()}.
+ * One training run, the same for every engine: the data, the budget caps, divergence, the learning curve,
+ * checkpoints, the final evaluation and the metrics, around an engine's {@link Trainer}. Every outcome is a
+ * {@link TrialResult}: {@link #train} never throws.
+ *
+ * <p>Not reusable: one per trial.
  */
-final class Dl4jTrial {
+public final class TrainingLoop {
+
+    private static final Logger LOG = LogManager.getLogger(TrainingLoop.class);
 
     /** Consecutive exploded steps that make a divergence. */
     private static final int EXPLOSION_PATIENCE = 3;
-
-    /** System property that makes the engine train every model through SameDiff. */
-    static final String SAMEDIFF_PROPERTY = "sublayer.dl4j.samediff";
 
     private final TrialRequest request;
     private final TrainingConfig config;
     private final TrialListener listener;
     private final Provenance provenance;
+    private final String checkpointTag;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
-    private StepModel model;
-    private AdamW optimizer;
+    private Trainer trainer;
     private Cost cost;
-
     private long steps;
     private long tokens;
     private double trainingFlops;
@@ -65,19 +63,60 @@ final class Dl4jTrial {
     private long tokensThisRun;
     private double secondsThisRun;
 
-    Dl4jTrial(TrialRequest request, TrialListener listener, Provenance provenance) {
+    private TrainingLoop(TrialRequest request, TrialListener listener, Provenance provenance, String checkpointTag) {
         this.request = request;
         this.config = request.training();
         this.listener = listener;
         this.provenance = provenance;
+        this.checkpointTag = checkpointTag;
     }
 
-    /** What identifies the run for checkpoints: everything except the budget. */
+    /**
+     * Trains {@code request} with the trainer {@code build} makes for the model shape: rejects it first when
+     * it breaks its constraints, and turns every exception into a FAILED or OUT_OF_MEMORY result.
+     *
+     * @param provenance    stamped on the result
+     * @param checkpointTag starts the fingerprint of this engine's checkpoints ("" for none)
+     * @param resumeFrom    a checkpoint of the same trial to continue from
+     * @param checkpointTo  where to write a checkpoint when the budget is reached
+     */
+    public static TrialResult train(TrialRequest request, TrialListener listener, Provenance provenance,
+                                    String checkpointTag, Function<ModelShape, Trainer> build,
+                                    Optional<Path> resumeFrom, Optional<Path> checkpointTo) {
+        List<String> violations = request.constraints().violations(request.architecture(),
+                request.training().shape(256), request.data().batchSize());
+        if (!violations.isEmpty()) {
+            return new TrialResult(TrialStatus.REJECTED, TrialMetrics.none(), List.of(),
+                    String.join("; ", violations), provenance);
+        }
+        TrainingLoop loop = new TrainingLoop(request, listener, provenance, checkpointTag);
+        try {
+            return loop.run(build, resumeFrom, checkpointTo);
+        } catch (OutOfMemoryError e) {
+            return loop.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + e.getMessage());
+        } catch (Throwable e) {
+            if (isNativeOutOfMemory(e)) {
+                return loop.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + message(e));
+            }
+            if (e instanceof IllegalArgumentException) { // bad input: the message says it all
+                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e));
+            } else {
+                LOG.warn("trial {} failed: {}", request.architecture().canonical(), message(e), e);
+            }
+            return loop.failed(TrialStatus.FAILED, message(e));
+        } finally {
+            loop.release();
+        }
+    }
+
+    /** What identifies the run for checkpoints: the engine's tag and everything except the budget. */
     private String fingerprint() {
-        return request.architecture().canonical() + " | " + request.data() + " | " + config + " | seed=" + request.seed();
+        return checkpointTag + request.architecture().canonical() + " | " + request.data() + " | " + config
+                + " | seed=" + request.seed();
     }
 
-    TrialResult run(Optional<Path> resumeFrom, Optional<Path> checkpointTo) throws IOException {
+    private TrialResult run(Function<ModelShape, Trainer> build, Optional<Path> resumeFrom,
+                            Optional<Path> checkpointTo) throws IOException {
         Task task = Tasks.of(request.data());
         int batchSize = request.data().batchSize();
         int context = request.architecture().context();
@@ -87,13 +126,9 @@ final class Dl4jTrial {
         cost = CostModel.of(request.architecture(), shape);
 
         long buildStart = System.nanoTime();
-        model = buildModel(shape);
-        optimizer = new AdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay(), config.gradClip(),
-                model.decayedParameterNames());
-        Optional<FlatParameters> flat = model.flat();
-        flat.ifPresent(optimizer::useFlat);
+        trainer = build.apply(shape);
         if (resumeFrom.isPresent()) {
-            restore(Checkpoint.read(resumeFrom.get()), resumeFrom.get());
+            restore(TrialCheckpoint.read(resumeFrom.get()), resumeFrom.get());
         }
         buildSeconds = seconds(buildStart);
         sampleMemory();
@@ -104,25 +139,19 @@ final class Dl4jTrial {
         long stepLimit = budget.stepLimit(tokensPerStep, flopsPerStep);
         double explosion = config.divergenceFactor() * Math.log(task.vocabSize());
         int exploded = 0;
-        Map<String, INDArray> params = model.parameters();
 
         while (steps < stepLimit && trainSeconds < budget.maxSeconds()) {
             long stepStart = System.nanoTime();
-            double loss = model.lossAndGradients(task.trainBatch(request.seed(), steps, batchSize, context));
-            Map<String, INDArray> gradients = model.gradients();
-            double norm = flat.isPresent() ? flat.get().gradients().norm2Number().doubleValue() : AdamW.globalNorm(gradients);
-            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                return diverged("loss " + loss + ", gradient norm " + norm + " at step " + (steps + 1));
+            Trainer.Step step = trainer.step(task.trainBatch(request.seed(), steps, batchSize, context),
+                    config.learningRate(steps));
+            double loss = step.loss();
+            if (!Double.isFinite(loss) || !Double.isFinite(step.gradientNorm())) {
+                return diverged("loss " + loss + ", gradient norm " + step.gradientNorm() + " at step " + (steps + 1));
             }
             exploded = loss > explosion ? exploded + 1 : 0;
             if (exploded >= EXPLOSION_PATIENCE) {
-                return diverged(String.format("loss %.4g above %.4g (%.1f × ln %d) for %d steps at step %d", loss,
-                        explosion, config.divergenceFactor(), task.vocabSize(), EXPLOSION_PATIENCE, steps + 1));
-            }
-            if (flat.isPresent()) {
-                optimizer.updateFlat(flat.get(), params, norm, config.learningRate(steps));
-            } else {
-                optimizer.update(params, gradients, norm, config.learningRate(steps));
+                return diverged(String.format(Locale.ROOT, "loss %.4g above %.4g (%.1f × ln %d) for %d steps at step %d",
+                        loss, explosion, config.divergenceFactor(), task.vocabSize(), EXPLOSION_PATIENCE, steps + 1));
             }
 
             steps++;
@@ -147,9 +176,8 @@ final class Dl4jTrial {
 
         double[] eval = evaluate(validation);
         if (checkpointTo.isPresent()) {
-            new Checkpoint(fingerprint(), steps, tokens, trainSeconds, trainingFlops, pendingLoss, pendingSteps,
-                    List.copyOf(curve), params, optimizer.firstMoments(), optimizer.secondMoments())
-                    .write(checkpointTo.get());
+            new TrialCheckpoint(fingerprint(), steps, tokens, trainSeconds, trainingFlops, pendingLoss, pendingSteps,
+                    curve, trainer.state()).write(checkpointTo.get());
         }
         List<CurvePoint> finalCurve = new ArrayList<>(curve);
         if (!finalCurve.isEmpty() && finalCurve.getLast().step() == steps) {
@@ -162,32 +190,16 @@ final class Dl4jTrial {
         return new TrialResult(TrialStatus.COMPLETED, metrics(eval[0], eval[1]), finalCurve, "", provenance);
     }
 
-    /**
-     * The direct model where it builds the architecture (every kind but MoE, on the CPU backend), else the
-     * SameDiff graph; {@code -Dsublayer.dl4j.samediff=true} forces the graph (benchmarks, cross-checks).
-     */
-    private StepModel buildModel(ModelShape shape) {
-        if (DirectTransformer.supports(request.architecture()) && !Boolean.getBoolean(SAMEDIFF_PROPERTY)) {
-            return DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd());
-        }
-        return new SameDiffStepModel(TransformerModel.build(request.architecture(), shape, DataType.FLOAT,
-                request.seed(), config.initStd(), config.moeAuxWeight()));
-    }
-
-    private void restore(Checkpoint c, Path path) {
+    private void restore(TrialCheckpoint c, Path path) {
         if (!c.fingerprint().equals(fingerprint())) {
             throw new IllegalArgumentException("checkpoint " + path + " belongs to another trial: "
                     + c.fingerprint() + " (this trial: " + fingerprint() + ")");
         }
-        for (Map.Entry<String, INDArray> e : model.parameters().entrySet()) {
-            INDArray saved = c.weights().get(e.getKey());
-            if (saved == null || !java.util.Arrays.equals(saved.shape(), e.getValue().shape())) {
-                throw new IllegalArgumentException("checkpoint " + path + " has no matching parameter " + e.getKey());
-            }
-            e.getValue().assign(saved);
-            saved.close();
+        try {
+            trainer.restore(c.state(), c.steps());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("checkpoint " + path + " has " + e.getMessage(), e);
         }
-        optimizer.restore(c.steps(), c.first(), c.second());
         steps = c.steps();
         tokens = c.tokens();
         trainSeconds = c.trainSeconds();
@@ -204,7 +216,7 @@ final class Dl4jTrial {
         long counted = 0;
         long correct = 0;
         for (Batch batch : validation) {
-            StepModel.Evaluation e = model.evaluate(batch);
+            Trainer.Evaluation e = trainer.evaluate(batch);
             lossSum += e.loss() * e.counted();
             counted += e.counted();
             correct += e.correct();
@@ -223,35 +235,64 @@ final class Dl4jTrial {
     }
 
     /** The result of a trial that ended in an exception, with whatever was measured before. */
-    TrialResult failed(TrialStatus status, String why) {
+    private TrialResult failed(TrialStatus status, String why) {
         TrialMetrics metrics = cost == null ? TrialMetrics.none() : metrics(Double.NaN, Double.NaN);
         return new TrialResult(status, metrics, curve, why, provenance);
     }
 
     private TrialMetrics metrics(double validLoss, double accuracy) {
-        return new TrialMetrics(validLoss, validLoss / Math.log(2), accuracy, model == null ? cost.totalParams()
-                : model.parameterCount(), cost.nonEmbeddingParams(), cost.forwardFlopsPerToken(), trainingFlops, steps,
+        return new TrialMetrics(validLoss, validLoss / Math.log(2), accuracy, trainer == null ? cost.totalParams()
+                : trainer.parameterCount(), cost.nonEmbeddingParams(), cost.forwardFlopsPerToken(), trainingFlops, steps,
                 tokens, buildSeconds, trainSeconds, evalSeconds,
                 secondsThisRun > 0 ? tokensThisRun / secondsThisRun : Double.NaN, peakHeap, peakNative);
     }
 
-    /** Peak Java heap in use, and peak resident memory outside the committed heap. */
+    /** Peak Java heap in use, and peak resident memory beyond the committed heap (0 while the heap is larger). */
     private void sampleMemory() {
         MemoryUsage heap = memory.getHeapMemoryUsage();
         peakHeap = Math.max(peakHeap, heap.getUsed());
-        peakNative = Math.max(peakNative, Pointer.physicalBytes() - heap.getCommitted());
+        long rss = ResidentMemory.bytes();
+        if (rss > 0) {
+            peakNative = Math.max(peakNative, Math.max(0, rss - heap.getCommitted()));
+        }
     }
 
-    /** Frees the model's native memory now rather than whenever the garbage collector gets to it. */
-    void release() {
-        if (optimizer != null) {
-            optimizer.release();
+    /** Frees the model's native memory now. */
+    private void release() {
+        if (trainer != null) {
+            trainer.close();
         }
-        if (model != null) {
-            model.close();
+    }
+
+    /**
+     * Failed native allocations: ND4J reports them as runtime exceptions, PyTorch (through DJL) as
+     * {@code EngineException} with its own message ("DefaultCPUAllocator: not enough memory", "CUDA out of
+     * memory. Tried to allocate …"), neither as {@link OutOfMemoryError}.
+     */
+    public static boolean isNativeOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("out of memory") || m.contains("outofmemory") || m.contains("not enough memory")
+                    || m.contains("can't allocate memory") || m.contains("cannot allocate")
+                    || m.contains("failed to allocate") || m.contains("physical memory usage is too high")) {
+                return true;
+            }
         }
-        model = null;
-        optimizer = null;
+        return false;
+    }
+
+    /** One line: the exception's class and message (PyTorch's messages carry a C++ stack trace after it). */
+    public static String message(Throwable e) {
+        String m = e.getMessage();
+        String text = e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.strip());
+        int cut = text.indexOf("\nException raised from");
+        if (cut > 0) {
+            text = text.substring(0, cut);
+        }
+        return text.replace('\n', ' ');
     }
 
     private static double seconds(long since) {
