@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Creates engines by name: {@code dl4j} (DL4J: ND4J arrays and BLAS, SameDiff for mixture-of-experts models;
- * the default) or {@code djl} (PyTorch natives through DJL). Both build the same model from {@link ParameterLayout} and return the same {@link
- * dev.sublayer.trial.TrialResult} semantics.
+ * the default) or {@code djl} (PyTorch natives through DJL). Both build the same model from
+ * {@link ParameterLayout} and return the same {@link dev.sublayer.trial.TrialResult} semantics.
  */
 public final class Engines {
 
