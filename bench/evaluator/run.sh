@@ -3,7 +3,8 @@
 # "A4 F512 A4 F512 A4 F512 A4 F512", byte-level Europarl, AdamW, float32) trained by Sublayer's DL4J
 # engine and by a PyTorch reference, back to back, same thread count. Prints each side's JSON line and
 # the ratios. Usage: bench/evaluator/run.sh [steps] [threads]    (defaults 300 and 2)
-# Environment: SUBLAYER_BENCH_XMX (default 1g), SUBLAYER_BENCH_SIDES ("sublayer torch" by default),
+# Environment: SUBLAYER_BENCH_XMX (default 1g), SUBLAYER_BENCH_SIDES ("sublayer torch" by default; "products"
+# times only the matrix products of one step, as the dl4j engine issues them: ProductsBench.java),
 # SUBLAYER_BENCH_JAVA_OPTS (extra JVM options, e.g. -Dsublayer.dl4j.stockLayerNorm=true).
 # Needs Debian's python3-torch; PyTorch runs against Debian's OpenBLAS (extracted into a scratch folder,
 # no system change), not the reference BLAS that python3-torch links by default.
@@ -39,6 +40,10 @@ for side in $SIDES; do
       "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx"$XMX" \
         -Dlog4j2.level=warn ${SUBLAYER_BENCH_JAVA_OPTS:-} -cp "$CP" "$ROOT/bench/evaluator/EvaluatorBench.java" "$STEPS" "$WARMUP" "$THREADS" \
         | tee "$SCRATCH/sublayer.json" ;;
+    products)
+      "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx"$XMX" \
+        -Dlog4j2.level=warn -cp "$CP" "$ROOT/bench/evaluator/ProductsBench.java" "$STEPS" "$THREADS" \
+        | tee "$SCRATCH/products.json" ;;
     torch)
       LD_LIBRARY_PATH="$OPENBLAS" /usr/bin/python3 "$ROOT/bench/evaluator/reference.py" --jar "$JAR" \
         --steps "$STEPS" --warmup-steps "$WARMUP" --threads "$THREADS" | tee "$SCRATCH/torch.json" ;;
