@@ -103,55 +103,48 @@ public class ProductsBench {
         boolean byRows = p.m() >= p.n();
         int lda = p.ta() ? p.m() : p.k();
         int ldb = p.tb() ? p.k() : p.n();
-        List<Future<?>> parts = new ArrayList<>();
-        for (int t = threads - 1; t >= 0; t--) {
-            int size = byRows ? p.m() : p.n();
-            int from = (int) ((long) size * t / threads);
-            int to = (int) ((long) size * (t + 1) / threads);
-            Runnable part = () -> {
-                if (byRows) {
-                    gemm(p.ta(), p.tb(), to - from, p.n(), p.k(), a, p.ta() ? from : (long) from * lda, lda, b, 0, ldb,
-                            c, (long) from * p.n(), p.n());
-                } else {
-                    gemm(p.ta(), p.tb(), p.m(), to - from, p.k(), a, 0, lda, b, p.tb() ? (long) from * ldb : from, ldb,
-                            c, from, p.n());
-                }
-            };
-            if (t == 0) {
-                part.run();
+        int size = byRows ? p.m() : p.n();
+        parts(pool, threads, size, (from, to) -> {
+            if (byRows) {
+                gemm(p.ta(), p.tb(), to - from, p.n(), p.k(), a, p.ta() ? from : (long) from * lda, lda, b, 0, ldb,
+                        c, (long) from * p.n(), p.n());
             } else {
-                parts.add(pool.submit(part));
+                gemm(p.ta(), p.tb(), p.m(), to - from, p.k(), a, 0, lda, b, p.tb() ? (long) from * ldb : from, ldb,
+                        c, from, p.n());
             }
-        }
-        for (Future<?> f : parts) {
-            f.get();
-        }
+        });
     }
 
     /** The per-head products of all sequences and heads of the model, split by head over the threads. */
     static void perHead(ExecutorService pool, int threads, Product p, FloatPointer a, FloatPointer b, FloatPointer c)
             throws Exception {
-        List<Future<?>> parts = new ArrayList<>();
-        for (int t = threads - 1; t >= 0; t--) {
-            int from = (int) ((long) p.times() * t / threads);
-            int to = (int) ((long) p.times() * (t + 1) / threads);
-            Runnable part = () -> {
-                for (int i = from; i < to; i++) {
-                    long head = (long) (i % (B * H)) / H * T * D + (long) (i % H) * HD;
-                    long scores = (long) (i % (B * H)) * T * T;
-                    // operands as the model lays them out: Q/K/V/dO blocks with leading dimension d, scores T×T
-                    boolean scoresOut = p.n() == T;
-                    gemm(p.ta(), p.tb(), p.m(), p.n(), p.k(), a, scoresOut ? head : scores, scoresOut ? D : T,
-                            b, head, D, c, scoresOut ? scores : head, scoresOut ? T : D);
-                }
-            };
-            if (t == 0) {
-                part.run();
-            } else {
-                parts.add(pool.submit(part));
+        parts(pool, threads, p.times(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                long head = (long) (i % (B * H)) / H * T * D + (long) (i % H) * HD;
+                long scores = (long) (i % (B * H)) * T * T;
+                // operands as the model lays them out: Q/K/V/dO blocks with leading dimension d, scores T×T
+                boolean scoresOut = p.n() == T;
+                gemm(p.ta(), p.tb(), p.m(), p.n(), p.k(), a, scoresOut ? head : scores, scoresOut ? D : T,
+                        b, head, D, c, scoresOut ? scores : head, scoresOut ? T : D);
             }
+        });
+    }
+
+    /** A share {@code [from, to)} of {@code size} items. */
+    interface Part {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code size} items in contiguous shares on the threads (the first share on the caller) and waits. */
+    static void parts(ExecutorService pool, int threads, int size, Part part) throws Exception {
+        List<Future<?>> others = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            int from = (int) ((long) size * t / threads);
+            int to = (int) ((long) size * (t + 1) / threads);
+            others.add(pool.submit(() -> part.run(from, to)));
         }
-        for (Future<?> f : parts) {
+        part.run(0, (int) ((long) size / threads));
+        for (Future<?> f : others) {
             f.get();
         }
     }
