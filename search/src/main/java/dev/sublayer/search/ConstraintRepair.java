@@ -4,12 +4,16 @@ import static dev.sublayer.space.ArchitectureCodec.DEPTH;
 import static dev.sublayer.space.ArchitectureCodec.WIDTH;
 
 import dev.sublayer.space.Architecture;
+import dev.sublayer.space.SearchSpace;
 import io.jenetics.Chromosome;
 import io.jenetics.Genotype;
 import io.jenetics.IntegerChromosome;
 import io.jenetics.IntegerGene;
+import io.jenetics.engine.InvertibleCodec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,16 +29,35 @@ public final class ConstraintRepair {
     /** How many random genotypes are tried before giving up. */
     public static final int MAX_RESAMPLES = 2000;
 
-    private final StudyContext context;
+    private final InvertibleCodec<Architecture, IntegerGene> codec;
+    private final SearchSpace space;
+    private final Function<Architecture, List<String>> violations;
 
-    /** The repair for the study of {@code context}. */
-    public ConstraintRepair(StudyContext context) {
-        this.context = context;
+    /**
+     * The repair for genotypes of {@code codec} over {@code space}.
+     *
+     * @param violations the constraint violations of an architecture, one line each; empty when it is within them
+     */
+    public ConstraintRepair(InvertibleCodec<Architecture, IntegerGene> codec, SearchSpace space,
+                            Function<Architecture, List<String>> violations) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.space = Objects.requireNonNull(space, "space");
+        this.violations = Objects.requireNonNull(violations, "violations");
     }
 
     /** Whether {@code genotype} decodes to an architecture within the constraints. */
     public boolean test(Genotype<IntegerGene> genotype) {
-        return context.withinConstraints(context.codec().decode(genotype));
+        return admits(codec.decode(genotype));
+    }
+
+    /** Whether {@code architecture} is within the constraints. */
+    public boolean admits(Architecture architecture) {
+        return violations.apply(architecture).isEmpty();
+    }
+
+    /** The constraint violations of {@code architecture}, one line each; empty when it is within the constraints. */
+    public List<String> violations(Architecture architecture) {
+        return violations.apply(architecture);
     }
 
     /**
@@ -47,7 +70,7 @@ public final class ConstraintRepair {
             return genotype;
         }
         Genotype<IntegerGene> g = genotype;
-        int maxSteps = 4 * context.config().space().maxDepth() * Math.max(1, context.config().space().ffnWidths().size());
+        int maxSteps = 4 * space.maxDepth() * Math.max(1, space.ffnWidths().size());
         for (int step = 0; step < maxSteps && !test(g); step++) {
             Genotype<IntegerGene> smaller = shrink(g);
             if (smaller == null) {
@@ -67,16 +90,16 @@ public final class ConstraintRepair {
      * @throws IllegalStateException after {@value #MAX_RESAMPLES} rejected draws
      */
     public Genotype<IntegerGene> sample(RandomGenerator random) {
-        Genotype<IntegerGene> prototype = context.codec().encoding().newInstance();
+        Genotype<IntegerGene> prototype = codec.encoding().newInstance();
         for (int i = 0; i < MAX_RESAMPLES; i++) {
             Genotype<IntegerGene> g = randomGenotype(prototype, random);
             if (test(g)) {
                 return g;
             }
         }
-        Architecture a = context.codec().decode(prototype);
+        Architecture a = codec.decode(prototype);
         throw new IllegalStateException("the constraints rejected " + MAX_RESAMPLES + " random architectures in a row ("
-                + "e.g. " + a.notation() + ": " + String.join("; ", context.constraintViolations(a))
+                + "e.g. " + a.notation() + ": " + String.join("; ", violations(a))
                 + "); loosen /constraints or shrink /search_space");
     }
 
@@ -99,22 +122,22 @@ public final class ConstraintRepair {
      */
     private Genotype<IntegerGene> shrink(Genotype<IntegerGene> g) {
         int depth = g.get(DEPTH).get(0).intValue();
-        Architecture a = context.codec().decode(g);
+        Architecture a = codec.decode(g);
         int widest = -1;
         int widestIndex = 0;
         for (int i = 0; i < depth; i++) {
             if (dev.sublayer.space.ArchitectureCodec.slotChromosomes(a.sublayers().get(i)).contains(WIDTH)) {
                 int w = g.get(WIDTH).get(i).intValue();
-                int width = context.config().space().ffnWidths().get(w);
-                int smallest = context.config().space().ffnWidths().stream().mapToInt(Integer::intValue).min().orElseThrow();
-                if (width > smallest && (widest < 0 || width > context.config().space().ffnWidths().get(widestIndex))) {
+                int width = space.ffnWidths().get(w);
+                int smallest = space.ffnWidths().stream().mapToInt(Integer::intValue).min().orElseThrow();
+                if (width > smallest && (widest < 0 || width > space.ffnWidths().get(widestIndex))) {
                     widest = i;
                     widestIndex = w;
                 }
             }
         }
         if (widest >= 0) {
-            List<Integer> widths = context.config().space().ffnWidths();
+            List<Integer> widths = space.ffnWidths();
             int current = widths.get(widestIndex);
             int next = -1;
             for (int j = 0; j < widths.size(); j++) {
@@ -124,7 +147,7 @@ public final class ConstraintRepair {
             }
             return with(g, WIDTH, widest, next);
         }
-        int minDepth = context.config().space().minDepth();
+        int minDepth = space.minDepth();
         if (depth > minDepth) {
             return with(g, DEPTH, 0, depth - 1);
         }

@@ -3,12 +3,14 @@ package dev.sublayer.search;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
-import dev.sublayer.search.config.StrategyKind;
+import dev.sublayer.search.config.StudyConfigWriter;
 import dev.sublayer.search.exec.Provenances;
 import dev.sublayer.search.exec.TrialExecutor;
+import dev.sublayer.search.strategy.FinalReevaluation;
 import dev.sublayer.search.strategy.Generation;
-import dev.sublayer.search.strategy.Strategies;
 import dev.sublayer.search.strategy.Strategy;
+import dev.sublayer.search.strategy.StrategyContext;
+import dev.sublayer.search.strategy.StrategyRegistry;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.storage.GenerationRecord;
 import dev.sublayer.storage.Individual;
@@ -88,7 +90,7 @@ public final class Search implements AutoCloseable {
     public static Search open(StudyConfig config, String configText, Path directory, String command,
                               ExecutorFactory executors) {
         Path dir = directory.toAbsolutePath().normalize();
-        String resolved = StudyConfigReader.resolvedYaml(config);
+        String resolved = StudyConfigWriter.resolvedYaml(config);
         if (!Files.exists(StudyStore.studyFile(dir))) {
             StudyInfo info = new StudyInfo(config.name(), config.description(), config.seed(), configText, resolved,
                     "created", Instant.now(), null, command, Provenances.local(config.training().engine()));
@@ -144,7 +146,7 @@ public final class Search implements AutoCloseable {
     }
 
     private static JsonNode comparable(StudyConfig c) {
-        var n = StudyConfigReader.toNode(c);
+        var n = StudyConfigWriter.toNode(c);
         for (String k : List.of("description", "budget", "workers", "reevaluation", "report")) {
             n.remove(k);
         }
@@ -238,8 +240,8 @@ public final class Search implements AutoCloseable {
             }
             g = last.generation() + 1;
         }
-        String exhausted = exhausted(g, results, history, wallBefore);
-        Strategy strategy = Strategies.of(context);
+        Strategy strategy = StrategyRegistry.create(config.search().strategy(), StrategyContext.of(context));
+        String exhausted = exhausted(strategy, g, results, history, wallBefore);
         CountingListener counting = new CountingListener(listener);
 
         if (exhausted != null && wasFinished) {
@@ -267,8 +269,7 @@ public final class Search implements AutoCloseable {
                     final int generation = g;
                     long t0 = System.nanoTime();
                     counting.startGeneration();
-                    int planned = generation == 0 ? config.search().population()
-                            : config.search().childrenPerGeneration();
+                    int planned = strategy.plannedCandidates(generation);
                     listener.generationStarted(generation, planned);
                     Generation gen = new Generation(generation, new SplittableRandom(Seeds.generation(config.seed(),
                             generation)), candidates -> runner.evaluate(generation, candidates));
@@ -300,19 +301,20 @@ public final class Search implements AutoCloseable {
                             record.bestBitsPerByte(), front.hypervolume(), seconds));
                     listener.generationDone(summary, store);
                     g++;
-                    exhausted = exhausted(g, results, history, wallBefore + sessionSeconds);
+                    exhausted = exhausted(strategy, g, results, history, wallBefore + sessionSeconds);
                 }
                 store.logEvent("budget_reached", exhausted);
                 StudyResults.Front front = results.front();
                 FrontStats stats = FrontStats.none();
-                if (config.search().strategy() == StrategyKind.FIXED) {
-                    // Replicate seeds of every layout, named like the layout; the front's ± std comes from them.
-                    List<StudyConfig.Layout> layouts = config.search().layouts();
+                FinalReevaluation reevaluation = strategy.finalReevaluation(config.reevaluation());
+                if (reevaluation instanceof FinalReevaluation.OfCandidates listed) {
+                    // Replicate seeds of every listed candidate, named by its origin; the front's ± std comes from them.
+                    List<Candidate> candidates = listed.candidates();
                     Map<Architecture, String> origins = new java.util.HashMap<>();
-                    layouts.forEach(l -> origins.put(l.architecture(), l.origin()));
-                    int extra = config.search().seeds() - 1;
-                    LOG.info("training {} more seed(s) of each of {} layout(s)", extra, layouts.size());
-                    runner.reevaluate(layouts.stream().map(StudyConfig.Layout::architecture).toList(),
+                    candidates.forEach(c -> origins.put(c.architecture(), c.origin()));
+                    int extra = listed.seeds();
+                    LOG.info("training {} more seed(s) of each of {} candidate(s)", extra, candidates.size());
+                    runner.reevaluate(candidates.stream().map(Candidate::architecture).toList(),
                             config.fidelity().topRung(), extra, origins::get);
                     front = results.front();
                     Map<String, List<TrialResult>> reps = new java.util.LinkedHashMap<>();
@@ -325,14 +327,13 @@ public final class Search implements AutoCloseable {
                         reps.put(e.architecture().canonical(), list);
                     }
                     stats = extra > 0 ? FrontStats.build(context, front, reps, extra) : FrontStats.none();
-                } else if (config.reevaluation().seeds() > 0 && !front.entries().isEmpty()) {
-                    List<Architecture> best = front.entries().stream().limit(config.reevaluation().maxCandidates())
+                } else if (reevaluation instanceof FinalReevaluation.OfFront best && best.seeds() > 0
+                        && !front.entries().isEmpty()) {
+                    List<Architecture> members = front.entries().stream().limit(best.maxCandidates())
                             .map(StudyResults.FrontEntry::architecture).toList();
-                    LOG.info("re-evaluating {} front member(s) with {} extra seed(s)", best.size(),
-                            config.reevaluation().seeds());
-                    Map<String, List<TrialResult>> reps = runner.reevaluate(best, front.rung(),
-                            config.reevaluation().seeds());
-                    stats = FrontStats.build(context, front, reps, config.reevaluation().seeds());
+                    LOG.info("re-evaluating {} front member(s) with {} extra seed(s)", members.size(), best.seeds());
+                    Map<String, List<TrialResult>> reps = runner.reevaluate(members, front.rung(), best.seeds());
+                    stats = FrontStats.build(context, front, reps, best.seeds());
                 }
                 Path frontFile = FrontJson.write(context.directory(), FrontJson.toNode(context, "finished", front,
                         stats));
@@ -388,10 +389,12 @@ public final class Search implements AutoCloseable {
     }
 
     /** Why the study must not start generation {@code g}, or null when it may. */
-    private String exhausted(int g, StudyResults results, List<GenerationRecord> history, double wallSeconds) {
+    private String exhausted(Strategy strategy, int g, StudyResults results, List<GenerationRecord> history,
+                             double wallSeconds) {
         StudyConfig.StudyBudget b = context.config().budget();
-        if (g >= 1 && context.config().search().strategy() == StrategyKind.FIXED) {
-            return "all " + context.config().search().layouts().size() + " fixed layouts trained";
+        java.util.Optional<String> finished = strategy.finished(g);
+        if (finished.isPresent()) {
+            return finished.get();
         }
         if (g >= b.maxGenerations()) {
             return "max_generations (" + b.maxGenerations() + ") reached";

@@ -123,7 +123,7 @@ class FixedLayoutsTest {
                 "ffn-stacking-flops.yaml", "ffn-stacking-search.yaml", "ffn-stacking-facts-orders.yaml")) {
             StudyConfig c = dev.sublayer.search.config.StudyConfigReader.readFile(studies.resolve(file));
             assertThat(dev.sublayer.search.config.StudyConfigReader.read(
-                    dev.sublayer.search.config.StudyConfigReader.resolvedYaml(c))).as(file).isEqualTo(c);
+                    dev.sublayer.search.config.StudyConfigWriter.resolvedYaml(c))).as(file).isEqualTo(c);
         }
     }
 

@@ -5,6 +5,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.sublayer.search.strategy.StrategyRegistry;
 import dev.sublayer.space.ConfigNodes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,28 +19,58 @@ import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON schema of study configs ({@code study-config.schema.json}, draft 2020-12) and the translation of
  * its violations into Sublayer's error style: the value's path, then the rule in plain words, e.g.
  * {@code /search/population: must be >= 2, got 1} or
  * {@code /search/popultion: unknown key, did you mean 'population'?}.
+ *
+ * <p>The values {@code search.strategy} may take are the names registered in {@link StrategyRegistry} when the
+ * config is validated: the resource leaves that {@code enum} out, and it is filled in from the registry.
  */
 public final class ConfigSchema {
 
     /** The schema resource, on the classpath. */
     public static final String RESOURCE = "/dev/sublayer/search/study-config.schema.json";
 
-    private static final JsonNode SCHEMA_NODE = load();
-    private static final Schema SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-            .getSchema(SCHEMA_NODE.toString(), InputFormat.JSON);
+    /** Where the strategy name's rule sits in the schema document. */
+    private static final String STRATEGY = "/properties/search/properties/strategy";
+
+    private static final JsonNode RESOURCE_NODE = load();
+    private static volatile Compiled compiled;
+
+    /** The schema document with the strategy names it was completed with, and its compiled form. */
+    private record Compiled(List<String> strategies, JsonNode node, Schema schema) {
+        static Compiled of(List<String> strategies) {
+            ObjectNode node = (ObjectNode) RESOURCE_NODE.deepCopy();
+            ArrayNode names = ((ObjectNode) node.at(STRATEGY)).putArray("enum");
+            strategies.forEach(names::add);
+            Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(node.toString(), InputFormat.JSON);
+            return new Compiled(strategies, node, schema);
+        }
+    }
 
     private ConfigSchema() {
     }
 
-    /** The schema document. */
+    /** The schema document, with the strategy names registered now. */
     public static JsonNode schema() {
-        return SCHEMA_NODE;
+        return current().node();
+    }
+
+    /** The schema for the strategies registered now (compiled again only when they changed). */
+    private static Compiled current() {
+        List<String> strategies = StrategyRegistry.names();
+        Compiled c = compiled;
+        if (c == null || !c.strategies().equals(strategies)) {
+            c = Compiled.of(strategies);
+            compiled = c;
+        }
+        return c;
     }
 
     /**
@@ -48,14 +79,15 @@ public final class ConfigSchema {
      * @return the problems, each {@code "<path>: <rule>"}, in document order; empty when valid
      */
     public static List<String> validate(JsonNode config) {
-        List<Error> errors = new ArrayList<>(SCHEMA.validate(config));
+        Compiled schema = current();
+        List<Error> errors = new ArrayList<>(schema.schema().validate(config));
         // The if/then/else of objective items repeats the inner failure as an "else"/"then" entry: keep the inner one.
         errors.removeIf(e -> "if".equals(e.getKeyword()) || "then".equals(e.getKeyword())
                 || "else".equals(e.getKeyword()));
         errors.sort(Comparator.comparing(ConfigSchema::path));
         Set<String> out = new LinkedHashSet<>();
         for (Error e : errors) {
-            out.add(describe(e));
+            out.add(describe(e, schema.node()));
         }
         return List.copyOf(out);
     }
@@ -70,7 +102,7 @@ public final class ConfigSchema {
         return p.isEmpty() ? "/" : p;
     }
 
-    private static String describe(Error e) {
+    private static String describe(Error e, JsonNode schema) {
         String path = path(e);
         JsonNode value = e.getInstanceNode();
         JsonNode rule = e.getSchemaNode();
@@ -82,7 +114,7 @@ public final class ConfigSchema {
             case "exclusiveMaximum" -> "must be < " + number(rule) + got;
             case "type" -> "must be " + typeWords(rule) + got;
             case "enum" -> enumMessage(rule, value);
-            case "additionalProperties" -> unknownKey(e);
+            case "additionalProperties" -> unknownKey(e, schema);
             case "required" -> "is required";
             case "minItems" -> "must have at least " + rule.asInt() + " item" + (rule.asInt() == 1 ? "" : "s")
                     + ", got " + value.size();
@@ -95,13 +127,13 @@ public final class ConfigSchema {
         return path + ": " + message;
     }
 
-    private static String unknownKey(Error e) {
+    private static String unknownKey(Error e, JsonNode schema) {
         String key = e.getProperty();
         List<String> allowed = new ArrayList<>();
         String location = e.getSchemaLocation().getFragment().toString();
         String parent = location.endsWith("/additionalProperties")
                 ? location.substring(0, location.length() - "/additionalProperties".length()) : location;
-        JsonNode props = SCHEMA_NODE.at(parent.startsWith("#") ? parent.substring(1) : parent).path("properties");
+        JsonNode props = schema.at(parent.startsWith("#") ? parent.substring(1) : parent).path("properties");
         props.propertyNames().forEach(allowed::add);
         String hint = key == null ? null : ConfigNodes.closest(key, allowed);
         return "unknown key" + (hint != null ? ", did you mean '" + hint + "'?"

@@ -3,6 +3,7 @@ package dev.sublayer.search.config;
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.search.moea.Objective;
+import dev.sublayer.search.strategy.FixedLayouts;
 import dev.sublayer.space.Constraints;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.SearchSpace;
@@ -129,7 +130,8 @@ public record StudyConfig(
     /**
      * The strategy and its settings.
      *
-     * @param strategy       which strategy proposes candidates
+     * @param strategy       the name of the strategy that proposes candidates, one registered in
+     *                       {@link dev.sublayer.search.strategy.StrategyRegistry}
      * @param population     population size (nsga2, regularized evolution) or candidates per generation (random)
      * @param templates      named templates seeded into the first population
      * @param templateDepths the depths each template is built at
@@ -139,7 +141,7 @@ public record StudyConfig(
      * @param seeds          seeds per layout for the {@code fixed} strategy (replicate 0 plus {@code seeds - 1}
      *                       replicates), >= 1
      */
-    public record Search(StrategyKind strategy, int population, List<Template> templates, List<Integer> templateDepths,
+    public record Search(String strategy, int population, List<Template> templates, List<Integer> templateDepths,
                          Nsga2 nsga2, Aging aging, List<Layout> layouts, int seeds) {
         public Search {
             Objects.requireNonNull(strategy, "strategy");
@@ -154,25 +156,15 @@ public record StudyConfig(
             if (seeds < 1) {
                 throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
             }
-            if (strategy == StrategyKind.FIXED && layouts.isEmpty()) {
+            if (FixedLayouts.NAME.equals(strategy) && layouts.isEmpty()) {
                 throw new IllegalArgumentException("the fixed strategy needs at least one layout");
             }
         }
 
         /** Settings without fixed layouts (one seed), for the searching strategies. */
-        public Search(StrategyKind strategy, int population, List<Template> templates, List<Integer> templateDepths,
+        public Search(String strategy, int population, List<Template> templates, List<Integer> templateDepths,
                       Nsga2 nsga2, Aging aging) {
             this(strategy, population, templates, templateDepths, nsga2, aging, List.of(), 1);
-        }
-
-        /** New candidates per generation after the first. */
-        public int childrenPerGeneration() {
-            return switch (strategy) {
-                case NSGA2 -> nsga2.offspring(population);
-                case REGULARIZED_EVOLUTION -> aging.children();
-                case RANDOM -> population;
-                case FIXED -> 0;
-            };
         }
     }
 

@@ -2,7 +2,6 @@ package dev.sublayer.search.strategy;
 
 import dev.sublayer.search.Candidate;
 import dev.sublayer.search.Member;
-import dev.sublayer.search.StudyContext;
 import dev.sublayer.search.TrialRunner;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.moea.Fitness;
@@ -20,18 +19,27 @@ import java.util.Set;
  */
 public final class AgingEvolution implements Strategy {
 
+    /** The config name. */
+    public static final String NAME = "regularized_evolution";
+
     private final StudyConfig.Search settings;
     private final Proposals proposals;
 
-    /** Regularized evolution for the study of {@code context}. */
-    public AgingEvolution(StudyContext context) {
-        this.settings = context.config().search();
+    /** Regularized evolution with the settings of {@code context}. */
+    public AgingEvolution(StrategyContext context) {
+        this.settings = context.settings();
         this.proposals = new Proposals(context);
     }
 
     @Override
     public String name() {
-        return "regularized_evolution";
+        return NAME;
+    }
+
+    /** The population, then {@code children} per generation. */
+    @Override
+    public int plannedCandidates(int generation) {
+        return generation == 0 ? settings.population() : settings.aging().children();
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.sublayer.search.strategy;
 import dev.sublayer.search.Candidate;
 import dev.sublayer.search.ConstraintRepair;
 import dev.sublayer.search.Member;
-import dev.sublayer.search.StudyContext;
 import dev.sublayer.search.TrialRunner;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.moea.Fitness;
@@ -45,20 +44,29 @@ import java.util.Set;
  */
 public final class Nsga2Strategy implements Strategy {
 
-    private final StudyContext context;
+    /** The config name. */
+    public static final String NAME = "nsga2";
+
+    private final StrategyContext context;
     private final StudyConfig.Search settings;
     private final Proposals proposals;
 
-    /** NSGA-II for the study of {@code context}. */
-    public Nsga2Strategy(StudyContext context) {
+    /** NSGA-II with the settings of {@code context}. */
+    public Nsga2Strategy(StrategyContext context) {
         this.context = context;
-        this.settings = context.config().search();
+        this.settings = context.settings();
         this.proposals = new Proposals(context);
     }
 
     @Override
     public String name() {
-        return "nsga2";
+        return NAME;
+    }
+
+    /** The population, then its offspring share per generation. */
+    @Override
+    public int plannedCandidates(int generation) {
+        return generation == 0 ? settings.population() : settings.nsga2().offspring(settings.population());
     }
 
     @Override

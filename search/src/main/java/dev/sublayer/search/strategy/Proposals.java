@@ -7,7 +7,6 @@ import static dev.sublayer.space.ArchitectureCodec.RESIDUAL;
 import dev.sublayer.search.Candidate;
 import dev.sublayer.search.ConstraintRepair;
 import dev.sublayer.search.Member;
-import dev.sublayer.search.StudyContext;
 import dev.sublayer.search.moea.Fitness;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ArchitectureCodec;
@@ -35,20 +34,16 @@ final class Proposals {
     private static final Logger LOG = LogManager.getLogger(Proposals.class);
     private static final int TRIES = 50;
 
-    private final StudyContext context;
+    private final StrategyContext context;
     private final ConstraintRepair repair;
 
-    Proposals(StudyContext context) {
+    Proposals(StrategyContext context) {
         this.context = context;
-        this.repair = new ConstraintRepair(context);
+        this.repair = context.constraints();
     }
 
     ConstraintRepair repair() {
         return repair;
-    }
-
-    StudyContext context() {
-        return context;
     }
 
     /**
@@ -59,13 +54,14 @@ final class Proposals {
     List<Candidate> initial(int size, RandomGenerator random) {
         Map<String, Candidate> out = new LinkedHashMap<>();
         List<List<Candidate>> perTemplate = new ArrayList<>();
-        for (Template t : context.config().search().templates()) {
+        for (Template t : context.settings().templates()) {
             List<Candidate> builds = new ArrayList<>();
-            for (int depth : context.config().search().templateDepths()) {
-                Architecture a = t.build(depth, context.config().space());
-                if (!context.withinConstraints(a)) {
+            for (int depth : context.settings().templateDepths()) {
+                Architecture a = t.build(depth, context.space());
+                List<String> violations = repair.violations(a);
+                if (!violations.isEmpty()) {
                     LOG.info("template {} at depth {} is outside the constraints ({}); not seeded", t.name(), depth,
-                            String.join("; ", context.constraintViolations(a)));
+                            String.join("; ", violations));
                     continue;
                 }
                 builds.add(new Candidate(context.codec().encode(a), a, "template:" + t.name()));

@@ -2,7 +2,6 @@ package dev.sublayer.search.strategy;
 
 import dev.sublayer.search.Candidate;
 import dev.sublayer.search.Member;
-import dev.sublayer.search.StudyContext;
 import dev.sublayer.search.TrialRunner;
 import dev.sublayer.search.config.StudyConfig;
 import java.util.ArrayList;
@@ -16,18 +15,27 @@ import java.util.List;
  */
 public final class RandomSearch implements Strategy {
 
+    /** The config name. */
+    public static final String NAME = "random";
+
     private final StudyConfig.Search settings;
     private final Proposals proposals;
 
-    /** Random search for the study of {@code context}. */
-    public RandomSearch(StudyContext context) {
-        this.settings = context.config().search();
+    /** Random search with the settings of {@code context}. */
+    public RandomSearch(StrategyContext context) {
+        this.settings = context.settings();
         this.proposals = new Proposals(context);
     }
 
     @Override
     public String name() {
-        return "random";
+        return NAME;
+    }
+
+    /** {@code population} in every generation. */
+    @Override
+    public int plannedCandidates(int generation) {
+        return settings.population();
     }
 
     @Override
