@@ -1,6 +1,8 @@
 package dev.sublayer.storage;
 
 import dev.sublayer.trial.TrialStatus;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ import java.util.function.Predicate;
  * stores what it would store in a file.
  *
  * <p>The values are kept as given (they are immutable). The {@link #directory()} is only where the search
- * writes its own files ({@code front.json}, trial checkpoints); nothing of the store is written there.
+ * writes its own files ({@code front.json}, trial checkpoints): it is created, and nothing of the store is
+ * written there.
  *
  * <p><b>Sessions.</b> Like a study file, the data outlives a closed handle: {@link #reopenForWriting()}
  * continues the study as {@link StudyStore#openForWriting} does (trials still {@code RUNNING} become
@@ -60,11 +63,20 @@ public final class InMemoryStudyStore implements StudyStorage {
      * A new study held in memory, open for writing, with a {@code study_created} event, as
      * {@link StudyStore#create} makes one on disk.
      *
-     * @param directory where the study's own files go (made absolute; not created, not written by the store)
+     * @param directory where the study's own files go: made absolute and created if missing, as
+     *                  {@link StudyStore#create} does, but the store writes nothing there
+     * @throws StoreException if the directory cannot be created
      */
     public static InMemoryStudyStore create(Path directory, StudyInfo info) {
         Objects.requireNonNull(info, "info");
-        Data d = new Data(directory.toAbsolutePath().normalize(), info);
+        Path dir = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create study " + dir + ": cannot create the directory: "
+                    + StoreFile.reason(e), e);
+        }
+        Data d = new Data(dir, info);
         d.events.add(StudyEvent.studyCreated(info, Instant.now()));
         d.handleOpen = true;
         return new InMemoryStudyStore(d, false);

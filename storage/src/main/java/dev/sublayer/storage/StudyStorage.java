@@ -43,8 +43,8 @@ import java.util.function.ToDoubleFunction;
 public interface StudyStorage extends AutoCloseable {
 
     /**
-     * The study directory (absolute): where the study's files live beside the storage (the search writes
-     * {@code front.json} and trial checkpoints there).
+     * The study directory (absolute, existing): where the study's files live beside the storage (the search
+     * writes {@code front.json} and trial checkpoints there).
      */
     Path directory();
 

@@ -39,7 +39,7 @@ abstract class StudyStorageContract {
     @Test
     void aNewStudyHoldsItsInfoAndTheCreatedEvent() {
         try (StudyStorage s = create(tmp.resolve("new"), Fixtures.info("new"))) {
-            assertThat(s.directory()).isEqualTo(tmp.resolve("new").toAbsolutePath()).isAbsolute();
+            assertThat(s.directory()).isEqualTo(tmp.resolve("new").toAbsolutePath()).isAbsolute().isDirectory();
             assertThat(s.isReadOnly()).isFalse();
             assertThat(s.info()).isEqualTo(Fixtures.info("new"));
             assertThat(s.trials()).isEmpty();
