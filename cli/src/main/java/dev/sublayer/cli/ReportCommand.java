@@ -5,6 +5,7 @@ import dev.sublayer.reports.ReportWriter;
 import dev.sublayer.reports.StudyView;
 import dev.sublayer.storage.StoreException;
 import dev.sublayer.storage.StudyInUseException;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,7 +51,7 @@ final class ReportCommand implements Callable<Integer> {
         ReportFormat f = format != null ? ReportFormat.fromConfigName(format)
                 : out != null && out.toLowerCase(Locale.ROOT).endsWith(".md") ? ReportFormat.MARKDOWN : ReportFormat.HTML;
         StudyView view;
-        try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
+        try (StudyStorage store = StudyStore.openReadOnly(studyDir)) {
             view = StudyView.of(store, Instant.now());
         } catch (StudyInUseException e) {
             throw new IllegalArgumentException(e.getMessage() + "; a running search rewrites "

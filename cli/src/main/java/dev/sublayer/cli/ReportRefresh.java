@@ -8,7 +8,7 @@ import dev.sublayer.search.SearchListener;
 import dev.sublayer.search.SearchOutcome;
 import dev.sublayer.search.SearchStatus;
 import dev.sublayer.search.config.StudyConfig;
-import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ final class ReportRefresh implements SearchListener {
     }
 
     @Override
-    public void generationDone(GenerationSummary summary, StudyStore store) {
+    public void generationDone(GenerationSummary summary, StudyStorage store) {
         progress.generationDone(summary, store);
         if (everyGeneration) {
             write(store);
@@ -65,12 +65,12 @@ final class ReportRefresh implements SearchListener {
     }
 
     @Override
-    public void searchFinished(SearchOutcome outcome, StudyStore store) {
+    public void searchFinished(SearchOutcome outcome, StudyStorage store) {
         progress.searchFinished(outcome, store);
         write(store);
     }
 
-    private void write(StudyStore store) {
+    private void write(StudyStorage store) {
         try {
             ReportWriter.write(StudyView.of(store, Instant.now()), ReportFormat.HTML, file);
             LOG.debug("report written to {}", file);

@@ -1,6 +1,6 @@
 package dev.sublayer.reports;
 
-import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.StudyStorage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +19,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Writes study reports. The search calls {@link #write(StudyStore, StudyPlan, ReportFormat, Path)} with its
+ * Writes study reports. The search calls {@link #write(StudyStorage, StudyPlan, ReportFormat, Path)} with its
  * own open store after every generation; {@code sublayer report} calls {@link #write(StudyView, ReportFormat,
  * Path)} with a snapshot of a closed store.
  *
@@ -44,7 +44,7 @@ public final class ReportWriter {
      * @return {@code out}
      * @throws IOException if the file cannot be written (the previous report, if any, is left as it was)
      */
-    public static Path write(StudyStore store, StudyPlan plan, ReportFormat format, Path out) throws IOException {
+    public static Path write(StudyStorage store, StudyPlan plan, ReportFormat format, Path out) throws IOException {
         return write(StudyView.of(store, plan, Instant.now()), format, out);
     }
 

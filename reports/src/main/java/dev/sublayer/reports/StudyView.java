@@ -3,7 +3,7 @@ package dev.sublayer.reports;
 import dev.sublayer.storage.GenerationRecord;
 import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyInfo;
-import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 import java.time.Instant;
 import java.util.List;
@@ -41,13 +41,13 @@ public record StudyView(
      * A snapshot of {@code store} with the plan read from its resolved configuration
      * ({@link StudyPlan#fromConfig(String)}).
      */
-    public static StudyView of(StudyStore store, Instant now) {
+    public static StudyView of(StudyStorage store, Instant now) {
         StudyInfo info = store.info();
         return of(store, StudyPlan.fromConfig(info.configResolved()), now);
     }
 
     /** A snapshot of {@code store} with the given plan (the search passes the plan it runs). */
-    public static StudyView of(StudyStore store, StudyPlan plan, Instant now) {
+    public static StudyView of(StudyStorage store, StudyPlan plan, Instant now) {
         return new StudyView(store.info(), plan, store.trials(), store.generations(), store.events(), now);
     }
 }

@@ -16,6 +16,7 @@ import dev.sublayer.storage.GenerationRecord;
 import dev.sublayer.storage.Individual;
 import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyInfo;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialResult;
@@ -64,14 +65,14 @@ public final class Search implements AutoCloseable {
     }
 
     private final StudyContext context;
-    private final StudyStore store;
+    private final StudyStorage store;
     private final ExecutorFactory executors;
     private final boolean resumed;
     private final StopSignal stop = new StopSignal();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean wallBudgetHit;
 
-    private Search(StudyContext context, StudyStore store, ExecutorFactory executors, boolean resumed) {
+    private Search(StudyContext context, StudyStorage store, ExecutorFactory executors, boolean resumed) {
         this.context = context;
         this.store = store;
         this.executors = executors;
@@ -117,6 +118,16 @@ public final class Search implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * A session over a study in a storage the caller opened, e.g. an {@link dev.sublayer.storage.InMemoryStudyStore}
+     * (tests, embedding): {@code config} must be the study's own (unlike {@link #open}, nothing is compared). The
+     * search's files ({@code front.json}, trial checkpoints) go to {@code store.directory()}; the session counts
+     * as resumed if the storage holds trials. The storage is closed when the session ends.
+     */
+    public static Search on(StudyConfig config, StudyStorage store, ExecutorFactory executors) {
+        return new Search(new StudyContext(config, store.directory()), store, executors, store.trialCount() > 0);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.sublayer.search;
 
-import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 
 /**
@@ -34,10 +34,10 @@ public interface SearchListener {
      * A generation is complete and checkpointed; {@code store} is the study's open store, readable here (for
      * a report regenerated after each generation). It must not be closed or written.
      */
-    default void generationDone(GenerationSummary summary, StudyStore store) {
+    default void generationDone(GenerationSummary summary, StudyStorage store) {
     }
 
     /** The search ended: finished, budget reached, or stopped. */
-    default void searchFinished(SearchOutcome outcome, StudyStore store) {
+    default void searchFinished(SearchOutcome outcome, StudyStorage store) {
     }
 }

@@ -5,7 +5,7 @@ import dev.sublayer.search.moea.Hypervolume;
 import dev.sublayer.search.moea.Ranking;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.Notation;
-import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialStatus;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ public final class StudyResults {
     }
 
     /** Loads every finished trial of {@code store}. */
-    public void load(StudyStore store) {
+    public void load(StudyStorage store) {
         for (TrialRecord r : store.trials()) {
             record(r);
         }

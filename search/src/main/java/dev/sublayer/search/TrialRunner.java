@@ -9,7 +9,7 @@ import dev.sublayer.search.exec.TrialTask;
 import dev.sublayer.search.moea.Fitness;
 import dev.sublayer.search.moea.Ranking;
 import dev.sublayer.space.Architecture;
-import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.TrialResult;
@@ -51,7 +51,7 @@ public final class TrialRunner {
     private static final Logger LOG = LogManager.getLogger(TrialRunner.class);
 
     private final StudyContext context;
-    private final StudyStore store;
+    private final StudyStorage store;
     private final StudyResults results;
     private final TrialExecutor executor;
     private final SearchListener listener;
@@ -74,7 +74,7 @@ public final class TrialRunner {
     }
 
     /** A runner for the study of {@code context}. */
-    public TrialRunner(StudyContext context, StudyStore store, StudyResults results, TrialExecutor executor,
+    public TrialRunner(StudyContext context, StudyStorage store, StudyResults results, TrialExecutor executor,
                        SearchListener listener, StopSignal stop) {
         this.context = context;
         this.store = store;

@@ -9,6 +9,9 @@ import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
 import dev.sublayer.storage.GenerationRecord;
+import dev.sublayer.storage.InMemoryStudyStore;
+import dev.sublayer.storage.StudyEvent;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialStatus;
@@ -35,25 +38,29 @@ class SearchTest {
     record Final(List<GenerationRecord> generations, List<String> front, Map<String, String> results) {
         static Final of(Path dir) {
             try (StudyStore s = StudyStore.openReadOnly(dir)) {
-                List<GenerationRecord> gens = s.generations().stream()
-                        .map(g -> new GenerationRecord(g.generation(), g.population(), g.rngSeed(), g.hypervolume(),
-                                g.bestBitsPerByte(), g.trialsDone(), java.time.Instant.EPOCH))
-                        .toList();
-                Map<String, String> results = s.trials().stream().filter(t -> t.status().terminal())
-                        .collect(Collectors.toMap(TrialRecord::key, t -> t.status() + " "
-                                + t.result().metrics().validBitsPerByte() + " " + t.rung(), (a, b) -> a,
-                                java.util.TreeMap::new));
-                JsonNode front;
-                try {
-                    front = TrialJson.parse(Files.readString(dir.resolve(FrontJson.FILE)));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                List<String> f = new java.util.ArrayList<>();
-                front.get("front").values().forEach(m -> f.add(m.get("canonical").stringValue() + " "
-                        + m.get("values")));
-                return new Final(gens, f, results);
+                return of(s, dir);
             }
+        }
+
+        static Final of(StudyStorage s, Path dir) {
+            List<GenerationRecord> gens = s.generations().stream()
+                    .map(g -> new GenerationRecord(g.generation(), g.population(), g.rngSeed(), g.hypervolume(),
+                            g.bestBitsPerByte(), g.trialsDone(), java.time.Instant.EPOCH))
+                    .toList();
+            Map<String, String> results = s.trials().stream().filter(t -> t.status().terminal())
+                    .collect(Collectors.toMap(TrialRecord::key, t -> t.status() + " "
+                            + t.result().metrics().validBitsPerByte() + " " + t.rung(), (a, b) -> a,
+                            java.util.TreeMap::new));
+            JsonNode front;
+            try {
+                front = TrialJson.parse(Files.readString(dir.resolve(FrontJson.FILE)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            List<String> f = new java.util.ArrayList<>();
+            front.get("front").values().forEach(m -> f.add(m.get("canonical").stringValue() + " "
+                    + m.get("values")));
+            return new Final(gens, f, results);
         }
     }
 
@@ -76,11 +83,17 @@ class SearchTest {
         return TestStudies.open(yaml, dir, TestStudies.stub(counters, 0)).run(SearchListener.NONE);
     }
 
+    /** Runs a session of {@code yaml} on a study held in memory (tests that need no store file). */
+    private SearchOutcome run(String yaml, InMemoryStudyStore study, StubEngine.Counters counters) {
+        return TestStudies.on(yaml, study, TestStudies.stub(counters, 0)).run(SearchListener.NONE);
+    }
+
     @Test
     void runsTinyStudyToItsBudgetAndWritesTheFront() throws Exception {
         StubEngine.Counters counters = new StubEngine.Counters();
         String yaml = TestStudies.yaml("nsga2", 7, 20, "");
-        SearchOutcome o = run(yaml, tmp.resolve("s"), counters);
+        InMemoryStudyStore study = TestStudies.inMemory(yaml, tmp.resolve("s"));
+        SearchOutcome o = run(yaml, study, counters);
         assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
         assertThat(o.reason()).startsWith("max_trials (20) reached");
         assertThat(o.trainedCandidates()).isGreaterThanOrEqualTo(20).isLessThan(20 + 3);
@@ -92,7 +105,7 @@ class SearchTest {
                 .allSatisfy((k, s) -> assertThat(s.n()).isEqualTo(3));
         assertThat(Files.readString(o.frontFile())).contains("\"status\" : \"finished\"", "reevaluation");
 
-        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+        try (StudyStorage s = study.reopenReadOnly()) {
             assertThat(s.info().status()).isEqualTo("finished");
             List<GenerationRecord> gens = s.generations();
             assertThat(gens).isNotEmpty();
@@ -184,6 +197,57 @@ class SearchTest {
         assertThat(Final.of(dir).generations()).isEqualTo(Final.of(tmp.resolve("big")).generations());
     }
 
+    /** The store is a swap point: a study held in memory runs exactly as the one in the store file. */
+    @Test
+    void aStudyInMemoryRunsExactlyAsTheStudyInTheStoreFile() {
+        String yaml = TestStudies.yaml("nsga2", 11, 18, "");
+        run(yaml, tmp.resolve("file"), new StubEngine.Counters());
+        InMemoryStudyStore study = TestStudies.inMemory(yaml, tmp.resolve("memory"));
+        run(yaml, study, new StubEngine.Counters());
+        try (StudyStorage m = study.reopenReadOnly(); StudyStore f = StudyStore.openReadOnly(tmp.resolve("file"))) {
+            assertSame(Final.of(m, tmp.resolve("memory")), Final.of(f, tmp.resolve("file")));
+            assertThat(m.info().status()).isEqualTo(f.info().status()).isEqualTo("finished");
+            assertThat(m.trialKeys()).containsExactlyInAnyOrderElementsOf(f.trialKeys());
+            // Trials finish in any order on two workers; the events logged are the same.
+            assertThat(m.events()).extracting(StudyEvent::type)
+                    .containsExactlyInAnyOrderElementsOf(f.events().stream().map(StudyEvent::type).toList());
+        }
+    }
+
+    /** Sessions of a study in memory (stopped, reopened for writing) end exactly like an uninterrupted study. */
+    @Test
+    void aStudyInMemoryStoppedAndReopenedEqualsTheUninterruptedStudy() {
+        String yaml = TestStudies.yaml("nsga2", 101, 24, "");
+        run(yaml, tmp.resolve("straight"), new StubEngine.Counters());
+        InMemoryStudyStore study = TestStudies.inMemory(yaml, tmp.resolve("stopped"));
+        StubEngine.Counters counters = new StubEngine.Counters();
+        InMemoryStudyStore session = study;
+        int sessions = 0;
+        SearchOutcome o;
+        do {
+            Search search = TestStudies.on(yaml, session, TestStudies.stub(counters, 0));
+            AtomicInteger finished = new AtomicInteger();
+            o = search.run(new SearchListener() {
+                @Override
+                public void trialFinished(TrialRecord trial) {
+                    if (finished.incrementAndGet() == 5) {
+                        search.requestStop("test stop");
+                    }
+                }
+            });
+            sessions++;
+            if (o.state() == SearchOutcome.State.STOPPED) {
+                session = study.reopenForWriting();
+            }
+        } while (o.state() == SearchOutcome.State.STOPPED && sessions < 50);
+        assertThat(sessions).as("sessions").isGreaterThan(1);
+        assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
+        try (StudyStorage s = study.reopenReadOnly()) {
+            assertSame(Final.of(s, tmp.resolve("stopped")), Final.of(tmp.resolve("straight")));
+            assertThat(s.events()).extracting(StudyEvent::type).contains("study_resumed");
+        }
+    }
+
     @Test
     void changedSearchSettingsAreRefusedNamingThePath() {
         Path dir = tmp.resolve("s");
@@ -200,9 +264,10 @@ class SearchTest {
     void everyStrategyRespectsHardConstraints(String strategy) {
         long maxParams = 60_000;
         String yaml = TestStudies.yaml(strategy, 3, 16, "constraints: {max_params: " + maxParams + "}\n");
-        SearchOutcome o = run(yaml, tmp.resolve(strategy), new StubEngine.Counters());
+        InMemoryStudyStore study = TestStudies.inMemory(yaml, tmp.resolve(strategy));
+        SearchOutcome o = run(yaml, study, new StubEngine.Counters());
         assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
-        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+        try (StudyStorage s = study.reopenReadOnly()) {
             assertThat(s.trials()).isNotEmpty().allSatisfy(t -> {
                 Architecture a = Notation.parse(t.architecture());
                 assertThat(CostModel.of(a, ModelShape.bytes()).totalParams()).isLessThanOrEqualTo(maxParams);
@@ -222,11 +287,12 @@ class SearchTest {
                           activations: [gelu, swiglu]
                           norm_kinds: [layernorm, rmsnorm]
                           moe_experts: [2, 4]""");
-        SearchOutcome o = run(yaml, tmp.resolve(strategy), new StubEngine.Counters());
+        InMemoryStudyStore study = TestStudies.inMemory(yaml, tmp.resolve(strategy));
+        SearchOutcome o = run(yaml, study, new StubEngine.Counters());
         assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
         dev.sublayer.space.SearchSpace space = TestStudies.config(yaml).space();
         java.util.Set<dev.sublayer.space.Sublayer.Kind> kinds = new java.util.HashSet<>();
-        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+        try (StudyStorage s = study.reopenReadOnly()) {
             assertThat(s.trials()).isNotEmpty().allSatisfy(t -> {
                 Architecture a = Notation.parse(t.architecture());
                 assertThat(space.violations(a)).isEmpty();
@@ -243,8 +309,9 @@ class SearchTest {
     void hypervolumeNeverDecreasesWithOneRung() {
         String yaml = TestStudies.yaml("nsga2", 9, 30, "").replace("rungs: [{max_steps: 20}, {max_steps: 60}]",
                 "rungs: [{max_steps: 40}]");
-        SearchOutcome o = run(yaml, tmp.resolve("s"), new StubEngine.Counters());
-        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+        InMemoryStudyStore study = TestStudies.inMemory(yaml, tmp.resolve("s"));
+        SearchOutcome o = run(yaml, study, new StubEngine.Counters());
+        try (StudyStorage s = study.reopenReadOnly()) {
             double previous = 0;
             for (GenerationRecord g : s.generations()) {
                 assertThat(g.hypervolume()).isGreaterThanOrEqualTo(previous);
@@ -258,13 +325,15 @@ class SearchTest {
     void progressiveHurdlesPromoteAgainstEarlierGenerations() {
         String yaml = TestStudies.yaml("regularized_evolution", 13, 20, "").replace("keep_fraction: 0.34",
                 "keep_fraction: 0.5\n  promotion: hurdle");
-        SearchOutcome o = run(yaml, tmp.resolve("a"), new StubEngine.Counters());
+        InMemoryStudyStore a = TestStudies.inMemory(yaml, tmp.resolve("a"));
+        SearchOutcome o = run(yaml, a, new StubEngine.Counters());
         assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
-        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
-            assertThat(s.trials().stream().filter(t -> t.rung() == 1 && t.generation() > 0)).isNotEmpty();
+        InMemoryStudyStore b = TestStudies.inMemory(yaml, tmp.resolve("b"));
+        run(yaml, b, new StubEngine.Counters());
+        try (StudyStorage s = a.reopenReadOnly(); StudyStorage t = b.reopenReadOnly()) {
+            assertThat(s.trials().stream().filter(x -> x.rung() == 1 && x.generation() > 0)).isNotEmpty();
+            assertThat(Final.of(s, tmp.resolve("a"))).isEqualTo(Final.of(t, tmp.resolve("b")));
         }
-        run(yaml, tmp.resolve("b"), new StubEngine.Counters());
-        assertThat(Final.of(tmp.resolve("a"))).isEqualTo(Final.of(tmp.resolve("b")));
     }
 
     @Test
@@ -288,8 +357,8 @@ class SearchTest {
     @Test
     void progressLinesReportEachGeneration() {
         java.io.StringWriter err = new java.io.StringWriter();
-        TestStudies.open(TestStudies.yaml("random", 3, 12, ""), tmp.resolve("s"),
-                TestStudies.stub(new StubEngine.Counters(), 0))
+        String yaml = TestStudies.yaml("random", 3, 12, "");
+        TestStudies.on(yaml, TestStudies.inMemory(yaml, tmp.resolve("s")), TestStudies.stub(new StubEngine.Counters(), 0))
                 .run(dev.sublayer.search.progress.SearchProgress.lines(new java.io.PrintWriter(err, true)));
         assertThat(err.toString()).contains("starting study 'tiny'", "random, 2 in-process worker threads",
                 "generation 0: ", "generation 1: ", "/12 candidates, best ", " bits/byte, hypervolume 0.")
@@ -301,9 +370,10 @@ class SearchTest {
         String yaml = TestStudies.yaml("nsga2", 8, 24, "constraints: {max_params: 150000}\n").replace(
                 "kinds: [attention, ffn]", "kinds: [attention, ffn, deep_ffn, parallel, moe]\n"
                         + "  moe_experts: [2, 4]\n  moe_top_k: [1, 2]\n  norm_kinds: [layernorm, rmsnorm]");
-        SearchOutcome o = run(yaml, tmp.resolve("rich"), new StubEngine.Counters());
+        InMemoryStudyStore study = TestStudies.inMemory(yaml, tmp.resolve("rich"));
+        SearchOutcome o = run(yaml, study, new StubEngine.Counters());
         assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
-        try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
+        try (StudyStorage s = study.reopenReadOnly()) {
             String all = s.trials().stream().map(TrialRecord::architecture).collect(Collectors.joining(" "));
             assertThat(all).contains(" D", " P", " M");
             assertThat(s.trials()).allSatisfy(t -> assertThat(CostModel.of(Notation.parse(t.architecture()),

@@ -3,7 +3,11 @@ package dev.sublayer.search;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
 import dev.sublayer.search.exec.InProcessExecutor;
+import dev.sublayer.search.exec.Provenances;
+import dev.sublayer.storage.InMemoryStudyStore;
+import dev.sublayer.storage.StudyInfo;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /** Tiny study configs and in-process stub executors for tests. */
 final class TestStudies {
@@ -52,5 +56,21 @@ final class TestStudies {
 
     static Search open(String yaml, Path dir, Search.ExecutorFactory executors) {
         return Search.open(config(yaml), yaml, dir, "test", executors);
+    }
+
+    /**
+     * A new study of {@code yaml} held in memory, with the info {@link Search#open} gives a new study; the
+     * search's files (front.json, checkpoints) go to {@code dir}.
+     */
+    static InMemoryStudyStore inMemory(String yaml, Path dir) {
+        StudyConfig config = config(yaml);
+        return InMemoryStudyStore.create(dir, new StudyInfo(config.name(), config.description(), config.seed(), yaml,
+                StudyConfigReader.resolvedYaml(config), "created", Instant.now(), null, "test",
+                Provenances.local(config.training().engine())));
+    }
+
+    /** A session of {@code yaml}'s study on {@code store}. */
+    static Search on(String yaml, InMemoryStudyStore store, Search.ExecutorFactory executors) {
+        return Search.on(config(yaml), store, executors);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sublayer.storage;
 
+import dev.sublayer.io.AtomicFiles;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
 import dev.sublayer.trial.Provenance;
@@ -13,10 +14,8 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -100,33 +99,13 @@ public final class StudyExport {
                     + " does not exist");
         }
         try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
-            Path tmp;
-            try {
-                tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
-            } catch (IOException e) {
-                throw new StoreException("cannot write export " + target + ": " + StudyStore.reason(e), e);
+            AtomicFiles.write(target, os -> write(store, format, os));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StoreException se) {
+                throw se;
             }
-            try {
-                try (OutputStream os = Files.newOutputStream(tmp)) {
-                    write(store, format, os);
-                }
-                try {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } catch (IOException | RuntimeException e) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                if (e instanceof StoreException se) {
-                    throw se;
-                }
-                throw new StoreException("cannot write export " + target + ": "
-                        + (e instanceof IOException io ? StudyStore.reason(io) : e.getMessage()), e);
-            }
+            throw new StoreException("cannot write export " + target + ": "
+                    + (e instanceof IOException io ? StoreFile.reason(io) : e.getMessage()), e);
         }
     }
 

@@ -52,7 +52,7 @@ public final class StudyImport {
         } catch (NoSuchFileException e) {
             throw new StoreException("cannot import " + src + ": the file does not exist", e);
         } catch (IOException e) {
-            throw new StoreException("cannot import " + src + ": " + StudyStore.reason(e), e);
+            throw new StoreException("cannot import " + src + ": " + StoreFile.reason(e), e);
         }
     }
 
@@ -63,7 +63,7 @@ public final class StudyImport {
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)),
                 1 << 16);
         long[] counts = new long[3];
-        StudyStore.buildNew(dir, "import into", store -> {
+        StudyBuilder.buildNew(dir, "import into", store -> {
             try {
                 read(r, source, store, counts);
             } catch (CharacterCodingException e) {
@@ -75,7 +75,7 @@ public final class StudyImport {
         return new Result(dir, counts[0], counts[1], counts[2]);
     }
 
-    private static void read(BufferedReader r, String source, StudyStore store, long[] counts) throws IOException {
+    private static void read(BufferedReader r, String source, StudyBuilder store, long[] counts) throws IOException {
         String line = r.readLine();
         long n = 1;
         if (line == null) {
@@ -95,7 +95,7 @@ public final class StudyImport {
             throw new StoreException(source + ":1: /schema_version must be >= 1, got " + schema);
         }
         StudyInfo info = at(source, n, () -> StoreCodec.infoFromNode(TrialJson.field(head, "", "info"), "/info"));
-        store.bulkInit(info);
+        store.init(info);
         while ((line = r.readLine()) != null) {
             n++;
             if (line.isBlank()) {
@@ -106,17 +106,17 @@ public final class StudyImport {
             switch (kind) {
                 case "trial" -> {
                     TrialRecord t = at(source, n, () -> StoreCodec.trialFromNode(node, ""));
-                    if (!store.bulkTrial(t)) {
+                    if (!store.trial(t)) {
                         throw new StoreException(source + ":" + n + ": trial key '" + t.key() + "' appears twice");
                     }
                     counts[0]++;
                 }
                 case "generation" -> {
-                    store.bulkGeneration(at(source, n, () -> StoreCodec.generationFromNode(node, "")));
+                    store.generation(at(source, n, () -> StoreCodec.generationFromNode(node, "")));
                     counts[1]++;
                 }
                 case "event" -> {
-                    store.bulkEvent(at(source, n, () -> StoreCodec.eventFromNode(node, "")));
+                    store.event(at(source, n, () -> StoreCodec.eventFromNode(node, "")));
                     counts[2]++;
                 }
                 case "study" -> throw new StoreException(source + ":" + n + ": a second study line; an export holds "
@@ -131,7 +131,7 @@ public final class StudyImport {
         try {
             return TrialJson.parse(line);
         } catch (IllegalArgumentException e) {
-            throw new StoreException(source + ":" + n + ": " + StudyStore.firstLine(e.getMessage()), e);
+            throw new StoreException(source + ":" + n + ": " + StoreFile.firstLine(e.getMessage()), e);
         }
     }
 
@@ -143,7 +143,7 @@ public final class StudyImport {
         try {
             return read.get();
         } catch (IllegalArgumentException e) {
-            throw new StoreException(source + ":" + n + ": " + StudyStore.firstLine(e.getMessage()), e);
+            throw new StoreException(source + ":" + n + ": " + StoreFile.firstLine(e.getMessage()), e);
         }
     }
 }

@@ -1,12 +1,10 @@
 package dev.sublayer.storage;
 
+import dev.sublayer.io.AtomicFiles;
 import dev.sublayer.trial.TrialStatus;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
@@ -76,38 +74,23 @@ public final class StudyMaintenance {
             long gens = src.generationCount();
             long events = src.eventCount();
             StudyInfo info = src.info();
-            Path tmp;
-            try {
-                tmp = Files.createTempFile(dir, "study.", StudyStore.TMP_SUFFIX);
-            } catch (IOException e) {
-                throw new StoreException("cannot compact study " + dir + ": " + StudyStore.reason(e), e);
-            }
-            try {
-                StudyStore.copyInto(src, tmp);
-                try (StudyStore copy = StudyStore.openReadOnly(dir, tmp, true)) {
+            try (AtomicFiles.Pending tmp = AtomicFiles.begin(file, StoreFile.TMP_PREFIX, StoreFile.TMP_SUFFIX)) {
+                src.copyInto(tmp.path());
+                try (StudyStore copy = StudyStore.openReadOnly(dir, tmp.path(), true)) {
                     if (copy.trialCount() != trials || copy.generationCount() != gens || copy.eventCount() != events
                             || !copy.info().equals(info)) {
                         throw new StoreException("cannot compact study " + dir + ": the compacted copy does not "
                                 + "match the store (nothing was changed)");
                     }
                 }
-                copyPermissions(file, tmp);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
+                // The copy takes the store's permissions as it replaces it.
+                tmp.replaceTarget();
             } catch (IOException | RuntimeException e) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
                 if (e instanceof StoreException se) {
                     throw se;
                 }
                 throw new StoreException("cannot compact study " + dir + ": "
-                        + (e instanceof IOException io ? StudyStore.reason(io) : e.getMessage()), e);
+                        + (e instanceof IOException io ? StoreFile.reason(io) : e.getMessage()), e);
             }
             Compaction result = new Compaction(file, before, sizeOf(file));
             LOG.info("compacted {}", result.summary());
@@ -124,18 +107,11 @@ public final class StudyMaintenance {
         }
     }
 
-    private static void copyPermissions(Path from, Path to) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(from, PosixFileAttributeView.class);
-        if (view != null) {
-            Files.setPosixFilePermissions(to, view.readAttributes().permissions());
-        }
-    }
-
     private static long sizeOf(Path f) {
         try {
             return Files.size(f);
         } catch (IOException e) {
-            throw new StoreException("cannot read the size of " + f + ": " + StudyStore.reason(e), e);
+            throw new StoreException("cannot read the size of " + f + ": " + StoreFile.reason(e), e);
         }
     }
 }

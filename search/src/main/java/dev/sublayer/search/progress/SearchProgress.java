@@ -3,7 +3,7 @@ package dev.sublayer.search.progress;
 import dev.sublayer.search.GenerationSummary;
 import dev.sublayer.search.SearchListener;
 import dev.sublayer.search.SearchStatus;
-import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialStatus;
 import java.io.PrintWriter;
@@ -91,7 +91,7 @@ public final class SearchProgress implements SearchListener {
     }
 
     @Override
-    public void generationDone(GenerationSummary s, StudyStore store) {
+    public void generationDone(GenerationSummary s, StudyStorage store) {
         best = Double.isNaN(s.bestBitsPerByte()) ? "-" : String.format(Locale.ROOT, "%.3f", s.bestBitsPerByte());
         hypervolume = String.format(Locale.ROOT, "%.3f", s.hypervolume());
         if (bar != null) {

@@ -5,7 +5,7 @@ import dev.sublayer.search.Search;
 import dev.sublayer.search.SearchListener;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
-import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.StudyStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +64,7 @@ final class BenchStudies {
         }
 
         @Override
-        public void generationDone(GenerationSummary s, StudyStore store) {
+        public void generationDone(GenerationSummary s, StudyStorage store) {
             gens.add(new Gen(s.generation(), start, System.nanoTime(), s.trained(), s.trainedCandidates(),
                     s.hypervolume()));
         }
