@@ -47,7 +47,7 @@ import tools.jackson.databind.JsonNode;
  * <p><b>One writer.</b> MVStore locks the file: while a writer has it open no other process (and no other
  * store in this JVM) can open it, not even read-only; they get {@link StudyInUseException}.
  *
- * <p><b>Layout (schema {@value #SCHEMA_VERSION}).</b> Maps: {@code meta} (format, schema version),
+ * <p><b>Layout (schema {@value #SCHEMA_VERSION}).</b> Maps: {@code meta} (format, schema version, trial key version),
  * {@code info} (the {@link StudyInfo}), {@code trials} (insertion sequence number → trial JSON),
  * {@code trial_summaries} (sequence number → status, generation, rung and key, read into memory on open so
  * queries select without reading curves), {@code generations} (generation → checkpoint JSON), {@code events}
@@ -63,6 +63,9 @@ public final class StudyStore implements AutoCloseable {
     public static final int SCHEMA_VERSION = 1;
     /** The value of the {@code format} entry of the {@code meta} map. */
     static final String FORMAT = "sublayer-study";
+    /** The trial key version of stores that do not record one (written by Sublayer 0.1.0 and before). */
+    public static final String LEGACY_TRIAL_KEY_VERSION = "sublayer-trial-key-v1";
+    private static final String TRIAL_KEY_VERSION = "trial_key_version";
 
     /** How far a commit is pushed before a mutating call returns. */
     public enum Durability {
@@ -144,9 +147,26 @@ public final class StudyStore implements AutoCloseable {
 
     /** {@link #create(Path, StudyInfo)} with the given durability. */
     public static StudyStore create(Path studyDir, StudyInfo studyInfo, Durability durability) {
+        return create(studyDir, studyInfo, durability, null);
+    }
+
+    /**
+     * {@link #create(Path, StudyInfo)} recording that the study's trial keys are of version
+     * {@code trialKeyVersion} (see {@link #trialKeyVersion()}).
+     */
+    public static StudyStore create(Path studyDir, StudyInfo studyInfo, String trialKeyVersion) {
+        return create(studyDir, studyInfo, Durability.SYNC, java.util.Objects.requireNonNull(trialKeyVersion,
+                "trialKeyVersion"));
+    }
+
+    private static StudyStore create(Path studyDir, StudyInfo studyInfo, Durability durability,
+                                     String trialKeyVersion) {
         Path dir = studyDir.toAbsolutePath().normalize();
         buildNew(dir, "create study", init -> {
             init.bulkInit(studyInfo);
+            if (trialKeyVersion != null) {
+                init.bulkTrialKeyVersion(trialKeyVersion);
+            }
             init.appendEvent(new StudyEvent(Instant.now(), "study_created", "study '" + studyInfo.name()
                     + "' created with seed " + studyInfo.seed()));
         });
@@ -267,6 +287,11 @@ public final class StudyStore implements AutoCloseable {
         meta.put("schema_version", Integer.toString(SCHEMA_VERSION));
         meta.put("created_by", String.valueOf(studyInfo.provenance().sublayerVersion()));
         info.put("study", TrialJson.text(StoreCodec.toNode(studyInfo)));
+    }
+
+    /** Records the trial key version of a store being built. */
+    void bulkTrialKeyVersion(String version) {
+        meta.put(TRIAL_KEY_VERSION, version);
     }
 
     /** Adds a trial to a store being built, logging no event; {@code false} if the key is already there. */
@@ -599,6 +624,15 @@ public final class StudyStore implements AutoCloseable {
     /** The schema version of the open store. */
     public int schemaVersion() {
         return Integer.parseInt(meta.get("schema_version"));
+    }
+
+    /**
+     * The version of the trial keys this store's trials are stored under (the {@code trial_key_version} entry of
+     * {@code meta}); {@value #LEGACY_TRIAL_KEY_VERSION} for stores written before stores recorded it.
+     */
+    public String trialKeyVersion() {
+        String v = guard(() -> meta.get(TRIAL_KEY_VERSION));
+        return v == null ? LEGACY_TRIAL_KEY_VERSION : v;
     }
 
     /** The study info. */
