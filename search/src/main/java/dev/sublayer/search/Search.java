@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
@@ -81,6 +82,9 @@ public final class Search implements AutoCloseable {
      * continues it otherwise. Continuing requires the same search settings (space, data, training, fidelity,
      * objectives, constraints, strategy, seed); the budget, workers, re-evaluation and report settings may change.
      *
+     * <p>A study whose trial keys are older than {@link TrialIdentity#KEY_VERSION} is upgraded first
+     * ({@link TrialKeyMigration}).
+     *
      * @param configText the config as the user wrote it (stored with the study)
      * @param command    the command line (stored with the study)
      * @throws ConfigException if the directory holds a study with different search settings
@@ -92,9 +96,10 @@ public final class Search implements AutoCloseable {
         if (!Files.exists(StudyStore.studyFile(dir))) {
             StudyInfo info = new StudyInfo(config.name(), config.description(), config.seed(), configText, resolved,
                     "created", Instant.now(), null, command, Provenances.local(config.training().engine()));
-            StudyStore store = StudyStore.create(dir, info);
+            StudyStore store = StudyStore.create(dir, info, TrialIdentity.KEY_VERSION);
             return new Search(new StudyContext(config, dir), store, executors, false);
         }
+        TrialKeyMigration.upgradeIfNeeded(dir);
         StudyStore store = StudyStore.openForWriting(dir);
         try {
             StudyInfo info = store.info();
@@ -118,13 +123,15 @@ public final class Search implements AutoCloseable {
     }
 
     /**
-     * Opens an existing study with the config it was last run with.
+     * Opens an existing study with the config it was last run with, upgrading its trial keys first when they are
+     * older than {@link TrialIdentity#KEY_VERSION}.
      *
      * @param workers adjusts the stored worker settings for this session (e.g. another machine); identity to keep them
      */
     public static Search resume(Path directory, java.util.function.UnaryOperator<StudyConfig.Workers> workers,
                                 ExecutorFactory executors) {
         Path dir = directory.toAbsolutePath().normalize();
+        TrialKeyMigration.upgradeIfNeeded(dir);
         StudyStore store = StudyStore.openForWriting(dir);
         try {
             StudyConfig config = StudyConfigReader.read(store.info().configAsGiven());
