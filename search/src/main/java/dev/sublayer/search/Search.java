@@ -16,6 +16,7 @@ import dev.sublayer.storage.Individual;
 import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.TrialKeyUpgrade;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -455,7 +456,8 @@ public final class Search implements AutoCloseable {
 
     /**
      * Wall seconds of earlier sessions: each session runs from a {@code study_created} or {@code study_resumed}
-     * event to the last event before the next such event.
+     * event to the last event before the next such event. A {@code trial_keys_upgraded} event, written when a
+     * session opens an older study, is a boundary too, so the pause before it does not count.
      */
     static double wallSecondsBefore(List<StudyEvent> events) {
         double total = 0;
@@ -465,7 +467,8 @@ public final class Search implements AutoCloseable {
         // The newest study_resumed is this session's own start; it ends the previous session.
         while (it.hasNext()) {
             StudyEvent e = it.next();
-            boolean boundary = "study_created".equals(e.type()) || "study_resumed".equals(e.type());
+            boolean boundary = "study_created".equals(e.type()) || "study_resumed".equals(e.type())
+                    || TrialKeyUpgrade.EVENT.equals(e.type());
             if (boundary) {
                 if (start != null && last != null) {
                     total += Math.max(0, Duration.between(start, last).toMillis() / 1000.0);

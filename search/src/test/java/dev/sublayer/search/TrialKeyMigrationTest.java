@@ -198,6 +198,16 @@ class TrialKeyMigrationTest {
     }
 
     @Test
+    void thePauseBeforeAnUpgradeIsNoSessionTime() {
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        List<StudyEvent> events = List.of(new StudyEvent(t0, "study_created", ""),
+                new StudyEvent(t0.plusSeconds(10), "trial_finished", ""),
+                new StudyEvent(t0.plusSeconds(3600), TrialKeyUpgrade.EVENT, ""),
+                new StudyEvent(t0.plusSeconds(3601), "study_resumed", ""));
+        assertThat(Search.wallSecondsBefore(events)).isEqualTo(10.0);
+    }
+
+    @Test
     void aNewStudyRecordsTheCurrentKeyVersionAndItsTrialsHaveTheRequestsKeys() {
         Path dir = tmp.resolve("new");
         String yaml = TestStudies.yaml("nsga2", 3, 6, "");
