@@ -50,7 +50,8 @@ class TrialIdentityTest {
     @Test
     void thePlainRequestsCanonicalTextKeyAndFingerprintArePinned() {
         assertThat(TrialRequestJson.write(PLAIN)).as(CHANGED).isEqualTo(PLAIN_RUN.replaceAll("}$", "")
-                + "},\"budget\":{\"max_steps\":100,\"max_tokens\":null,\"max_seconds\":null,\"max_training_flops\":null},"
+                + "},\"budget\":{\"max_steps\":100,\"max_tokens\":null,\"max_seconds\":null,"
+                + "\"max_training_flops\":null},"
                 + "\"constraints\":{\"max_params\":null,\"max_flops_per_token\":null,\"max_memory_bytes\":null}}");
         assertThat(TrialIdentity.key("dl4j", PLAIN)).as(CHANGED).isEqualTo("ac509000832bdec5137d");
         assertThat(TrialIdentity.checkpointFingerprint("dl4j", PLAIN)).as(CHANGED)
@@ -66,7 +67,8 @@ class TrialIdentityTest {
                 + "\"schedule_steps\":500,\"beta1\":0.9,\"beta2\":0.99,\"epsilon\":1.0E-8,\"weight_decay\":0.1,"
                 + "\"grad_clip\":1.0,\"tied_head\":true,\"init_std\":0.02,\"log_every\":10,\"valid_every\":0,"
                 + "\"divergence_factor\":2.0,\"moe_aux_weight\":0.02},"
-                + "\"budget\":{\"max_steps\":null,\"max_tokens\":1000000,\"max_seconds\":null,\"max_training_flops\":null},"
+                + "\"budget\":{\"max_steps\":null,\"max_tokens\":1000000,\"max_seconds\":null,"
+                + "\"max_training_flops\":null},"
                 + "\"constraints\":{\"max_params\":null,\"max_flops_per_token\":null,\"max_memory_bytes\":null}}");
         assertThat(TrialIdentity.key("djl", MOE)).as(CHANGED).isEqualTo("7162323fae2485530f20");
     }
@@ -77,13 +79,15 @@ class TrialIdentityTest {
                 "{\"architecture\":\"d64 n128 post: A4 F256! D128x2 P2/256\",\"seed\":1234567890123,"
                 + "\"data\":{\"corpus\":\"file:/data/corpus one.txt\",\"batch_size\":16,\"validation_batches\":4,"
                 + "\"data_seed\":3},"
-                + "\"training\":{\"learning_rate\":0.30000000000000004,\"min_learning_rate\":1.0E-5,\"warmup_steps\":100,"
+                + "\"training\":{\"learning_rate\":0.30000000000000004,\"min_learning_rate\":1.0E-5,"
+                + "\"warmup_steps\":100,"
                 + "\"schedule_steps\":2000,\"beta1\":0.9,\"beta2\":0.99,\"epsilon\":1.0E-8,\"weight_decay\":0.1,"
                 + "\"grad_clip\":1.0,\"tied_head\":false,\"init_std\":0.02,\"log_every\":5,\"valid_every\":25,"
                 + "\"divergence_factor\":2.0,\"moe_aux_weight\":0.01},"
                 + "\"budget\":{\"max_steps\":500,\"max_tokens\":2000000,\"max_seconds\":90.5,"
                 + "\"max_training_flops\":1.5E15},"
-                + "\"constraints\":{\"max_params\":1000000,\"max_flops_per_token\":50000,\"max_memory_bytes\":1073741824}}");
+                + "\"constraints\":{\"max_params\":1000000,\"max_flops_per_token\":50000,"
+                + "\"max_memory_bytes\":1073741824}}");
         assertThat(TrialIdentity.key("dl4j", CONSTRAINED)).as(CHANGED).isEqualTo("fcfd2decb2d7e6d26a5f");
     }
 

@@ -116,8 +116,8 @@ public final class TrialKeyMigration {
                 }
                 if (!found.equals(expected)) {
                     notCarried++;
-                    LOG.warn("study {}: checkpoint {} is not carried over: its fingerprint is {}, expected {}", dir, old,
-                            found, expected);
+                    LOG.warn("study {}: checkpoint {} is not carried over: its fingerprint is {}, expected {}", dir,
+                            old, found, expected);
                     continue;
                 }
                 Path renamed = context.checkpoint(key);

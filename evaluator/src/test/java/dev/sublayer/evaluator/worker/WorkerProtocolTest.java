@@ -52,7 +52,8 @@ class WorkerProtocolTest {
     void unreadableLinesNameWhatIsWrong() {
         assertThatThrownBy(() -> WorkerProtocol.readRequestLine("{\"request\": 42}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/request");
-        assertThatThrownBy(() -> WorkerProtocol.readRequestLine("{\"request\": " + TrialRequestJson.write(REQUEST) + "}"))
+        String noPaths = "{\"request\": " + TrialRequestJson.write(REQUEST) + "}";
+        assertThatThrownBy(() -> WorkerProtocol.readRequestLine(noPaths))
                 .hasMessageContaining("resume_from");
         assertThatThrownBy(() -> WorkerProtocol.readResultLine("{\"answer\": 1}"))
                 .hasMessageContaining("expected {\"result\": ...}");
