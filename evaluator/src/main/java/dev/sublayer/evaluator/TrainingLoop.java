@@ -44,7 +44,7 @@ public final class TrainingLoop {
     private final TrainingConfig config;
     private final TrialListener listener;
     private final Provenance provenance;
-    private final String checkpointTag;
+    private final String engine;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
     private Trainer trainer;
@@ -63,12 +63,12 @@ public final class TrainingLoop {
     private long tokensThisRun;
     private double secondsThisRun;
 
-    private TrainingLoop(TrialRequest request, TrialListener listener, Provenance provenance, String checkpointTag) {
+    private TrainingLoop(TrialRequest request, TrialListener listener, Provenance provenance, String engine) {
         this.request = request;
         this.config = request.training();
         this.listener = listener;
         this.provenance = provenance;
-        this.checkpointTag = checkpointTag;
+        this.engine = engine;
     }
 
     /**
@@ -76,12 +76,12 @@ public final class TrainingLoop {
      * it breaks its constraints, and turns every exception into a FAILED or OUT_OF_MEMORY result.
      *
      * @param provenance    stamped on the result
-     * @param checkpointTag starts the fingerprint of this engine's checkpoints ("" for none)
+     * @param engine        the engine's name, part of its checkpoints' fingerprint
      * @param resumeFrom    a checkpoint of the same trial to continue from
      * @param checkpointTo  where to write a checkpoint when the budget is reached
      */
     public static TrialResult train(TrialRequest request, TrialListener listener, Provenance provenance,
-                                    String checkpointTag, Function<ModelShape, Trainer> build,
+                                    String engine, Function<ModelShape, Trainer> build,
                                     Optional<Path> resumeFrom, Optional<Path> checkpointTo) {
         List<String> violations = request.constraints().violations(request.architecture(),
                 request.training().shape(256), request.data().batchSize());
@@ -89,7 +89,7 @@ public final class TrainingLoop {
             return new TrialResult(TrialStatus.REJECTED, TrialMetrics.none(), List.of(),
                     String.join("; ", violations), provenance);
         }
-        TrainingLoop loop = new TrainingLoop(request, listener, provenance, checkpointTag);
+        TrainingLoop loop = new TrainingLoop(request, listener, provenance, engine);
         try {
             return loop.run(build, resumeFrom, checkpointTo);
         } catch (OutOfMemoryError e) {
@@ -109,10 +109,9 @@ public final class TrainingLoop {
         }
     }
 
-    /** What identifies the run for checkpoints: the engine's tag and everything except the budget. */
+    /** What identifies the run for checkpoints: the engine and the request without its budget. */
     private String fingerprint() {
-        return checkpointTag + request.architecture().canonical() + " | " + request.data() + " | " + config
-                + " | seed=" + request.seed();
+        return TrialIdentity.checkpointFingerprint(engine, request);
     }
 
     private TrialResult run(Function<ModelShape, Trainer> build, Optional<Path> resumeFrom,

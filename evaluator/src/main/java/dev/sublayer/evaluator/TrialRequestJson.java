@@ -9,16 +9,36 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * JSON form of a {@link TrialRequest}, as the worker protocol carries it. Keys are snake_case; the
- * architecture is its canonical notation (dimensions included); the budget is {@link TrialJson}'s form;
- * an unset constraint is {@code null}. The round trip is exact. Reading is strict and names the JSON path
- * of what is wrong.
+ * The canonical encoding of a {@link TrialRequest}: the one text from which the worker's request line, the trial
+ * key and the checkpoint fingerprint are derived ({@link TrialIdentity}), and which both ends of the worker
+ * protocol read and write.
  *
- * <pre>{"architecture": "d128 n128 pre: A4 F512", "seed": 1,
- *  "data": {"corpus": "europarl", "batch_size": 32, "validation_batches": 8, "data_seed": 0},
- *  "training": {"learning_rate": 0.001, ..., "divergence_factor": 2.0, "moe_aux_weight": 0.01},
- *  "budget": {"max_steps": 200, "max_tokens": null, ...},
- *  "constraints": {"max_params": null, "max_flops_per_token": null, "max_memory_bytes": null}}</pre>
+ * <p>The encoding is single-line JSON with
+ * <ul>
+ *   <li>explicit snake_case field names, in this fixed order: {@code architecture} (canonical notation,
+ *       dimensions included), {@code seed}, {@code data} ({@code corpus, batch_size, validation_batches,
+ *       data_seed}), {@code training} (every field of {@link TrainingConfig} in declaration order, from
+ *       {@code learning_rate} to {@code moe_aux_weight}), {@code budget} ({@link TrialJson}'s form:
+ *       {@code max_steps, max_tokens, max_seconds, max_training_flops}, an unset cap {@code null}) and
+ *       {@code constraints} ({@code max_params, max_flops_per_token, max_memory_bytes}, an unset limit
+ *       {@code null});</li>
+ *   <li>every field written out, defaults included: nothing is left for a reader to assume;</li>
+ *   <li>integers written in full, doubles in their shortest form that reads back to the same value
+ *       ({@link Double#toString(double)}), so the round trip is exact.</li>
+ * </ul>
+ * Nothing here or in what is derived from it goes through a {@code toString()}: a field added to a config changes
+ * the text only where this class writes it. Such a change changes every trial key, and golden tests pin the text
+ * and the keys of a few requests (see {@link TrialIdentity}).
+ *
+ * <pre>{"architecture":"d128 n128 pre: A4 F512","seed":1,
+ *  "data":{"corpus":"europarl","batch_size":32,"validation_batches":8,"data_seed":0},
+ *  "training":{"learning_rate":0.001, ...,"divergence_factor":2.0,"moe_aux_weight":0.01},
+ *  "budget":{"max_steps":200,"max_tokens":null,"max_seconds":null,"max_training_flops":null},
+ *  "constraints":{"max_params":null,"max_flops_per_token":null,"max_memory_bytes":null}}</pre>
+ *
+ * <p>Reading is strict and names the JSON path of what is wrong; the one leniency is a missing
+ * {@code moe_aux_weight}, read as {@link TrainingConfig#DEFAULT_MOE_AUX_WEIGHT}, for requests written before it
+ * existed.
  */
 public final class TrialRequestJson {
 
@@ -27,9 +47,30 @@ public final class TrialRequestJson {
     private TrialRequestJson() {
     }
 
-    /** Single-line JSON text of {@code request}. */
+    /** The canonical text of {@code request}: single-line JSON, what the worker protocol carries. */
     public static String write(TrialRequest request) {
         return TrialJson.text(toNode(request));
+    }
+
+    /**
+     * The canonical text of {@code request} without its constraints: what the trial key hashes (constraints
+     * decide whether a trial runs, not what it produces; see {@link TrialIdentity}).
+     */
+    public static String keyText(TrialRequest request) {
+        ObjectNode n = toNode(request);
+        n.remove("constraints");
+        return TrialJson.text(n);
+    }
+
+    /**
+     * The canonical text of {@code request} without its budget and constraints: the training run a checkpoint
+     * belongs to, whatever budget it is continued to.
+     */
+    public static String runText(TrialRequest request) {
+        ObjectNode n = toNode(request);
+        n.remove("budget");
+        n.remove("constraints");
+        return TrialJson.text(n);
     }
 
     /** Parses a request written by {@link #write}. */
@@ -37,7 +78,7 @@ public final class TrialRequestJson {
         return fromNode(TrialJson.parse(json), "");
     }
 
-    /** The JSON tree of {@code r}. */
+    /** The JSON tree of {@code r}, fields in the canonical order. */
     public static ObjectNode toNode(TrialRequest r) {
         ObjectNode n = NODES.objectNode();
         n.put("architecture", r.architecture().canonical());

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
@@ -18,6 +19,7 @@ import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
+import dev.sublayer.storage.TrialKeyUpgrade;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -84,6 +86,9 @@ public final class Search implements AutoCloseable {
      * continues it otherwise. Continuing requires the same search settings (space, data, training, fidelity,
      * objectives, constraints, strategy, seed); the budget, workers, re-evaluation and report settings may change.
      *
+     * <p>A study whose trial keys are older than {@link TrialIdentity#KEY_VERSION} is upgraded first
+     * ({@link TrialKeyMigration}).
+     *
      * @param configText the config as the user wrote it (stored with the study)
      * @param command    the command line (stored with the study)
      * @throws ConfigException if the directory holds a study with different search settings
@@ -95,9 +100,10 @@ public final class Search implements AutoCloseable {
         if (!Files.exists(StudyStore.studyFile(dir))) {
             StudyInfo info = new StudyInfo(config.name(), config.description(), config.seed(), configText, resolved,
                     "created", Instant.now(), null, command, Provenances.local(config.training().engine()));
-            StudyStore store = StudyStore.create(dir, info);
+            StudyStore store = StudyStore.create(dir, info, TrialIdentity.KEY_VERSION);
             return new Search(new StudyContext(config, dir), store, executors, false);
         }
+        TrialKeyMigration.upgradeIfNeeded(dir);
         StudyStore store = StudyStore.openForWriting(dir);
         try {
             StudyInfo info = store.info();
@@ -131,13 +137,15 @@ public final class Search implements AutoCloseable {
     }
 
     /**
-     * Opens an existing study with the config it was last run with.
+     * Opens an existing study with the config it was last run with, upgrading its trial keys first when they are
+     * older than {@link TrialIdentity#KEY_VERSION}.
      *
      * @param workers adjusts the stored worker settings for this session (e.g. another machine); identity to keep them
      */
     public static Search resume(Path directory, java.util.function.UnaryOperator<StudyConfig.Workers> workers,
                                 ExecutorFactory executors) {
         Path dir = directory.toAbsolutePath().normalize();
+        TrialKeyMigration.upgradeIfNeeded(dir);
         StudyStore store = StudyStore.openForWriting(dir);
         try {
             StudyConfig config = StudyConfigReader.read(store.info().configAsGiven());
@@ -462,7 +470,8 @@ public final class Search implements AutoCloseable {
 
     /**
      * Wall seconds of earlier sessions: each session runs from a {@code study_created} or {@code study_resumed}
-     * event to the last event before the next such event.
+     * event to the last event before the next such event. A {@code trial_keys_upgraded} event, written when a
+     * session opens an older study, is a boundary too, so the pause before it does not count.
      */
     static double wallSecondsBefore(List<StudyEvent> events) {
         double total = 0;
@@ -472,7 +481,8 @@ public final class Search implements AutoCloseable {
         // The newest study_resumed is this session's own start; it ends the previous session.
         while (it.hasNext()) {
             StudyEvent e = it.next();
-            boolean boundary = "study_created".equals(e.type()) || "study_resumed".equals(e.type());
+            boolean boundary = "study_created".equals(e.type()) || "study_resumed".equals(e.type())
+                    || TrialKeyUpgrade.EVENT.equals(e.type());
             if (boundary) {
                 if (start != null && last != null) {
                     total += Math.max(0, Duration.between(start, last).toMillis() / 1000.0);

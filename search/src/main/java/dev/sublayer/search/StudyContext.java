@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.moea.Fitness;
@@ -75,10 +76,17 @@ public final class StudyContext {
         return TrialKeys.trialSeed(config.seed(), replicate);
     }
 
-    /** The key of training {@code a} at {@code rung} with replicate {@code replicate}'s seed. */
+    /**
+     * The key of training {@code a} at {@code rung} with replicate {@code replicate}'s seed: the
+     * {@link TrialIdentity#key key} of that {@link #request request} on the study's engine.
+     */
     public String key(Architecture a, int rung, int replicate) {
-        return TrialKeys.key(a, budget(rung), config.training().engine(), config.training().config(), config.data(),
-                seed(replicate));
+        return key(request(a, rung, replicate));
+    }
+
+    /** The key of {@code request} on the study's engine. */
+    public String key(TrialRequest request) {
+        return TrialIdentity.key(config.training().engine(), request);
     }
 
     /** The request of training {@code a} at {@code rung} with replicate {@code replicate}'s seed. */

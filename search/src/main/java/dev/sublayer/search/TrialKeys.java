@@ -1,41 +1,12 @@
 package dev.sublayer.search;
 
-import dev.sublayer.evaluator.DataConfig;
-import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.space.Architecture;
-import dev.sublayer.trial.Budget;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 /**
- * Trial keys and trial seeds.
- *
- * <p>A trial key identifies one training run by everything that determines its result: the architecture's
- * canonical text, the fidelity budget, the engine, the training and data configuration and the seed. Two
- * trials with the same key would train identically, so a key that has a result is never trained again,
- * within a generation, across generations and across resumes.
+ * Trial seeds. Trial keys are derived from a trial's request by {@link dev.sublayer.evaluator.TrialIdentity} (and
+ * computed for a study by {@link StudyContext#key}); the seed is part of the request, so it is part of the key.
  */
 public final class TrialKeys {
 
-    /** Bumped when the key material changes, so old and new keys never collide. */
-    static final String VERSION = "sublayer-trial-key-v1";
-
     private TrialKeys() {
-    }
-
-    /** The key of training {@code architecture} under {@code budget} with the given configuration and seed. */
-    public static String key(Architecture architecture, Budget budget, String engine, TrainingConfig training,
-                             DataConfig data, long seed) {
-        String material = VERSION + '\n' + architecture.canonical() + '\n' + budget + '\n' + engine + '\n' + training
-                + '\n' + data + '\n' + seed;
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     /**

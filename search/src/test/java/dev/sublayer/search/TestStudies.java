@@ -2,6 +2,7 @@ package dev.sublayer.search;
 
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
+import dev.sublayer.search.config.StudyConfigWriter;
 import dev.sublayer.search.exec.InProcessExecutor;
 import dev.sublayer.search.exec.Provenances;
 import dev.sublayer.storage.InMemoryStudyStore;
@@ -65,7 +66,7 @@ final class TestStudies {
     static InMemoryStudyStore inMemory(String yaml, Path dir) {
         StudyConfig config = config(yaml);
         return InMemoryStudyStore.create(dir, new StudyInfo(config.name(), config.description(), config.seed(), yaml,
-                StudyConfigReader.resolvedYaml(config), "created", Instant.now(), null, "test",
+                StudyConfigWriter.resolvedYaml(config), "created", Instant.now(), null, "test",
                 Provenances.local(config.training().engine())));
     }
 

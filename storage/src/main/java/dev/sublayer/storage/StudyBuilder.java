@@ -115,6 +115,11 @@ final class StudyBuilder {
         maps.info().put("study", TrialJson.text(StoreCodec.toNode(studyInfo)));
     }
 
+    /** Records the trial key version (see {@link StudyStore#trialKeyVersion()}). */
+    void trialKeyVersion(String version) {
+        maps.meta().put(StudyStore.TRIAL_KEY_VERSION, version);
+    }
+
     /** Adds a trial, logging no event; {@code false} if a trial with its key is already there. */
     boolean trial(TrialRecord t) {
         if (trials.contains(t.key())) {

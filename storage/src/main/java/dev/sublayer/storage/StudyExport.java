@@ -25,9 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  * spreadsheets and plotting).
  *
  * <p><b>JSONL.</b> One JSON object per line, each with a {@code kind}: first {@code study} (with
- * {@code schema_version} and the {@code info}), then every {@code trial} in insertion order, every
- * {@code generation} in order, every {@code event} in order. Trial, generation and event lines are the very
- * documents the store holds ({@code "v": 1}, snake_case, see storage/README.md) with {@code kind} added, so
+ * {@code schema_version}, {@code trial_key_version} and the {@code info}), then every {@code trial} in insertion
+ * order, every {@code generation} in order, every {@code event} in order. Trial, generation and event lines are
+ * the very documents the store holds ({@code "v": 1}, snake_case, see storage/README.md) with {@code kind} added, so
  * {@link StudyImport} rebuilds a store with identical content and a re-export is byte-identical.
  *
  * <p><b>CSV.</b> RFC 4180, a header row, the columns of {@link #CSV_COLUMNS} in that order (new columns
@@ -117,6 +117,7 @@ public final class StudyExport {
         head.put("kind", "study");
         head.put("v", StoreCodec.VALUE_VERSION);
         head.put("schema_version", store.schemaVersion());
+        head.put("trial_key_version", store.trialKeyVersion());
         head.set("info", StoreCodec.toNode(store.info()));
         line(w, head);
         try {

@@ -96,6 +96,9 @@ public final class StudyImport {
         }
         StudyInfo info = at(source, n, () -> StoreCodec.infoFromNode(TrialJson.field(head, "", "info"), "/info"));
         store.init(info);
+        if (head.has("trial_key_version")) { // absent in exports of stores that did not record it (version 1)
+            store.trialKeyVersion(at(source, n, () -> TrialJson.stringAt(head, "", "trial_key_version")));
+        }
         while ((line = r.readLine()) != null) {
             n++;
             if (line.isBlank()) {

@@ -50,6 +50,10 @@ public final class StudyStore implements StudyStorage {
     public static final String FILE_NAME = "study.mv.db";
     /** The schema this code writes; it reads this one and refuses newer ones. */
     public static final int SCHEMA_VERSION = 1;
+    /** The trial key version of stores that do not record one (written by Sublayer 0.1.0 and before). */
+    public static final String LEGACY_TRIAL_KEY_VERSION = "sublayer-trial-key-v1";
+    /** The {@code meta} entry that records the trial key version. */
+    static final String TRIAL_KEY_VERSION = "trial_key_version";
 
     /** How far a commit is pushed before a mutating call returns. */
     public enum Durability {
@@ -98,9 +102,26 @@ public final class StudyStore implements StudyStorage {
 
     /** {@link #create(Path, StudyInfo)} with the given durability. */
     public static StudyStore create(Path studyDir, StudyInfo studyInfo, Durability durability) {
+        return create(studyDir, studyInfo, durability, null);
+    }
+
+    /**
+     * {@link #create(Path, StudyInfo)} recording that the study's trial keys are of version
+     * {@code trialKeyVersion} (see {@link #trialKeyVersion()}).
+     */
+    public static StudyStore create(Path studyDir, StudyInfo studyInfo, String trialKeyVersion) {
+        return create(studyDir, studyInfo, Durability.SYNC, java.util.Objects.requireNonNull(trialKeyVersion,
+                "trialKeyVersion"));
+    }
+
+    private static StudyStore create(Path studyDir, StudyInfo studyInfo, Durability durability,
+                                     String trialKeyVersion) {
         Path dir = studyDir.toAbsolutePath().normalize();
         StudyBuilder.buildNew(dir, "create study", init -> {
             init.init(studyInfo);
+            if (trialKeyVersion != null) {
+                init.trialKeyVersion(trialKeyVersion);
+            }
             init.event(StudyEvent.studyCreated(studyInfo, Instant.now()));
         });
         LOG.info("created study '{}' in {}", studyInfo.name(), dir);
@@ -226,6 +247,15 @@ public final class StudyStore implements StudyStorage {
     /** The schema version of the open store. */
     public int schemaVersion() {
         return Integer.parseInt(maps.meta().get("schema_version"));
+    }
+
+    /**
+     * The version of the trial keys this store's trials are stored under (the {@code trial_key_version} entry of
+     * {@code meta}); {@value #LEGACY_TRIAL_KEY_VERSION} for stores written before stores recorded it.
+     */
+    public String trialKeyVersion() {
+        String v = where.guard(() -> maps.meta().get(TRIAL_KEY_VERSION));
+        return v == null ? LEGACY_TRIAL_KEY_VERSION : v;
     }
 
     @Override

@@ -62,6 +62,12 @@ public record TrialRecord(
                 new TrialResult(TrialStatus.RUNNING, TrialMetrics.none(), List.of(), "", provenance));
     }
 
+    /** This trial stored under another key (when a migration re-keys a study). */
+    public TrialRecord withKey(String newKey) {
+        return new TrialRecord(newKey, architecture, rung, seed, budget, generation, strategy, worker, started, finished,
+                result);
+    }
+
     /** The trial's status (its result's). */
     public TrialStatus status() {
         return result.status();

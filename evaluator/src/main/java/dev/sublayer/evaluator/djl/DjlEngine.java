@@ -128,7 +128,7 @@ public final class DjlEngine implements Engine {
                              Optional<Path> checkpointTo) {
         // Keep this engine's thread count even if another DJL engine in this JVM changed PyTorch's.
         DjlRuntime.pytorch(threads);
-        return TrainingLoop.train(request, listener, provenance, NAME + " | ",
+        return TrainingLoop.train(request, listener, provenance, NAME,
                 shape -> DjlTrainer.build(pytorch, manager, request, shape), resumeFrom, checkpointTo);
     }
 

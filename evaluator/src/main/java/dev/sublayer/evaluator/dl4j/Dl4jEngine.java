@@ -86,7 +86,7 @@ public final class Dl4jEngine implements Engine {
     @Override
     public TrialResult train(TrialRequest request, TrialListener listener, Optional<Path> resumeFrom,
                              Optional<Path> checkpointTo) {
-        return TrainingLoop.train(request, listener, provenance, "", shape -> Dl4jTrainer.build(request, shape),
+        return TrainingLoop.train(request, listener, provenance, NAME, shape -> Dl4jTrainer.build(request, shape),
                 resumeFrom, checkpointTo);
     }
 }

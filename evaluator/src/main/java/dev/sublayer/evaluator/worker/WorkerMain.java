@@ -5,34 +5,27 @@ import dev.sublayer.evaluator.Engines;
 import dev.sublayer.evaluator.Provenances;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
-import dev.sublayer.evaluator.TrialRequestJson;
 import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A long-lived worker JVM that trains trials for a parent process.
  *
- * <p>Protocol: one JSON object per line on stdin,
- * {@code {"request": <TrialRequest JSON>, "resume_from": "path"|null, "checkpoint_to": "path"|null}};
- * for each, exactly one line on stdout, {@code {"result": <TrialResult JSON>}}. Nothing else ever reaches
- * stdout: {@code System.out} is pointed at stderr before anything else runs (SameDiff prints to stdout),
- * and logs go to stderr. A line that cannot be read gets a {@code failed} result naming what is wrong.
- * End of input ends the worker with exit code 0.
+ * <p>It speaks {@link WorkerProtocol}: one request line on stdin, one result line on stdout, in order, until end
+ * of input, which ends the worker with exit code 0. Nothing else ever reaches stdout: {@code System.out} is
+ * pointed at stderr before anything else runs (SameDiff prints to stdout), and logs go to stderr. A line that
+ * cannot be read gets a {@code failed} result naming what is wrong.
  *
  * <p>Arguments: {@code [--engine NAME] [--threads N]} (defaults {@code dl4j} and all cores).
  */
@@ -95,30 +88,23 @@ public final class WorkerMain {
             if (line.isBlank()) {
                 continue;
             }
-            TrialResult result = handle(line, engine);
-            ObjectNode answer = TrialJson.mapper().createObjectNode();
-            answer.set("result", TrialJson.toNode(result));
-            out.println(TrialJson.text(answer));
+            out.println(WorkerProtocol.resultLine(handle(line, engine)));
             out.flush();
         }
     }
 
     private static TrialResult handle(String line, Engine engine) {
-        TrialRequest request;
-        Optional<Path> resume;
-        Optional<Path> checkpoint;
+        WorkerProtocol.RequestLine r;
         try {
-            JsonNode node = TrialJson.parse(line);
-            request = TrialRequestJson.fromNode(TrialJson.field(node, "", "request"), "/request");
-            resume = Optional.ofNullable(TrialJson.nullableStringAt(node, "", "resume_from")).map(Path::of);
-            checkpoint = Optional.ofNullable(TrialJson.nullableStringAt(node, "", "checkpoint_to")).map(Path::of);
+            r = WorkerProtocol.readRequestLine(line);
         } catch (IllegalArgumentException e) {
             LOG.warn("unreadable request: {}", e.getMessage());
             return new TrialResult(TrialStatus.FAILED, TrialMetrics.none(), List.of(),
                     "unreadable request: " + e.getMessage(), Provenances.of(engine.name(), "unknown", "unknown"));
         }
-        LOG.info("training {} ({})", request.architecture().canonical(), request.budget());
-        TrialResult result = engine.train(request, TrialListener.NONE, resume, checkpoint);
+        TrialRequest request = r.request();
+        LOG.info("training {} with budget {}", request.architecture().canonical(), TrialJson.write(request.budget()));
+        TrialResult result = engine.train(request, TrialListener.NONE, r.resumeFrom(), r.checkpointTo());
         LOG.info("{}: {} {}", request.architecture().canonical(), result.status().configName(), result.failure());
         return result;
     }

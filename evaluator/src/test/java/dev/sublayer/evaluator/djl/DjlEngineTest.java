@@ -176,7 +176,7 @@ class DjlEngineTest {
         TrialResult resumed = engine.train(request.withBudget(Budget.steps(4)), TrialListener.NONE, Optional.of(checkpoint),
                 Optional.empty());
         assertThat(resumed.status()).isEqualTo(TrialStatus.FAILED);
-        assertThat(resumed.failure()).contains("belongs to another trial").contains("(this trial: djl | ");
+        assertThat(resumed.failure()).contains("belongs to another trial").contains("(this trial: sublayer-trial-key-v2 djl ");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sublayer.search.exec;
 
+import dev.sublayer.evaluator.worker.WorkerProtocol;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -294,7 +295,7 @@ public final class WorkerPoolExecutor implements TrialExecutor {
                 }
             }
             job.callback.started(name());
-            String line = WorkerProtocol.requestLine(task);
+            String line = WorkerProtocol.requestLine(task.request(), task.resumeFrom(), task.checkpointTo());
             try {
                 stdin.write(line);
                 stdin.write('\n');
