@@ -25,13 +25,13 @@ public final class DefaultExecutors {
         if (w.mode() == StudyConfig.WorkerMode.IN_PROCESS) {
             return new InProcessExecutor(w.count(), () -> Engines.create(engine, w.threads()));
         }
-        WorkerPoolExecutor.WorkerSpec spec = WorkerPoolExecutor.javaWorker(WORKER_MAIN,
+        WorkerSpec spec = WorkerPoolExecutor.javaWorker(WORKER_MAIN,
                 List.of("--engine", engine, "--threads", Integer.toString(w.threads())), w.heap(), w.threads(),
                 Optional.of(context.directory().resolve("logs")));
         if (w.count() * w.threads() > Runtime.getRuntime().availableProcessors()
                 && System.getenv("OMP_WAIT_POLICY") == null) {
             // More busy threads than cores: spinning OpenMP threads would steal the cores others need.
-            spec = WorkerPoolExecutor.withEnvironment(spec, "OMP_WAIT_POLICY", "PASSIVE");
+            spec = spec.withEnvironment("OMP_WAIT_POLICY", "PASSIVE");
         }
         return new WorkerPoolExecutor(w.count(), spec);
     }

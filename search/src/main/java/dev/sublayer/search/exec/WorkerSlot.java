@@ -1,0 +1,138 @@
+package dev.sublayer.search.exec;
+
+import dev.sublayer.evaluator.worker.WorkerProtocol;
+import dev.sublayer.trial.TrialResult;
+import dev.sublayer.trial.TrialStatus;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.BooleanSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One slot of a {@link WorkerPoolExecutor}: a thread that takes jobs from the pool's queue and feeds them, one
+ * at a time, to its {@link WorkerProcess} as {@link WorkerProtocol} request lines, waits for the result line
+ * until the task's time limit, and kills the process when it hangs, answers nonsense or its job is cancelled.
+ * A process that ends or is killed is replaced at the next job.
+ */
+final class WorkerSlot {
+
+    private static final Logger LOG = LogManager.getLogger(WorkerSlot.class);
+
+    final int index;
+    final Thread thread;
+    volatile WorkerJob current;
+    private final WorkerProcess worker;
+    private final BlockingQueue<WorkerJob> queue;
+    private final BooleanSupplier closed;
+
+    /** Slot {@code index} (from 1) of a pool whose jobs wait in {@code queue}; its thread is not yet started. */
+    WorkerSlot(int index, WorkerSpec spec, BlockingQueue<WorkerJob> queue, BooleanSupplier closed) {
+        this.index = index;
+        this.worker = new WorkerProcess(index, spec);
+        this.queue = queue;
+        this.closed = closed;
+        this.thread = new Thread(this::loop, "sublayer-worker-" + index);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the worker process now unless one is running. */
+    void ensureWorker() throws IOException {
+        worker.ensureWorker();
+    }
+
+    /** Kills the worker on purpose (timeout, cancel, protocol error). */
+    void kill() {
+        worker.kill();
+    }
+
+    /** Ends the worker politely: EOF on stdin makes it exit; force after a grace period. */
+    void shutdown() {
+        worker.shutdown();
+    }
+
+    private void loop() {
+        while (!closed.getAsBoolean()) {
+            WorkerJob job;
+            try {
+                job = queue.take();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            current = job;
+            try {
+                if (!job.cancelled) {
+                    job.finish(run(job));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("worker {}: unexpected failure", index, e);
+                job.finish(WorkerFailures.failure(TrialStatus.FAILED, "worker pool error: " + e));
+            } finally {
+                job.cancel(); // no-op when already finished
+                current = null;
+            }
+        }
+    }
+
+    private TrialResult run(WorkerJob job) {
+        TrialTask task = job.task;
+        try {
+            worker.ensureWorker();
+        } catch (IOException e) {
+            return WorkerFailures.failure(TrialStatus.FAILED, "cannot start a worker process: " + e.getMessage());
+        }
+        job.callback.started(worker.name());
+        String line = WorkerProtocol.requestLine(task.request(), task.resumeFrom(), task.checkpointTo());
+        try {
+            worker.send(line);
+        } catch (IOException e) {
+            return died(job, "could not send the trial: " + e.getMessage());
+        }
+        long deadline = System.nanoTime() + (long) (task.timeoutSeconds() * 1e9);
+        while (true) {
+            String answer;
+            try {
+                answer = worker.poll(Math.max(0, deadline - System.nanoTime()));
+            } catch (InterruptedException e) {
+                if (closed.getAsBoolean() || job.cancelled) {
+                    worker.kill();
+                    worker.discardWorker();
+                    return WorkerFailures.cancelled();
+                }
+                continue;
+            }
+            if (answer == null) {
+                worker.kill();
+                worker.discardWorker();
+                return WorkerFailures.timedOut(task.timeoutSeconds());
+            }
+            if (answer == WorkerProcess.EOF) {
+                return died(job, null);
+            }
+            if (!answer.startsWith("{")) {
+                // The protocol keeps stdout for results; stray output is logged, not fatal.
+                LOG.debug("worker {}: ignoring stdout line: {}", index, answer);
+                continue;
+            }
+            try {
+                return WorkerProtocol.readResultLine(answer);
+            } catch (RuntimeException e) {
+                worker.kill();
+                worker.discardWorker();
+                return WorkerFailures.notAResult(e, answer);
+            }
+        }
+    }
+
+    /** The result of a task whose worker process ended (or broke its pipe) before answering. */
+    private TrialResult died(WorkerJob job, String detail) {
+        int exit = worker.awaitExit();
+        boolean onPurpose = worker.killedOnPurpose();
+        worker.awaitStderr();
+        worker.discardWorker();
+        if (onPurpose || job.cancelled) {
+            return WorkerFailures.cancelled();
+        }
+        return WorkerFailures.died(exit, detail, worker.stderrTail());
+    }
+}
