@@ -60,7 +60,12 @@ class CrashSafetyTest {
                     assertThatThrownBy(() -> StudyStore.openReadOnly(dir)).isInstanceOf(StudyInUseException.class);
                 }
             }
-            Thread.sleep(early ? rnd.nextInt(400) : 30 + rnd.nextInt(250));
+            if (!early) {
+                // On a loaded machine the first commit can come long after "ready": wait for it, so that the kill
+                // lands while trials are being written however slowly the child runs.
+                child.awaitFirstCommit();
+            }
+            Thread.sleep(early ? rnd.nextInt(400) : rnd.nextInt(250));
             child.kill();
             killedWhileWriting += child.lines().stream().anyMatch(l -> l.startsWith("done")) ? 1 : 0;
 
@@ -147,6 +152,17 @@ class CrashSafetyTest {
                             : process.exitValue()) + ", output " + output);
                 }
                 Thread.sleep(5);
+            }
+        }
+
+        void awaitFirstCommit() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (lines().stream().noneMatch(l -> l.startsWith("done"))) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("child committed no trial: exit " + (process.isAlive() ? "none"
+                            : process.exitValue()) + ", output " + output);
+                }
+                Thread.sleep(2);
             }
         }
 
