@@ -3,7 +3,7 @@ package dev.sublayer.search;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.moea.Fitness;
-import dev.sublayer.search.moea.Objective;
+import dev.sublayer.trial.Objective;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ArchitectureCodec;
 import dev.sublayer.space.ModelShape;

@@ -11,6 +11,7 @@ import dev.sublayer.search.moea.Ranking;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -86,18 +87,18 @@ public final class TrialRunner {
     }
 
     /** One planned training run. */
-    private record Plan(String key, Architecture architecture, int rung, int replicate, String origin, int generation,
+    private record Plan(String key, Architecture architecture, int rung, int replicate, Origin origin, int generation,
                         Optional<Path> resumeFrom, Optional<Path> checkpointTo) {
     }
 
     /** One architecture's climb up the rungs within a batch. */
     private static final class Chain {
         final Architecture architecture;
-        final String origin;
+        final Origin origin;
         final TrialResult[] results;
         final String[] keys;
 
-        Chain(Architecture architecture, String origin, int rungs) {
+        Chain(Architecture architecture, Origin origin, int rungs) {
             this.architecture = architecture;
             this.origin = origin;
             this.results = new TrialResult[rungs];
@@ -245,15 +246,15 @@ public final class TrialRunner {
      */
     public Map<String, List<TrialResult>> reevaluate(List<Architecture> architectures, int rung, int seeds)
             throws Stopped {
-        return reevaluate(architectures, rung, seeds, a -> StudyResults.REEVAL);
+        return reevaluate(architectures, rung, seeds, a -> Origin.reevaluation());
     }
 
     /**
-     * As {@link #reevaluate(List, int, int)}, with the trials' stored strategy chosen per architecture (the fixed
-     * strategy stores its replicates as {@code layout:<label>}, so the report names them).
+     * As {@link #reevaluate(List, int, int)}, with the trials' origin chosen per architecture (the fixed strategy's
+     * replicates keep their layout's origin, so the report names them).
      */
     public Map<String, List<TrialResult>> reevaluate(List<Architecture> architectures, int rung, int seeds,
-            java.util.function.Function<Architecture, String> origin) throws Stopped {
+            java.util.function.Function<Architecture, Origin> origin) throws Stopped {
         List<Plan> plans = new ArrayList<>();
         for (Architecture a : architectures) {
             for (int k = 1; k <= seeds; k++) {

@@ -2,8 +2,8 @@ package dev.sublayer.search.config;
 
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.search.moea.Objective;
-import dev.sublayer.search.moea.ObjectiveKind;
+import dev.sublayer.trial.Objective;
+import dev.sublayer.trial.ObjectiveKind;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ConfigNodes;
 import dev.sublayer.space.Constraints;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.search.moea.ObjectiveKind;
+import dev.sublayer.trial.ObjectiveKind;
 import dev.sublayer.space.SearchSpace;
 import dev.sublayer.space.SearchSpaceReader;
 import dev.sublayer.space.Template;
