@@ -11,6 +11,7 @@ import dev.sublayer.space.Notation;
 import dev.sublayer.storage.GenerationRecord;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import dev.sublayer.trial.TrialJson;
 
 class SearchTest {
 
@@ -113,6 +113,25 @@ class SearchTest {
             assertThat(s.trials().stream().filter(x -> x.rung() == 1)).isNotEmpty();
             assertThat(s.trials().stream().filter(x -> x.origin().isReevaluation()))
                     .hasSize(2 * o.reevaluation().members().size());
+            // Every generation stored the front and the budget use; the last one's front is the study's, which
+            // front.json and study info show, and which the stored trials give when computed again.
+            for (GenerationRecord g : gens) {
+                assertThat(g.front()).isPresent();
+                assertThat(g.front().get().hypervolume()).isEqualTo(g.hypervolume());
+                assertThat(g.budgetUse()).isPresent();
+                assertThat(g.budgetUse().get().candidates()).isEqualTo(g.trialsDone());
+                assertThat(g.budgetUse().get().generations()).isEqualTo(g.generation() + 1);
+            }
+            assertThat(gens.getLast().front()).contains(o.front());
+            StudyContext context = new StudyContext(TestStudies.config(yaml), o.directory());
+            assertThat(StudyResults.frontOf(s, context)).isEqualTo(o.front());
+            StudyResults recomputed = new StudyResults(context);
+            recomputed.load(s);
+            assertThat(recomputed.front()).isEqualTo(o.front());
+            JsonNode json = TrialJson.parse(Files.readString(o.frontFile()));
+            List<String> keys = new java.util.ArrayList<>();
+            json.get("front").forEach(m -> keys.add(m.get("key").stringValue()));
+            assertThat(keys).isEqualTo(o.front().members().stream().map(m -> m.key()).toList());
         }
         // A promoted trial continued from its checkpoint instead of retraining from step 0.
         assertThat(counters.resumed.get()).isPositive();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sublayer.trial.Budget;
-import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;

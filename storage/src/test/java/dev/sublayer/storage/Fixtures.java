@@ -2,11 +2,11 @@ package dev.sublayer.storage;
 
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.BudgetUse;
+import dev.sublayer.trial.CurvePoint;
 import dev.sublayer.trial.ObjectiveKind;
 import dev.sublayer.trial.Origin;
-import dev.sublayer.trial.StudyFront;
-import dev.sublayer.trial.CurvePoint;
 import dev.sublayer.trial.Provenance;
+import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;

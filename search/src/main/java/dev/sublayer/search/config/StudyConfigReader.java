@@ -2,8 +2,6 @@ package dev.sublayer.search.config;
 
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.trial.Objective;
-import dev.sublayer.trial.ObjectiveKind;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ConfigNodes;
 import dev.sublayer.space.Constraints;
@@ -16,6 +14,8 @@ import dev.sublayer.space.SpaceException;
 import dev.sublayer.space.Sublayer;
 import dev.sublayer.space.Template;
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.Objective;
+import dev.sublayer.trial.ObjectiveKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
