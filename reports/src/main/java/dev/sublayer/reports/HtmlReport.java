@@ -84,7 +84,8 @@ final class HtmlReport {
                 Fmt.duration(a.elapsed()), Fmt.time(v.generatedAt()), statusCounts(a), budget(a),
                 v.plan().strategy(), a.strategyCounts().entrySet().stream()
                         .map(e -> new Stat(e.getKey(), Integer.toString(e.getValue()), "")).toList(),
-                keyNumbers(a), a.topRung(), a.frontRung(), objectives, front, verdict(a), named, comparisons(a), runRows(a), orderingNote(a), appendix(a),
+                keyNumbers(a), a.topRung(), a.frontRung(), objectives, front, verdict(a), named, comparisons(a),
+                runRows(a), orderingNote(a), appendix(a),
                 version, raw(ReportData.json(a)), raw(ECHARTS_SOURCE), raw(SCRIPT_SOURCE), raw(STYLE_SOURCE));
     }
 

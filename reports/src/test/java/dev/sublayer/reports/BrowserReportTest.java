@@ -200,7 +200,8 @@ class BrowserReportTest {
         // As in the quickstart: training loss every 10 steps, validation only at the end of the rung.
         List<dev.sublayer.trial.CurvePoint> curve = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
-            curve.add(new dev.sublayer.trial.CurvePoint(10L * i, 640L * i, i, 3.0 - 0.1 * i, i == 10 ? 1.9 : Double.NaN));
+            double valid = i == 10 ? 1.9 : Double.NaN;
+            curve.add(new dev.sublayer.trial.CurvePoint(10L * i, 640L * i, i, 3.0 - 0.1 * i, valid));
         }
         TrialRecord base = Trials.completed("A2 F64", 0, 2.7, "nsga2");
         TrialRecord t = Trials.record(base.architecture(), 0, "nsga2", new dev.sublayer.trial.TrialResult(

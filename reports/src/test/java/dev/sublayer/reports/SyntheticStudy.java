@@ -38,9 +38,9 @@ import java.util.Random;
 /**
  * A seeded, plausible study for tests and the benchmark: generations of proposals (named templates first),
  * successive halving over three rungs, re-evaluations of the best, a realistic mix of failures, learning
- * curves and generation checkpoints with the front and budget use the search stores. Bits/byte follow a made-up law — better with size and rung, slightly
- * better with stacked FFNs, worse without attention or residuals — plus seeded noise, so the report's
- * analyses have something to find.
+ * curves and generation checkpoints with the front and budget use the search stores. Bits/byte follow a made-up
+ * law — better with size and rung, slightly better with stacked FFNs, worse without attention or residuals —
+ * plus seeded noise, so the report's analyses have something to find.
  *
  * @param info        the study
  * @param trials      its trials in insertion order
@@ -283,7 +283,8 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
         }
         members.sort(Comparator.<StudyFront.Member>comparingDouble(m -> m.value(0))
                 .thenComparing(StudyFront.Member::architecture));
-        return members.isEmpty() ? StudyFront.empty(OBJECTIVES) : new StudyFront(OBJECTIVES, rung, hypervolume, members);
+        return members.isEmpty() ? StudyFront.empty(OBJECTIVES)
+                : new StudyFront(OBJECTIVES, rung, hypervolume, members);
     }
 
     private static TrialRecord trial(Random rnd, Architecture a, int rung, int generation, Origin strategy,

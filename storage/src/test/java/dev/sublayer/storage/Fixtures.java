@@ -61,8 +61,8 @@ final class Fixtures {
                 status == TrialStatus.COMPLETED ? "" : "because " + status.configName(), PROVENANCE);
         Instant started = T0.plusSeconds(rnd.nextInt(100_000));
         return new TrialRecord(key, "A4 F512g A4 F512g | d128 n128 pre", rung, rnd.nextLong(),
-                Budget.steps(1000L << rung), generation, Origin.proposal("nsga2"), "worker-" + rnd.nextInt(4) + "@host-1", started,
-                started.plusMillis(rnd.nextInt(1_000_000)), result);
+                Budget.steps(1000L << rung), generation, Origin.proposal("nsga2"), "worker-" + rnd.nextInt(4) + "@host-1",
+                started, started.plusMillis(rnd.nextInt(1_000_000)), result);
     }
 
     static TrialRecord running(Random rnd, String key, int generation, int rung) {
