@@ -52,17 +52,16 @@ public final class StudyResults {
      */
     public static StudyFront frontOf(StudyStore store, StudyContext context) {
         Optional<GenerationRecord> last = store.lastGeneration();
-        List<TrialRecord> trials = store.trials();
         if (last.isPresent() && last.get().front().isPresent()) {
-            int g = last.get().generation();
-            boolean newer = trials.stream().anyMatch(t -> t.status().terminal() && t.generation() > g
-                    && !t.origin().isReevaluation());
+            // Only the generation after the last checkpoint can have trials: it is the one a stop interrupted.
+            boolean newer = store.trialsOfGeneration(last.get().generation() + 1).stream()
+                    .anyMatch(t -> t.status().terminal());
             if (!newer) {
                 return last.get().front().get();
             }
         }
         StudyResults results = new StudyResults(context);
-        trials.forEach(results::record);
+        results.load(store);
         return results.front();
     }
 

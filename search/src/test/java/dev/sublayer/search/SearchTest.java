@@ -186,6 +186,29 @@ class SearchTest {
     }
 
     @Test
+    void aStudyStoppedMidGenerationShowsOneFrontToTheSearchAndToReaders() {
+        String yaml = TestStudies.yaml("nsga2", 17, 24, "");
+        Path dir = tmp.resolve("s");
+        Search search = TestStudies.open(yaml, dir, TestStudies.stub(new StubEngine.Counters(), 0));
+        AtomicInteger finished = new AtomicInteger();
+        SearchOutcome o = search.run(new SearchListener() {
+            @Override
+            public void trialFinished(TrialRecord trial) {
+                // Generation 0 has 6 candidates and their promotions; stop inside generation 1.
+                if (trial.generation() == 1 && finished.incrementAndGet() == 2) {
+                    search.requestStop("test stop");
+                }
+            }
+        });
+        assertThat(o.state()).isEqualTo(SearchOutcome.State.STOPPED);
+        try (StudyStore s = StudyStore.openReadOnly(dir)) {
+            assertThat(s.trialsOfGeneration(s.lastGeneration().orElseThrow().generation() + 1)).isNotEmpty();
+            // The last checkpoint's front predates the stopped generation's trials; readers see the current one.
+            assertThat(StudyResults.frontOf(s, new StudyContext(TestStudies.config(yaml), dir))).isEqualTo(o.front());
+        }
+    }
+
+    @Test
     void rerunningAFinishedStudyTrainsNothingAndRaisingTheBudgetContinues() {
         String yaml = TestStudies.yaml("nsga2", 5, 12, "");
         Path dir = tmp.resolve("s");
