@@ -92,8 +92,8 @@ class StudyCommandsTest {
         assertThat(json.get("front_rung").intValue()).isEqualTo(1);
         assertThat(json.get("front")).hasSize(1);
         assertThat(json.get("front").get(0).get("architecture").stringValue()).isEqualTo("A4 F512");
-        assertThat(info.out()).containsPattern("\nfront +A4 F512  \{valid_bits_per_byte=.*, non_embedding_params="
-                + "800\.0\}  nsga2\n");
+        assertThat(info.out()).containsPattern("\nfront +A4 F512  \\{valid_bits_per_byte=.*, non_embedding_params="
+                + "800\\.0\\}  nsga2\n");
 
         CliRunner compact = CliRunner.run("study", "compact", dir.toString());
         assertThat(compact.exitCode()).isZero();
