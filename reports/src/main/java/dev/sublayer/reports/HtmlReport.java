@@ -156,7 +156,8 @@ final class HtmlReport {
         a.best().ifPresentOrElse(b -> out.add(new Stat("best bits/byte (rung " + a.topRung() + ")",
                         Fmt.meanStd(b.bpbMean(), b.bpbStd()), "")),
                 () -> out.add(new Stat("best bits/byte", "no completed trial yet", "")));
-        out.add(new Stat("front size (rung " + a.frontRung() + ")", Integer.toString(a.front().size()), ""));
+        out.add(new Stat(a.frontRung() < 0 ? "front size" : "front size (rung " + a.frontRung() + ")",
+                Integer.toString(a.front().size()), ""));
         out.add(new Stat("architectures at the top rung", Integer.toString(a.topGroups().size()), ""));
         var gens = a.view().generations();
         out.add(new Stat("generations", Integer.toString(gens.size()), ""));

@@ -1,7 +1,6 @@
 package dev.sublayer.reports;
 
 import dev.sublayer.space.Architecture;
-import dev.sublayer.space.CostModel;
 import dev.sublayer.space.Features;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
