@@ -15,7 +15,8 @@ import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
-import dev.sublayer.trial.TrialMetrics;
+import dev.sublayer.trial.ObjectiveKind;
+import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import java.io.PrintWriter;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -168,8 +170,13 @@ final class EvaluateCommand implements Callable<Integer> {
         return b.maxSeconds() + " s";
     }
 
+    /**
+     * What {@code evaluate} prints, under the names every Sublayer output uses: the metrics under their
+     * {@link TrialJson} names (as the store, {@code export} and {@code front.json} name them), the active
+     * parameters ({@code active_params}, for mixture-of-experts: router and top-k experts) and the objective
+     * measures no metric holds ({@link ObjectiveKind}: {@code wall_seconds}, {@code peak_memory_bytes}).
+     */
     static Map<String, Object> values(Architecture a, Task task, ModelShape shape, TrialResult r) {
-        TrialMetrics m = r.metrics();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("status", r.status().configName());
         if (!r.failure().isEmpty()) {
@@ -177,37 +184,43 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         v.put("architecture", a.canonical());
         v.put("corpus", task.name());
-        v.put("valid_loss", figure(m.validLoss()));
-        v.put("valid_bits_per_byte", figure(m.validBitsPerByte()));
-        v.put(task.isProbe() ? "valid_accuracy" : "valid_next_byte_accuracy", figure(m.validAccuracy()));
-        v.put("params_total", m.totalParams());
-        v.put("params_non_embedding", m.nonEmbeddingParams());
-        v.put("params_active", CostModel.of(a, shape).activeParams()); // MoE: router and top-k experts
-        v.put("flops_forward_per_token", m.flopsPerToken());
-        v.put("training_flops", figure(m.trainingFlops()));
-        v.put("steps", m.steps());
-        v.put("tokens", m.tokens());
-        v.put("build_seconds", figure(m.buildSeconds()));
-        v.put("train_seconds", figure(m.trainSeconds()));
-        v.put("eval_seconds", figure(m.evalSeconds()));
-        v.put("tokens_per_second", figure(m.tokensPerSecond()));
-        v.put("peak_heap_bytes", m.peakHeapBytes());
-        v.put("peak_native_bytes", m.peakNativeBytes());
+        for (Map.Entry<String, JsonNode> e : TrialJson.toNode(r.metrics()).properties()) {
+            v.put(e.getKey(), value(e.getValue()));
+            if (e.getKey().equals(ObjectiveKind.NON_EMBEDDING_PARAMS.configName())) {
+                v.put("active_params", CostModel.of(a, shape).activeParams());
+            }
+        }
+        for (ObjectiveKind k : ObjectiveKind.values()) {
+            if (!v.containsKey(k.configName())) {
+                double measured = k.measure(r, a, shape);
+                v.put(k.configName(), k == ObjectiveKind.PEAK_MEMORY_BYTES
+                        ? (Double.isFinite(measured) ? Long.valueOf(Math.round(measured)) : null) : figure(measured));
+            }
+        }
         v.put("engine", r.provenance().engine());
         v.put("backend", r.provenance().backend());
         v.put("device", r.provenance().device());
         List<Map<String, Object>> curve = new ArrayList<>();
         for (CurvePoint p : r.curve()) {
             Map<String, Object> point = new LinkedHashMap<>();
-            point.put("step", p.step());
-            point.put("tokens", p.tokens());
-            point.put("seconds", figure(p.seconds()));
-            point.put("train_loss", figure(p.trainLoss()));
-            point.put("valid_loss", figure(p.validLoss()));
+            for (Map.Entry<String, JsonNode> e : TrialJson.toNode(p).properties()) {
+                point.put(e.getKey(), value(e.getValue()));
+            }
             curve.add(point);
         }
         v.put("curve", curve);
         return v;
+    }
+
+    /** A JSON value as printed: integers as they are, other numbers as {@link #figure}, infinities as null. */
+    private static Object value(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            return n.longValue();
+        }
+        if (n.isNumber()) {
+            return figure(n.doubleValue());
+        }
+        return null;
     }
 
     /** Finite figures rounded to 6 significant digits; NaN and infinities as null. */

@@ -52,7 +52,7 @@ final class ReportCommand implements Callable<Integer> {
                 : out != null && out.toLowerCase(Locale.ROOT).endsWith(".md") ? ReportFormat.MARKDOWN : ReportFormat.HTML;
         StudyView view;
         try (StudyStorage store = StudyStore.openReadOnly(studyDir)) {
-            view = StudyView.of(store, Instant.now());
+            view = StudyReports.view(store, StudyReports.context(store), Instant.now());
         } catch (StudyInUseException e) {
             throw new IllegalArgumentException(e.getMessage() + "; a running search rewrites "
                     + studyDir.resolve("report.html") + " after every generation", e);

@@ -2,12 +2,11 @@ package dev.sublayer.cli;
 
 import dev.sublayer.reports.ReportFormat;
 import dev.sublayer.reports.ReportWriter;
-import dev.sublayer.reports.StudyView;
 import dev.sublayer.search.GenerationSummary;
 import dev.sublayer.search.SearchListener;
 import dev.sublayer.search.SearchOutcome;
 import dev.sublayer.search.SearchStatus;
-import dev.sublayer.search.config.StudyConfig;
+import dev.sublayer.search.StudyContext;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 import java.io.IOException;
@@ -27,13 +26,16 @@ final class ReportRefresh implements SearchListener {
     private static final Logger LOG = LogManager.getLogger(ReportRefresh.class);
 
     private final SearchListener progress;
+    private final StudyContext context;
     private final Path file;
     private final boolean everyGeneration;
 
-    ReportRefresh(SearchListener progress, Path studyDir, StudyConfig.Report settings) {
+    /** Refreshes the report of the study of {@code context} as its config's report settings say. */
+    ReportRefresh(SearchListener progress, StudyContext context) {
         this.progress = progress;
-        this.file = studyDir.resolve(settings.file());
-        this.everyGeneration = settings.everyGeneration();
+        this.context = context;
+        this.file = context.directory().resolve(context.config().report().file());
+        this.everyGeneration = context.config().report().everyGeneration();
     }
 
     @Override
@@ -72,7 +74,7 @@ final class ReportRefresh implements SearchListener {
 
     private void write(StudyStorage store) {
         try {
-            ReportWriter.write(StudyView.of(store, Instant.now()), ReportFormat.HTML, file);
+            ReportWriter.write(StudyReports.view(store, context, Instant.now()), ReportFormat.HTML, file);
             LOG.debug("report written to {}", file);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not write the report {}: {}", file, e.getMessage());

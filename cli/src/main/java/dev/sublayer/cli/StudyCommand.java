@@ -1,11 +1,20 @@
 package dev.sublayer.cli;
 
+import dev.sublayer.search.StudyContext;
+import dev.sublayer.search.StudyResults;
+import dev.sublayer.space.Notation;
 import dev.sublayer.storage.StoreException;
+import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyMaintenance;
+import dev.sublayer.storage.StudyStore;
+import dev.sublayer.trial.BudgetUse;
+import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,9 +63,11 @@ final class StudyCommand implements Runnable {
         }
     }
 
-    /** {@code sublayer study info}: what a store holds. */
+    /** {@code sublayer study info}: what a store holds, and the study's budget use and front. */
     @Command(name = "info", mixinStandardHelpOptions = true,
-            description = "Print a closed study's schema version, trial counts by status, generations and size.")
+            description = {"Print a closed study's schema version, trial counts by status, generations and size, "
+                    + "its budget use (counted as the search counts it) and its front (as the search stored it).",
+                    "Front values are the search's single-seed values, in the study's objective order."})
     static final class Info implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "STUDY_DIR", description = "The study directory.")
@@ -71,8 +82,16 @@ final class StudyCommand implements Runnable {
         @Override
         public Integer call() {
             StudyMaintenance.StoreInfo info;
+            BudgetUse use;
+            StudyFront front;
             try {
                 info = StudyMaintenance.info(studyDir);
+                try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
+                    StudyContext context = StudyReports.context(store);
+                    use = BudgetUse.of(store.trials(), StudyEvent.sessions(store.events()),
+                            store.generations().size());
+                    front = StudyResults.frontOf(store, context);
+                }
             } catch (StoreException e) {
                 throw StoreErrors.badInput(e);
             }
@@ -92,12 +111,43 @@ final class StudyCommand implements Runnable {
             v.put("last_generation", info.lastGeneration().orElse(null));
             v.put("events", info.events());
             v.put("file_bytes", info.fileBytes());
+            v.put("candidates_trained", use.candidates());
+            v.put("training_flops", use.trainingFlops());
+            v.put("wall_seconds", use.wallSeconds());
+            v.put("front_rung", front.rung());
+            v.put("front_hypervolume", front.hypervolume());
+            List<Map<String, Object>> members = new ArrayList<>();
+            for (StudyFront.Member m : front.members()) {
+                Map<String, Object> member = new LinkedHashMap<>();
+                member.put("architecture", Notation.parse(m.architecture()).notation());
+                member.put("strategy", m.origin().text());
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (int i = 0; i < front.objectives().size(); i++) {
+                    values.put(front.objectives().get(i).configName(), m.value(i));
+                }
+                member.put("values", values);
+                members.add(member);
+            }
+            v.put("front", members);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(v));
-            } else {
-                int width = v.keySet().stream().mapToInt(String::length).max().orElse(0);
-                v.forEach((k, x) -> out.printf(Locale.ROOT, "%-" + width + "s  %s%n", k, x == null ? "-" : x));
+                return 0;
+            }
+            int width = v.keySet().stream().mapToInt(String::length).max().orElse(0);
+            String row = "%-" + width + "s  %s%n";
+            v.forEach((k, x) -> {
+                if (!k.equals("front")) {
+                    out.printf(Locale.ROOT, row, k, x == null ? "-" : x);
+                }
+            });
+            if (members.isEmpty()) {
+                out.printf(Locale.ROOT, row, "front", "-");
+            }
+            for (int i = 0; i < members.size(); i++) {
+                Map<String, Object> m = members.get(i);
+                out.printf(Locale.ROOT, row, i == 0 ? "front" : "", m.get("architecture") + "  " + m.get("values")
+                        + "  " + m.get("strategy"));
             }
             return 0;
         }

@@ -4,14 +4,16 @@ import dev.sublayer.search.FrontStats;
 import dev.sublayer.search.Search;
 import dev.sublayer.search.SearchListener;
 import dev.sublayer.search.SearchOutcome;
-import dev.sublayer.search.StudyResults;
 import dev.sublayer.search.config.StudyConfig;
-import dev.sublayer.search.moea.Objective;
-import dev.sublayer.search.moea.ObjectiveKind;
 import dev.sublayer.search.progress.SearchProgress;
+import dev.sublayer.space.Notation;
 import dev.sublayer.storage.StoreException;
 import dev.sublayer.storage.StudyInUseException;
 import dev.sublayer.storage.StudyStore;
+import dev.sublayer.trial.Objective;
+import dev.sublayer.trial.ObjectiveKind;
+import dev.sublayer.trial.SeedStatistics;
+import dev.sublayer.trial.StudyFront;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,8 +97,7 @@ final class StudyRun {
     }
 
     private static SearchListener listeners(Search search, PrintWriter err) {
-        return new ReportRefresh(SearchProgress.forEnvironment(err), search.context().directory(),
-                search.context().config().report());
+        return new ReportRefresh(SearchProgress.forEnvironment(err), search.context());
     }
 
     /** The outcome and the front as a table. */
@@ -112,12 +113,12 @@ final class StudyRun {
         out.printf(Locale.ROOT, "%d generation%s, %d candidates trained%s%n", o.generations(),
                 o.generations() == 1 ? "" : "s", o.trainedCandidates(),
                 o.trainedThisSession() > 0 ? ", " + o.trainedThisSession() + " trials in this session" : "");
-        StudyResults.Front front = o.front();
-        if (front.entries().isEmpty()) {
+        StudyFront front = o.front();
+        if (front.isEmpty()) {
             out.println("no completed trial yet: the front is empty");
         } else {
             out.printf(Locale.ROOT, "%nfront at rung %d (%d member%s, hypervolume %.4f), best %s first:%n%n",
-                    front.rung(), front.entries().size(), front.entries().size() == 1 ? "" : "s",
+                    front.rung(), front.members().size(), front.members().size() == 1 ? "" : "s",
                     front.hypervolume(), config.objectives().getFirst().kind().configName());
             table(front, o.reevaluation(), config.objectives(), out);
         }
@@ -131,20 +132,25 @@ final class StudyRun {
         out.flush();
     }
 
-    private static void table(StudyResults.Front front, FrontStats stats, List<Objective> objectives, PrintWriter out) {
+    /**
+     * The front as a table: per member its objective values (the mean over seeds, with the std, where it was
+     * re-evaluated: the same figures as {@code front.json}'s {@code reevaluation} and the report) and its origin.
+     */
+    static void table(StudyFront front, FrontStats stats, List<Objective> objectives, PrintWriter out) {
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("#", "architecture"));
         objectives.forEach(o -> header.add(o.kind().label()));
         header.add("origin");
         rows.add(header.toArray(new String[0]));
         int i = 1;
-        for (StudyResults.FrontEntry e : front.entries()) {
-            List<String> row = new ArrayList<>(List.of(Integer.toString(i++), e.architecture().notation()));
-            FrontStats.Stats s = stats.members().get(e.architecture().canonical());
+        for (StudyFront.Member e : front.members()) {
+            List<String> row = new ArrayList<>(List.of(Integer.toString(i++),
+                    Notation.parse(e.architecture()).notation()));
+            SeedStatistics s = stats.members().get(e.architecture());
             for (int k = 0; k < objectives.size(); k++) {
-                row.add(value(objectives.get(k).kind(), e.fitness().value(k), s, k));
+                row.add(value(objectives.get(k).kind(), e.value(k), s, k));
             }
-            row.add(e.trial().strategy());
+            row.add(e.origin().text());
             rows.add(row.toArray(new String[0]));
         }
         int[] widths = new int[header.size()];
@@ -169,7 +175,7 @@ final class StudyRun {
         }
     }
 
-    private static String value(ObjectiveKind kind, double v, FrontStats.Stats s, int k) {
+    private static String value(ObjectiveKind kind, double v, SeedStatistics s, int k) {
         String shown = switch (kind) {
             case VALID_BITS_PER_BYTE -> String.format(Locale.ROOT, "%.4f", s == null ? v : s.mean()[k]);
             case NON_EMBEDDING_PARAMS, FLOPS_PER_TOKEN, PEAK_MEMORY_BYTES -> String.format(Locale.ROOT, "%,d",

@@ -1,7 +1,18 @@
 package dev.sublayer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.sublayer.space.CostModel;
+import dev.sublayer.space.ModelShape;
+import dev.sublayer.space.Notation;
+import dev.sublayer.storage.StudyExport;
+import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.ObjectiveKind;
+import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.TrialMetrics;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,6 +32,20 @@ class EvaluateCommandTest {
         assertThat(n.get("valid_bits_per_byte").doubleValue()).isBetween(1.0, 9.0);
         assertThat(n.get("curve").size()).isPositive();
         assertThat(r.err()).contains("evaluating d16 n16 pre: A2 F32 on europarl").contains("step 3/3");
+        // One naming: every metric under the name the store, export and front.json use, every objective measure
+        // under its objective name, and nothing under a name of its own.
+        List<String> metrics = new ArrayList<>(TrialJson.toNode(TrialMetrics.none()).propertyNames());
+        assertThat(StudyExport.CSV_COLUMNS).containsAll(metrics);
+        List<String> keys = new ArrayList<>(n.propertyNames());
+        assertThat(keys).containsAll(metrics).containsAll(ObjectiveKind.configNames()).contains("active_params")
+                .doesNotContain("params_total", "params_non_embedding", "params_active", "flops_forward_per_token",
+                        "valid_next_byte_accuracy");
+        assertThat(n.get("non_embedding_params").longValue()).isEqualTo(
+                CostModel.of(Notation.parse("d16 n16 pre: A2 F32"), ModelShape.bytes()).nonEmbeddingParams());
+        assertThat(n.get("wall_seconds").doubleValue()).isCloseTo(n.get("build_seconds").doubleValue()
+                + n.get("train_seconds").doubleValue() + n.get("eval_seconds").doubleValue(), within(1e-4));
+        assertThat(n.get("curve").get(0).propertyNames())
+                .containsExactlyElementsOf(TrialJson.toNode(new CurvePoint(1, 1, 1, 1, 1)).propertyNames());
     }
 
     @Test
@@ -45,7 +70,8 @@ class EvaluateCommandTest {
         JsonNode n = JsonMapper.builder().build().readTree(r.out());
         assertThat(n.get("status").stringValue()).isEqualTo("completed");
         assertThat(n.get("architecture").stringValue()).isEqualTo("d16 n8 pre rms: A2 M4k2/16 P2/16:swiglu D16x2:relu2");
-        assertThat(n.get("params_active").longValue()).isEqualTo(n.get("params_total").longValue() - 2 * (2 * 16 * 16 + 16 + 16));
+        assertThat(n.get("active_params").longValue())
+                .isEqualTo(n.get("total_params").longValue() - 2 * (2 * 16 * 16 + 16 + 16));
         assertThat(CliRunner.run("evaluate", "A2", "--moe-aux-weight", "-1").err().strip())
                 .isEqualTo("sublayer: error: --moe-aux-weight must be a finite number >= 0, got -1.0");
     }
@@ -56,7 +82,7 @@ class EvaluateCommandTest {
                 "--tokens", "32", "--threads", "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("status").contains("completed").contains("valid_accuracy")
-                .contains("steps                    2");
+                .containsPattern("\nsteps +2\n");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
@@ -29,15 +30,16 @@ class ReportCommandTest {
 
     private Path study(String name) {
         Path dir = tmp.resolve("study");
-        try (StudyStore s = StudyStore.create(dir, new StudyInfo(name, "d", 7, "seed: 7\n", "seed: 7\n", "finished",
+        String config = "name: cli-report\nseed: 7\nbudget: {max_trials: 3}\n";
+        try (StudyStore s = StudyStore.create(dir, new StudyInfo(name, "d", 7, config, config, "finished",
                 T0, T0.plusSeconds(600), "sublayer search s.yaml", P))) {
             String[] archs = {"d64 n32 pre: A2 F128", "d64 n32 pre: A2 F128 F128", "d64 n32 pre: A2 F256 A2 F256"};
             for (int i = 0; i < archs.length; i++) {
                 double bpb = 2.5 - 0.2 * i;
                 TrialMetrics m = new TrialMetrics(bpb * Math.log(2), bpb, 0.4, 10_000 * (i + 1), 8_000 * (i + 1),
                         16_000 * (i + 1), 1e9, 100, 3200, 0.1, 2.0, 0.2, 1600, 1, 2);
-                s.putTrial(new TrialRecord("k" + i, archs[i], 0, i, Budget.steps(100), 0, "nsga2", "w0", T0,
-                        T0.plusSeconds(60), new TrialResult(TrialStatus.COMPLETED, m,
+                s.putTrial(new TrialRecord("k" + i, archs[i], 0, i, Budget.steps(100), 0, Origin.proposal("nsga2"),
+                        "w0", T0, T0.plusSeconds(60), new TrialResult(TrialStatus.COMPLETED, m,
                                 List.of(new CurvePoint(100, 3200, 2.0, 1.6, bpb * Math.log(2))), "", P)));
             }
         }
@@ -67,7 +69,7 @@ class ReportCommandTest {
         CliRunner stdout = CliRunner.run("report", dir.toString(), "--format", "md", "--out", "-");
         assertThat(stdout.exitCode()).isZero();
         assertThat(stdout.out()).startsWith("# md \\| study").contains("| front size | 3 |")
-                .contains("| 1 | `A2 F128` |");
+                .contains("| 1 | `A2 F256 A2 F256` |").contains("| 3 | `A2 F128` |");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
@@ -25,13 +26,14 @@ class StudyCommandsTest {
 
     private static final Provenance P = new Provenance("0.1.0", "abc", "25", "dl4j", "nd4j", "cpu", "linux", "h");
     private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    private static final String CONFIG = "name: cli\nseed: 7\nbudget: {max_trials: 5}\n";
 
     @TempDir
     Path tmp;
 
     private Path study() {
         Path dir = tmp.resolve("study");
-        try (StudyStore s = StudyStore.create(dir, new StudyInfo("cli", "", 7, "a: 1", "a: 1", "finished", T0, null,
+        try (StudyStore s = StudyStore.create(dir, new StudyInfo("cli", "", 7, CONFIG, CONFIG, "finished", T0, null,
                 "sublayer search", P))) {
             for (int i = 0; i < 5; i++) {
                 TrialStatus status = i == 4 ? TrialStatus.FAILED : TrialStatus.COMPLETED;
@@ -39,8 +41,8 @@ class StudyCommandsTest {
                         3200, 0.1, 2.0, 0.2, 1600, 1, 2);
                 TrialResult r = new TrialResult(status, m, List.of(new CurvePoint(100, 3200, 2.0, 1.6 + i, 1.5 + i)),
                         status == TrialStatus.FAILED ? "boom, \"bad\"" : "", P);
-                s.putTrial(new TrialRecord("k" + i, "A4 F512", i % 2, i, Budget.steps(100), 0, "nsga2", "w0", T0,
-                        T0.plusSeconds(60), r));
+                s.putTrial(new TrialRecord("k" + i, "d64 n64 pre: A4 F512", i % 2, i, Budget.steps(100), 0,
+                        Origin.proposal("nsga2"), "w0", T0, T0.plusSeconds(60), r));
             }
         }
         return dir;
@@ -78,13 +80,20 @@ class StudyCommandsTest {
     void infoAndCompact() {
         Path dir = study();
         CliRunner info = CliRunner.run("study", "info", dir.toString());
-        assertThat(info.exitCode()).isZero();
+        assertThat(info.exitCode()).as(info.err()).isZero();
         assertThat(info.out().replaceAll(" +", " ")).contains("schema_version 1\n").contains("trials 5\n")
                 .contains("trials_completed 4\n").contains("trials_failed 1\n").contains("generations 0\n");
         JsonNode json = JsonMapper.builder().build().readTree(CliRunner.run("study", "info", dir.toString(), "--json")
                 .out());
         assertThat(json.get("trials_completed").longValue()).isEqualTo(4);
         assertThat(json.get("file_bytes").longValue()).isPositive();
+        // No generation stored a front: the search's computation over the trials gives it (one architecture).
+        assertThat(json.get("candidates_trained").longValue()).isEqualTo(3);
+        assertThat(json.get("front_rung").intValue()).isEqualTo(1);
+        assertThat(json.get("front")).hasSize(1);
+        assertThat(json.get("front").get(0).get("architecture").stringValue()).isEqualTo("A4 F512");
+        assertThat(info.out()).containsPattern("\nfront +A4 F512  \\{valid_bits_per_byte=.*, non_embedding_params="
+                + "800\\.0\\}  nsga2\n");
 
         CliRunner compact = CliRunner.run("study", "compact", dir.toString());
         assertThat(compact.exitCode()).isZero();

@@ -13,8 +13,11 @@ import dev.sublayer.reports.StudyAnalysis.StackingVerdict;
 import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.BudgetUse;
 import dev.sublayer.trial.BuildInfo;
+import dev.sublayer.trial.ObjectiveKind;
 import dev.sublayer.trial.Provenance;
+import dev.sublayer.trial.StudyStatus;
 import dev.sublayer.trial.TrialStatus;
 import gg.jte.Content;
 import gg.jte.ContentType;
@@ -73,14 +76,16 @@ final class HtmlReport {
                     StudyAnalysis.origin(f)));
         }
         List<FrontRow> named = templates.stream().map(t -> row(a, t, t.rung(), widestFfn, t.template())).toList();
-        String objectives = v.plan().objectives().stream().map(Objective::label).collect(Collectors.joining(", "));
+        String objectives = v.plan().objectives().stream().map(ObjectiveKind::description)
+                .collect(Collectors.joining(", "));
         String version = BuildInfo.current().version() + " (" + BuildInfo.current().commit() + ")";
         return new ReportPage(info.name(), info.description(), info.status(), statusClass(info.status()),
                 Fmt.time(info.created()), info.finished() == null ? "not yet" : Fmt.time(info.finished()),
                 Fmt.duration(a.elapsed()), Fmt.time(v.generatedAt()), statusCounts(a), budget(a),
                 v.plan().strategy(), a.strategyCounts().entrySet().stream()
                         .map(e -> new Stat(e.getKey(), Integer.toString(e.getValue()), "")).toList(),
-                keyNumbers(a), a.topRung(), objectives, front, verdict(a), named, comparisons(a), runRows(a), orderingNote(a), appendix(a),
+                keyNumbers(a), a.topRung(), a.frontRung(), objectives, front, verdict(a), named, comparisons(a),
+                runRows(a), orderingNote(a), appendix(a),
                 version, raw(ReportData.json(a)), raw(ECHARTS_SOURCE), raw(SCRIPT_SOURCE), raw(STYLE_SOURCE));
     }
 
@@ -96,12 +101,12 @@ final class HtmlReport {
     }
 
     private static String statusClass(String status) {
-        return switch (status.toLowerCase(Locale.ROOT)) {
-            case "finished", "completed" -> "st-ok";
-            case "running" -> "st-run";
-            case "interrupted" -> "st-warn";
-            default -> "st-other";
-        };
+        return StudyStatus.parse(status).map(s -> switch (s) {
+            case FINISHED -> "st-ok";
+            case RUNNING -> "st-run";
+            case INTERRUPTED -> "st-warn";
+            case CREATED -> "st-other";
+        }).orElse("st-other");
     }
 
     private static List<Stat> statusCounts(StudyAnalysis a) {
@@ -117,9 +122,10 @@ final class HtmlReport {
 
     private static List<BudgetLine> budget(StudyAnalysis a) {
         StudyPlan p = a.view().plan();
+        BudgetUse use = a.budgetUse();
         List<BudgetLine> out = new ArrayList<>();
-        int trained = a.candidatesTrained();
-        out.add(new BudgetLine("candidates trained (rung 0)", Integer.toString(trained),
+        long trained = use.candidates();
+        out.add(new BudgetLine("candidates trained (rung 0)", Long.toString(trained),
                 p.maxTrials().isPresent() ? Long.toString(p.maxTrials().getAsLong()) : "",
                 p.maxTrials().isPresent() ? percent(trained, p.maxTrials().getAsLong()) : -1));
         int gens = a.view().generations().size();
@@ -128,11 +134,13 @@ final class HtmlReport {
                     p.maxGenerations().isPresent() ? Long.toString(p.maxGenerations().getAsLong()) : "",
                     p.maxGenerations().isPresent() ? percent(gens, p.maxGenerations().getAsLong()) : -1));
         }
-        double hours = a.elapsed().toMillis() / 3.6e6;
-        out.add(new BudgetLine("wall time since start", Fmt.duration(a.elapsed()),
+        double hours = use.wallSeconds() / 3600;
+        int sessions = a.sessions().size();
+        out.add(new BudgetLine("wall time (" + sessions + (sessions == 1 ? " session)" : " sessions, pauses excluded)"),
+                Fmt.duration(java.time.Duration.ofMillis(Math.round(use.wallSeconds() * 1000))),
                 p.maxWallHours().isPresent() ? Fmt.seconds(p.maxWallHours().getAsDouble() * 3600) : "",
                 p.maxWallHours().isPresent() ? percent(hours, p.maxWallHours().getAsDouble()) : -1));
-        double flops = a.trainingFlops();
+        double flops = use.trainingFlops();
         out.add(new BudgetLine("training FLOPs", Fmt.si(flops),
                 p.maxTrainingFlops().isPresent() ? Fmt.si(p.maxTrainingFlops().getAsDouble()) : "",
                 p.maxTrainingFlops().isPresent() ? percent(flops, p.maxTrainingFlops().getAsDouble()) : -1));
@@ -148,7 +156,8 @@ final class HtmlReport {
         a.best().ifPresentOrElse(b -> out.add(new Stat("best bits/byte (rung " + a.topRung() + ")",
                         Fmt.meanStd(b.bpbMean(), b.bpbStd()), "")),
                 () -> out.add(new Stat("best bits/byte", "no completed trial yet", "")));
-        out.add(new Stat("front size", Integer.toString(a.front().size()), ""));
+        out.add(new Stat(a.frontRung() < 0 ? "front size" : "front size (rung " + a.frontRung() + ")",
+                Integer.toString(a.front().size()), ""));
         out.add(new Stat("architectures at the top rung", Integer.toString(a.topGroups().size()), ""));
         var gens = a.view().generations();
         out.add(new Stat("generations", Integer.toString(gens.size()), ""));

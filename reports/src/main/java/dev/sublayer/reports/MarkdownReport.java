@@ -3,10 +3,13 @@ package dev.sublayer.reports;
 import dev.sublayer.reports.StudyAnalysis.ArchResult;
 import dev.sublayer.storage.GenerationRecord;
 import dev.sublayer.storage.StudyInfo;
+import dev.sublayer.trial.BudgetUse;
 import dev.sublayer.trial.BuildInfo;
+import dev.sublayer.trial.ObjectiveKind;
 import dev.sublayer.trial.TrialStatus;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,14 +49,17 @@ final class MarkdownReport {
         });
         row(out, "trials", v.trials().size() + (counts.isEmpty() ? "" : " (" + String.join(", ", counts) + ")"));
         StudyPlan p = v.plan();
-        row(out, "compute", a.candidatesTrained() + (p.maxTrials().isPresent() ? " of " + p.maxTrials().getAsLong() : "")
+        BudgetUse use = a.budgetUse();
+        int sessions = a.sessions().size();
+        row(out, "compute", use.candidates() + (p.maxTrials().isPresent() ? " of " + p.maxTrials().getAsLong() : "")
                 + " candidates trained at rung 0, " + a.trialsTrained() + " trials in all, "
-                + Fmt.si(a.trainingFlops()) + " training FLOPs"
-                + (p.maxTrainingFlops().isPresent() ? " of " + Fmt.si(p.maxTrainingFlops().getAsDouble()) : ""));
-        if (!p.strategy().isEmpty()) {
-            row(out, "strategy", inline(p.strategy()));
-        }
-        row(out, "objectives", p.objectives().stream().map(Objective::label).collect(Collectors.joining(", ")));
+                + Fmt.si(use.trainingFlops()) + " training FLOPs"
+                + (p.maxTrainingFlops().isPresent() ? " of " + Fmt.si(p.maxTrainingFlops().getAsDouble()) : "")
+                + (sessions == 0 ? "" : ", " + Fmt.duration(Duration.ofMillis(Math.round(use.wallSeconds() * 1000)))
+                        + " wall time in " + sessions + (sessions == 1 ? " session" : " sessions")));
+        row(out, "strategy", inline(p.strategy()));
+        row(out, "objectives", p.objectives().stream().map(ObjectiveKind::description)
+                .collect(Collectors.joining(", ")));
         a.best().ifPresentOrElse(b -> row(out, "best bits/byte (rung " + a.topRung() + ")",
                         Fmt.meanStd(b.bpbMean(), b.bpbStd()) + " — " + code(b)),
                 () -> row(out, "best bits/byte", "no completed trial yet"));
@@ -66,7 +72,7 @@ final class MarkdownReport {
         row(out, "stacking FFNs", inline(HtmlReport.verdict(a).headline()));
         out.println();
         if (!a.front().isEmpty()) {
-            out.println("## Front (rung " + a.topRung() + ")");
+            out.println("## Front (rung " + a.frontRung() + ")");
             out.println();
             out.println("| # | architecture | non-emb. params | FLOPs/token | bits/byte | seeds | proposed by |");
             out.println("|---:|---|---:|---:|---:|---:|---|");

@@ -35,6 +35,9 @@ final class ReportData {
     /** Curve points kept for a front or top-rung trial. */
     static final int FULL_CURVE_POINTS = 300;
 
+    /** Validation points a trial needs for its validation curve; with fewer, its training loss is drawn. */
+    static final int MIN_CURVE_POINTS = 2;
+
     /** Bins of the trials-per-hour chart at most. */
     static final int MAX_RATE_BINS = 400;
 
@@ -52,7 +55,11 @@ final class ReportData {
         w.name("objectives").beginArray();
         v.plan().objectives().forEach(o -> w.value(o.configName()));
         w.endArray();
+        w.name("objectiveLabels").beginArray();
+        v.plan().objectives().forEach(o -> w.value(o.description()));
+        w.endArray();
         w.field("topRung", a.topRung());
+        w.field("frontRung", a.frontRung());
         w.field("sizeAdjusted", a.sizeAdjusted());
         w.name("fit").beginArray().value(a.fitIntercept()).value(a.fitSlope()).endArray();
 
@@ -99,7 +106,8 @@ final class ReportData {
         doubles(w, "memory", g, ArchResult::memory);
         doubles(w, "acc", g, ArchResult::accuracy);
         strings(w, "template", g, ArchResult::template);
-        longs(w, "strategy", g, x -> strategies.index(x.strategy()));
+        longs(w, "strategy", g, x -> strategies.index(x.origin().text()));
+        strings(w, "origin", g, StudyAnalysis::origin);
         longs(w, "rep", g, ArchResult::representative);
         longs(w, "front", g, x -> front.contains(x.index()) ? 1 : 0);
         doubles(w, "ffnShare", g, x -> x.features() == null ? Double.NaN : x.features().ffnParamShare());
@@ -130,15 +138,14 @@ final class ReportData {
         longs(w, "arch", r, x -> archs.index(x.trial().architecture()));
         longs(w, "rung", r, x -> x.trial().rung());
         longs(w, "status", r, x -> x.trial().status().ordinal());
-        longs(w, "strategy", r, x -> strategies.index(x.trial().strategy()));
+        longs(w, "strategy", r, x -> strategies.index(x.trial().origin().text()));
         longs(w, "gen", r, x -> x.trial().generation());
         // Seeds as text: JavaScript numbers lose integers beyond 2^53.
         strings(w, "seed", r, x -> Long.toString(x.trial().seed()));
         doubles(w, "bpb", r, TrialRow::bpb);
         doubles(w, "params", r, TrialRow::params);
         doubles(w, "flops", r, TrialRow::flops);
-        doubles(w, "seconds", r, x -> x.trial().result().metrics().trainSeconds() > 0
-                ? x.trial().result().metrics().trainSeconds() : Double.NaN);
+        doubles(w, "seconds", r, x -> StudyAnalysis.seconds(x.trial().result().metrics()));
         longs(w, "started", r, x -> x.trial().started().getEpochSecond());
         doubles(w, "finished", r, x -> x.trial().finished() == null ? Double.NaN : x.trial().finished().getEpochSecond());
         strings(w, "failure", r, x -> x.trial().result().failure());
@@ -150,7 +157,9 @@ final class ReportData {
     /**
      * Learning curves in bits: per trial an index into a table of token grids (trials at one rung usually share
      * their evaluation schedule, so the grid is written once) and the loss values. Validation points where
-     * the trial measured any, else training points (flagged).
+     * the trial measured at least {@value #MIN_CURVE_POINTS} (one point is a dot, not a curve: a study that
+     * validates only at the end of each rung has one per trial), else its training points, flagged so the
+     * chart says so.
      */
     private static void writeCurves(JsonWriter w, StudyAnalysis a) {
         Set<Integer> full = new HashSet<>();
@@ -167,9 +176,13 @@ final class ReportData {
                 continue;
             }
             List<CurvePoint> pts = c.stream().filter(p -> Double.isFinite(p.validLoss())).toList();
-            boolean isTrain = pts.isEmpty();
-            if (isTrain) {
-                pts = c.stream().filter(p -> Double.isFinite(p.trainLoss())).toList();
+            boolean isTrain = false;
+            if (pts.size() < MIN_CURVE_POINTS) {
+                List<CurvePoint> training = c.stream().filter(p -> Double.isFinite(p.trainLoss())).toList();
+                if (training.size() > pts.size()) {
+                    pts = training;
+                    isTrain = true;
+                }
             }
             if (pts.isEmpty()) {
                 continue;
@@ -179,9 +192,10 @@ final class ReportData {
             Integer gi = grids.computeIfAbsent(grid, k -> grids.size());
             trialIdx.add(r.index());
             gridIdx.add(gi);
-            ys.add(pts.stream().mapToDouble(p -> StudyAnalysis.bits(isTrain ? p.trainLoss() : p.validLoss()))
+            boolean training = isTrain;
+            ys.add(pts.stream().mapToDouble(p -> StudyAnalysis.bits(training ? p.trainLoss() : p.validLoss()))
                     .toArray());
-            train.add(isTrain);
+            train.add(training);
         }
         w.name("trial").beginArray();
         trialIdx.forEach(w::value);

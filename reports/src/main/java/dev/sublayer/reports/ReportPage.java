@@ -21,7 +21,8 @@ import java.util.List;
  * @param strategy       the configured strategy, or empty
  * @param strategyCounts trials by proposing strategy
  * @param keyNumbers     headline figures
- * @param topRung        the rung the front and the ordering analysis use, -1 without completed trials
+ * @param topRung        the rung the ordering analysis uses, -1 without completed trials
+ * @param frontRung      the rung the front was measured at, -1 while it is empty
  * @param objectives     the objectives in words
  * @param front          the front table's rows
  * @param verdict        the stacking verdict
@@ -50,6 +51,7 @@ record ReportPage(
         List<Stat> strategyCounts,
         List<Stat> keyNumbers,
         int topRung,
+        int frontRung,
         String objectives,
         List<FrontRow> front,
         Verdict verdict,
@@ -88,7 +90,7 @@ record ReportPage(
     /**
      * One row of the front table.
      *
-     * @param rank       position by ascending params
+     * @param rank       position in the front (best first by the first objective)
      * @param trial      index of the representative trial (for the learning-curve picker)
      * @param key        the representative trial's key
      * @param strip      the architecture drawing, or {@code null} if its notation did not parse
@@ -98,7 +100,7 @@ record ReportPage(
      * @param flops      forward FLOPs per token
      * @param bpb        bits/byte, with ± std when re-evaluated
      * @param seeds      how many seeds the bits/byte averages
-     * @param seconds    training time
+     * @param seconds    wall time (build, train and evaluation), mean over seeds
      * @param accuracy   validation accuracy
      * @param origin     the template or strategy that proposed it
      * @param delta      size-adjusted bits/byte (top rung only), or a dash

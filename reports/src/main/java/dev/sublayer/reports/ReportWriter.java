@@ -1,6 +1,5 @@
 package dev.sublayer.reports;
 
-import dev.sublayer.storage.StudyStorage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +13,13 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import java.time.Instant;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Writes study reports. The search calls {@link #write(StudyStorage, StudyPlan, ReportFormat, Path)} with its
- * own open store after every generation; {@code sublayer report} calls {@link #write(StudyView, ReportFormat,
- * Path)} with a snapshot of a closed store.
+ * Writes study reports from a {@link StudyView}. A running search's listener in the CLI ({@code ReportRefresh})
+ * writes one from the search's own open store after every generation and when the search ends;
+ * {@code sublayer report} writes one from a closed store.
  *
  * <p>Files are replaced atomically: the report is written to a temporary file beside the target and renamed
  * over it, so a reader (a browser refreshing the page, a sync job) sees the old report or the new one,
@@ -32,20 +30,6 @@ public final class ReportWriter {
     private static final Logger LOG = LogManager.getLogger(ReportWriter.class);
 
     private ReportWriter() {
-    }
-
-    /**
-     * Snapshots {@code store} now and writes its report to {@code out}, replacing it atomically.
-     *
-     * @param store  an open store (the search's writer or a read-only one)
-     * @param plan   the study's objectives, budget and strategy
-     * @param format HTML or Markdown
-     * @param out    the report file; its directory must exist
-     * @return {@code out}
-     * @throws IOException if the file cannot be written (the previous report, if any, is left as it was)
-     */
-    public static Path write(StudyStorage store, StudyPlan plan, ReportFormat format, Path out) throws IOException {
-        return write(StudyView.of(store, plan, Instant.now()), format, out);
     }
 
     /**

@@ -1,12 +1,18 @@
 package dev.sublayer.reports;
 
 import dev.sublayer.space.Architecture;
-import dev.sublayer.space.CostModel;
 import dev.sublayer.space.Features;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
 import dev.sublayer.space.Sublayer;
+import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.BudgetUse;
+import dev.sublayer.trial.ObjectiveKind;
+import dev.sublayer.trial.Origin;
+import dev.sublayer.trial.SeedStatistics;
+import dev.sublayer.trial.Session;
+import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialStatus;
 import java.time.Duration;
@@ -24,45 +30,22 @@ import java.util.TreeMap;
 
 /**
  * The numbers a report shows, derived once from a {@link StudyView}: trials grouped by architecture and
- * rung (re-evaluations averaged), the Pareto front at the top rung, size-adjusted quality for the ordering
- * analysis, and the study's compute so far.
+ * rung (re-evaluations averaged), the study's front (as the search stored it) matched to those groups,
+ * size-adjusted quality for the ordering analysis, and the study's budget use.
  *
- * <p>Why groups: a re-evaluation trial ({@code strategy = reeval}) trains the same architecture at the same
- * rung with another seed, so the report shows one point per (architecture, rung) with mean ± std rather than
- * several points on top of each other. Why the top rung only for the front: trials at lower rungs trained
- * less, and comparing them with fully trained ones would put small, undertrained models on the front.
+ * <p>Why groups: a re-evaluation trial trains the same architecture at the same rung with another seed, so the
+ * report shows one point per (architecture, rung) with mean ± std ({@link SeedStatistics}) rather than several
+ * points on top of each other. Who is on the front is the search's decision, on its single-seed values
+ * ({@link StudyFront}); the statistics only add the spread over seeds.
+ *
+ * <p>Every figure is measured as the search measures it ({@link ObjectiveKind}) and the budget is counted as the
+ * search counts it ({@link BudgetUse}).
  */
 final class StudyAnalysis {
 
-    /** The {@code strategy} of a re-evaluation trial. */
-    static final String REEVAL = "reeval";
-
-    /** The prefix of the {@code strategy} of a named-template trial, e.g. {@code template:sandwich_2}. */
-    static final String TEMPLATE_PREFIX = "template:";
-
-    /**
-     * The prefix of the {@code strategy} of a labelled layout trained by the {@code fixed} strategy, e.g.
-     * {@code layout:ffn_stacked_2}; the label names the layout like a template's name.
-     */
-    static final String LAYOUT_PREFIX = "layout:";
-
-    /** Who proposed {@code a}, for a table: {@code template X}, {@code layout X} or the strategy. */
+    /** Who proposed {@code a}, for a table: {@code template X}, {@code layout X} or the strategy's name. */
     static String origin(ArchResult a) {
-        if (a.template().isEmpty()) {
-            return a.strategy();
-        }
-        return (a.strategy().startsWith(LAYOUT_PREFIX) ? "layout " : "template ") + a.template();
-    }
-
-    /** The layout name a trial's strategy carries ({@code template:X} or {@code layout:X}), or empty. */
-    static String layoutName(String strategy) {
-        if (strategy.startsWith(TEMPLATE_PREFIX)) {
-            return strategy.substring(TEMPLATE_PREFIX.length());
-        }
-        if (strategy.startsWith(LAYOUT_PREFIX)) {
-            return strategy.substring(LAYOUT_PREFIX.length());
-        }
-        return "";
+        return a.origin().describe();
     }
 
     /**
@@ -95,30 +78,20 @@ final class StudyAnalysis {
      * @param bpbStd         sample standard deviation of bits/byte, {@code NaN} with one member
      * @param params         non-embedding parameters
      * @param flops          forward FLOPs per token
-     * @param seconds        mean training seconds
-     * @param memory         mean peak memory (heap + native) in bytes, {@code NaN} if not measured
+     * @param seconds        mean wall seconds ({@link ObjectiveKind#WALL_SECONDS}: build, train and evaluation)
+     * @param memory         mean peak memory ({@link ObjectiveKind#PEAK_MEMORY_BYTES}), {@code NaN} if not measured
      * @param accuracy       mean validation accuracy, {@code NaN} if not measured
-     * @param template       the named template that proposed it (e.g. {@code sandwich_2}), or empty
-     * @param strategy       the representative's strategy
+     * @param template       the named template or fixed layout that proposed it (e.g. {@code sandwich_2}), or empty
+     * @param origin         what proposed it: the member origin naming its template or layout, else the
+     *                       representative's
      */
     record ArchResult(int index, String architecture, Architecture arch, Features features, int rung,
             List<Integer> members, int representative, double bpbMean, double bpbStd, double params, double flops,
-            double seconds, double memory, double accuracy, String template, String strategy) {
+            double seconds, double memory, double accuracy, String template, Origin origin) {
 
         /** The number of seeds (member trials). */
         int seeds() {
             return members.size();
-        }
-
-        /** This group's value of {@code o}. */
-        double value(Objective o) {
-            return switch (o) {
-                case BITS_PER_BYTE -> bpbMean;
-                case NON_EMBEDDING_PARAMS -> params;
-                case FLOPS_PER_TOKEN -> flops;
-                case WALL_TIME -> seconds;
-                case PEAK_MEMORY -> memory;
-            };
         }
     }
 
@@ -182,6 +155,8 @@ final class StudyAnalysis {
     private final int topRung;
     private final List<ArchResult> top;
     private final List<ArchResult> front;
+    private final List<Session> sessions;
+    private final BudgetUse budgetUse;
     private final double fitIntercept;
     private final double fitSlope;
     private final double[] delta;
@@ -225,7 +200,7 @@ final class StudyAnalysis {
         this.rows = List.copyOf(r);
         this.topRung = groups.stream().mapToInt(ArchResult::rung).max().orElse(-1);
         this.top = groups.stream().filter(x -> x.rung() == topRung).toList();
-        this.front = paretoFront(top, view.plan().objectives());
+        this.front = frontGroups(view.front(), groups);
         double[] fit = fitLogParams(top);
         this.fitIntercept = fit[0];
         this.fitSlope = fit[1];
@@ -241,6 +216,24 @@ final class StudyAnalysis {
         }
         trials.forEach(t -> counts.merge(t.status(), 1, Integer::sum));
         this.statusCounts = counts;
+        this.sessions = StudyEvent.sessions(view.events());
+        this.budgetUse = BudgetUse.of(trials, sessions, view.generations().size());
+    }
+
+    /** The groups of the front's members, in the front's order (a member without a group is left out). */
+    private static List<ArchResult> frontGroups(StudyFront front, List<ArchResult> groups) {
+        Map<String, ArchResult> byArchitectureAndRung = new HashMap<>();
+        for (ArchResult g : groups) {
+            byArchitectureAndRung.put(g.architecture() + "\u0000" + g.rung(), g);
+        }
+        List<ArchResult> out = new ArrayList<>();
+        for (StudyFront.Member m : front.members()) {
+            ArchResult g = byArchitectureAndRung.get(m.architecture() + "\u0000" + m.rung());
+            if (g != null) {
+                out.add(g);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Architecture parse(String notation, Map<String, Optional<Architecture>> cache) {
@@ -253,41 +246,55 @@ final class StudyAnalysis {
         }).orElse(null);
     }
 
-    private static double params(TrialMetrics m, Architecture arch) {
-        if (m.nonEmbeddingParams() >= 0) {
-            return m.nonEmbeddingParams();
+    /**
+     * {@code kind}'s value of a trial, measured as the search measures it; the size and cost fall back to the
+     * cost model (at the byte-level vocabulary) where not measured, and are {@code NaN} when the notation did not
+     * parse either.
+     */
+    static double measure(ObjectiveKind kind, TrialMetrics m, Architecture arch) {
+        boolean modelled = kind == ObjectiveKind.NON_EMBEDDING_PARAMS && m.nonEmbeddingParams() < 0
+                || kind == ObjectiveKind.FLOPS_PER_TOKEN && m.flopsPerToken() < 0;
+        if (modelled && arch == null) {
+            return Double.NaN;
         }
-        // Non-embedding parameters do not depend on the vocabulary, so the cost model gives the exact figure.
-        return arch == null ? Double.NaN : CostModel.of(arch, ModelShape.bytes()).nonEmbeddingParams();
+        return kind.measure(m, arch, ModelShape.bytes());
+    }
+
+    private static double params(TrialMetrics m, Architecture arch) {
+        return measure(ObjectiveKind.NON_EMBEDDING_PARAMS, m, arch);
     }
 
     private static double flops(TrialMetrics m, Architecture arch) {
-        if (m.flopsPerToken() >= 0) {
-            return m.flopsPerToken();
-        }
-        return arch == null ? Double.NaN : CostModel.of(arch, ModelShape.bytes()).forwardFlopsPerToken();
+        return measure(ObjectiveKind.FLOPS_PER_TOKEN, m, arch);
+    }
+
+    /** Wall seconds of a trial ({@link ObjectiveKind#WALL_SECONDS}); {@code NaN} for one that took no time. */
+    static double seconds(TrialMetrics m) {
+        double s = measure(ObjectiveKind.WALL_SECONDS, m, null);
+        return s > 0 ? s : Double.NaN;
     }
 
     private static ArchResult group(int index, List<Integer> members, List<TrialRecord> trials, Architecture arch,
             Features features) {
-        int representative = members.stream().filter(m -> !REEVAL.equals(trials.get(m).strategy())).findFirst()
+        int representative = members.stream().filter(m -> !trials.get(m).origin().isReevaluation()).findFirst()
                 .orElse(members.getFirst());
-        double[] bpb = members.stream().mapToDouble(m -> trials.get(m).result().metrics().validBitsPerByte()).toArray();
+        List<double[]> bpb = members.stream()
+                .map(m -> new double[] {trials.get(m).result().metrics().validBitsPerByte()}).toList();
+        SeedStatistics stats = SeedStatistics.of(bpb);
         TrialMetrics rep = trials.get(representative).result().metrics();
-        String template = "";
+        Origin origin = trials.get(representative).origin();
         for (int m : members) {
-            String s = trials.get(m).strategy();
-            if (!layoutName(s).isEmpty()) {
-                template = layoutName(s);
+            if (trials.get(m).origin().layoutName().isPresent()) {
+                origin = trials.get(m).origin();
                 break;
             }
         }
         return new ArchResult(index, trials.get(representative).architecture(), arch, features,
-                trials.get(representative).rung(), List.copyOf(members), representative, mean(bpb), std(bpb),
-                params(rep, arch), flops(rep, arch),
-                meanOf(members, trials, m -> m.trainSeconds() > 0 ? m.trainSeconds() : Double.NaN),
-                meanOf(members, trials, m -> Objective.PEAK_MEMORY.of(m)),
-                meanOf(members, trials, TrialMetrics::validAccuracy), template, trials.get(representative).strategy());
+                trials.get(representative).rung(), List.copyOf(members), representative, stats.mean()[0],
+                stats.std()[0], params(rep, arch), flops(rep, arch),
+                meanOf(members, trials, StudyAnalysis::seconds),
+                meanOf(members, trials, m -> measure(ObjectiveKind.PEAK_MEMORY_BYTES, m, arch)),
+                meanOf(members, trials, TrialMetrics::validAccuracy), origin.layoutName().orElse(""), origin);
     }
 
     private static double meanOf(List<Integer> members, List<TrialRecord> trials,
@@ -316,41 +323,6 @@ final class StudyAnalysis {
             s += (x - m) * (x - m);
         }
         return Math.sqrt(s / (v.length - 1));
-    }
-
-    /** The non-dominated groups among {@code candidates} on {@code objectives}, by ascending params. */
-    static List<ArchResult> paretoFront(List<ArchResult> candidates, List<Objective> objectives) {
-        List<ArchResult> valid = candidates.stream()
-                .filter(a -> objectives.stream().allMatch(o -> Double.isFinite(a.value(o)))).toList();
-        double[][] v = new double[valid.size()][objectives.size()];
-        for (int i = 0; i < valid.size(); i++) {
-            for (int j = 0; j < objectives.size(); j++) {
-                v[i][j] = valid.get(i).value(objectives.get(j));
-            }
-        }
-        List<ArchResult> out = new ArrayList<>();
-        for (int i = 0; i < v.length; i++) {
-            boolean dominated = false;
-            for (int k = 0; k < v.length && !dominated; k++) {
-                dominated = k != i && dominates(v[k], v[i]);
-            }
-            if (!dominated) {
-                out.add(valid.get(i));
-            }
-        }
-        out.sort(Comparator.comparingDouble(ArchResult::params).thenComparingDouble(ArchResult::bpbMean));
-        return List.copyOf(out);
-    }
-
-    private static boolean dominates(double[] a, double[] b) {
-        boolean better = false;
-        for (int j = 0; j < a.length; j++) {
-            if (a[j] > b[j]) {
-                return false;
-            }
-            better |= a[j] < b[j];
-        }
-        return better;
     }
 
     /**
@@ -419,9 +391,14 @@ final class StudyAnalysis {
         return top;
     }
 
-    /** The Pareto front on the study's objectives among the top-rung groups, by ascending params. */
+    /** The groups of the study's front members, in the front's order (best first by the first objective). */
     List<ArchResult> front() {
         return front;
+    }
+
+    /** The rung the front was measured at, -1 while it is empty. */
+    int frontRung() {
+        return view.front().rung();
     }
 
     /** Whether the size adjustment could be fitted (at least three distinct sizes at the top rung). */
@@ -479,29 +456,20 @@ final class StudyAnalysis {
                 + statusCounts.get(TrialStatus.OUT_OF_MEMORY) + statusCounts.get(TrialStatus.FAILED);
     }
 
+    /** The study's budget use, counted as the search counts it ({@link BudgetUse}). */
+    BudgetUse budgetUse() {
+        return budgetUse;
+    }
+
+    /** The study's search sessions, oldest first. */
+    List<Session> sessions() {
+        return sessions;
+    }
+
     /**
-     * Candidates trained at rung 0 (completed, diverged, out of memory or failed; re-evaluations not counted):
-     * what a study's trial budget counts.
+     * The calendar time from the study's creation to its end, or to the snapshot while it has not ended; pauses
+     * between sessions included (the budget's wall time, {@link BudgetUse#wallSeconds()}, excludes them).
      */
-    int candidatesTrained() {
-        int n = 0;
-        for (TrialRecord t : view.trials()) {
-            TrialStatus s = t.status();
-            if (t.rung() == 0 && !REEVAL.equals(t.strategy()) && (s == TrialStatus.COMPLETED
-                    || s == TrialStatus.DIVERGED || s == TrialStatus.OUT_OF_MEMORY || s == TrialStatus.FAILED)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Training FLOPs spent over all trials. */
-    double trainingFlops() {
-        return view.trials().stream().mapToDouble(t -> t.result().metrics().trainingFlops())
-                .filter(Double::isFinite).sum();
-    }
-
-    /** Wall time from the study's creation to its end, or to the snapshot while it has not ended. */
     Duration elapsed() {
         Instant end = view.info().finished() != null ? view.info().finished() : view.generatedAt();
         Duration d = Duration.between(view.info().created(), end);
@@ -513,13 +481,11 @@ final class StudyAnalysis {
         return top.stream().min(Comparator.comparingDouble(ArchResult::bpbMean));
     }
 
-    /** How many trials each strategy proposed, most first. */
+    /** How many trials each proposer ({@link Origin#proposer()}) proposed, most first. */
     Map<String, Integer> strategyCounts() {
         Map<String, Integer> counts = new TreeMap<>();
         for (TrialRecord t : view.trials()) {
-            String s = t.strategy().startsWith(TEMPLATE_PREFIX) ? "template"
-                    : t.strategy().startsWith(LAYOUT_PREFIX) ? "layout" : t.strategy().isEmpty() ? "?" : t.strategy();
-            counts.merge(s, 1, Integer::sum);
+            counts.merge(t.origin().proposer(), 1, Integer::sum);
         }
         Map<String, Integer> sorted = new LinkedHashMap<>();
         counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())

@@ -5,6 +5,7 @@ import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.StudyFront;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +14,12 @@ import java.util.Objects;
  * Everything a report shows, read from a study store at one moment: an immutable snapshot, so a report is
  * rendered from consistent data while a search keeps writing, and so tests can build one directly.
  *
+ * <p>The front is the one the search computed and stored ({@code StudyResults} in the search module); the report
+ * shows it as given and never ranks trials itself.
+ *
  * @param info        the study's description, configuration and lifecycle state
  * @param plan        the study's objectives, budget and strategy
+ * @param front       the study's front, as the search stored it
  * @param trials      every trial in insertion order
  * @param generations the generation checkpoints, oldest first
  * @param events      the event log, oldest first
@@ -23,6 +28,7 @@ import java.util.Objects;
 public record StudyView(
         StudyInfo info,
         StudyPlan plan,
+        StudyFront front,
         List<TrialRecord> trials,
         List<GenerationRecord> generations,
         List<StudyEvent> events,
@@ -31,23 +37,15 @@ public record StudyView(
     public StudyView {
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(front, "front");
         trials = List.copyOf(trials);
         generations = List.copyOf(generations);
         events = List.copyOf(events);
         Objects.requireNonNull(generatedAt, "generatedAt");
     }
 
-    /**
-     * A snapshot of {@code store} with the plan read from its resolved configuration
-     * ({@link StudyPlan#fromConfig(String)}).
-     */
-    public static StudyView of(StudyStorage store, Instant now) {
-        StudyInfo info = store.info();
-        return of(store, StudyPlan.fromConfig(info.configResolved()), now);
-    }
-
-    /** A snapshot of {@code store} with the given plan (the search passes the plan it runs). */
-    public static StudyView of(StudyStorage store, StudyPlan plan, Instant now) {
-        return new StudyView(store.info(), plan, store.trials(), store.generations(), store.events(), now);
+    /** A snapshot of {@code store} with the study's plan and front. */
+    public static StudyView of(StudyStorage store, StudyPlan plan, StudyFront front, Instant now) {
+        return new StudyView(store.info(), plan, front, store.trials(), store.generations(), store.events(), now);
     }
 }

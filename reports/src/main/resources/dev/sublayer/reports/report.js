@@ -14,10 +14,13 @@
   const NG = G.bpb.length, NT = T.key.length;
   const ATTN = '#e4572e', FFN = '#2e86ab';
   const PALETTE = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
-  const GROUP_KEY = { bits_per_byte: 'bpb', non_embedding_params: 'params', flops_per_token: 'flops',
-    wall_time: 'seconds', peak_memory: 'memory' };
-  const LABEL = { bits_per_byte: 'bits/byte', non_embedding_params: 'non-embedding params',
-    flops_per_token: 'FLOPs/token', wall_time: 'training seconds', peak_memory: 'peak memory (bytes)' };
+  // Objective config names (ObjectiveKind) to group columns; labels come with the data.
+  const GROUP_KEY = { valid_bits_per_byte: 'bpb', non_embedding_params: 'params', flops_per_token: 'flops',
+    wall_seconds: 'seconds', peak_memory_bytes: 'memory' };
+  const LABEL = {};
+  D.objectives.forEach((o, i) => { LABEL[o] = D.objectiveLabels[i]; });
+  LABEL.non_embedding_params = LABEL.non_embedding_params || 'non-embedding params';
+  LABEL.flops_per_token = LABEL.flops_per_token || 'FLOPs/token';
 
   // ---------- formatting ----------
   function esc(s) {
@@ -50,7 +53,7 @@
   function notation(a) { const s = D.archs[a]; const i = s.indexOf(': '); return i >= 0 ? s.slice(i + 2) : s; }
   function dims(a) { const s = D.archs[a]; const i = s.indexOf(': '); return i >= 0 ? s.slice(0, i) : ''; }
   function bpbText(g) { return f4(G.bpb[g]) + (G.std[g] !== null ? ' ± ' + f4(G.std[g]) : ''); }
-  function origin(g) { return G.template[g] ? 'template ' + G.template[g] : D.strategies[G.strategy[g]] || '?'; }
+  function origin(g) { return G.origin[g]; }
 
   function groupTooltip(g) {
     const rep = G.rep[g];
@@ -58,7 +61,7 @@
       + esc(dims(G.arch[g])) + ' · rung ' + G.rung[g] + (G.front[g] ? ' · <b>on the front</b>' : '') + '<br>'
       + 'bits/byte ' + esc(bpbText(g)) + ' (' + G.n[g] + (G.n[g] === 1 ? ' seed' : ' seeds') + ')<br>'
       + 'params ' + si(G.params[g]) + ' · FLOPs/token ' + si(G.flops[g]) + '<br>'
-      + 'train time ' + secs(G.seconds[g]) + (G.acc[g] !== null ? ' · accuracy ' + (100 * G.acc[g]).toFixed(1) + '%' : '')
+      + 'wall time ' + secs(G.seconds[g]) + (G.acc[g] !== null ? ' · accuracy ' + (100 * G.acc[g]).toFixed(1) + '%' : '')
       + (G.delta[g] !== null ? ' · size-adjusted ' + signed(G.delta[g]) : '') + '<br>'
       + 'proposed by ' + esc(origin(g)) + '<br><span style="color:#888">trial ' + esc(T.key[rep]) + '</span></div>';
   }
@@ -108,7 +111,7 @@
 
   /** Third objective for a plot of bits/byte against xObjective: the study's first objective on neither axis. */
   function colourObjective(xObjective) {
-    const other = D.objectives.find(o => o !== 'bits_per_byte' && o !== xObjective && GROUP_KEY[o]);
+    const other = D.objectives.find(o => o !== 'valid_bits_per_byte' && o !== xObjective && GROUP_KEY[o]);
     return other || (xObjective === 'non_embedding_params' ? 'flops_per_token' : 'non_embedding_params');
   }
 
@@ -266,8 +269,10 @@
       if (k >= Math.floor(s.data.length / 4)) ymax = Math.max(ymax, p[1]);
     }));
     const pad = (ymax - ymin) * 0.05 || 0.05;
+    const anyTrain = shown.some(t => D.curves.train[curveOf.get(t)]);
     const option = {
-      title: title('Validation bits/byte during training', shown.length + ' curves'),
+      title: title(anyTrain ? 'Bits/byte during training' : 'Validation bits/byte during training',
+        shown.length + ' curves' + (anyTrain ? ' · dashed: training loss (validated fewer than twice)' : '')),
       grid: { left: 70, right: 40, top: 60, bottom: 90 },
       legend: { type: 'scroll', bottom: 0, textStyle: { fontSize: 11 } },
       tooltip: { trigger: 'item', confine: true, formatter: p => {
@@ -278,7 +283,8 @@
         { type: 'inside', yAxisIndex: 0, filterMode: 'none', startValue: ymin - pad, endValue: ymax + pad },
         { type: 'slider', yAxisIndex: 0, filterMode: 'none', width: 14, right: 6, showDetail: false, startValue: ymin - pad, endValue: ymax + pad }],
       xAxis: { type: 'value', name: 'training tokens', nameLocation: 'middle', nameGap: 26, axisLabel: { formatter: v => si(v) } },
-      yAxis: { type: 'value', name: 'validation bits/byte', nameLocation: 'middle', nameGap: 44, scale: true,
+      yAxis: { type: 'value', name: anyTrain ? 'bits/byte (validation; training where dashed)' : 'validation bits/byte',
+        nameLocation: 'middle', nameGap: 44, scale: true,
         axisLabel: { formatter: v => v.toFixed(2) }, splitLine: { lineStyle: { color: '#eee' } } },
       series: series,
     };

@@ -7,6 +7,7 @@ import dev.sublayer.reports.StudyAnalysis.ArchResult;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class BrowserReportTest {
         study.writeTo(studyDir);
         StudyView view;
         try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
-            view = StudyView.of(store, NOW);
+            view = SyntheticStudy.view(store, NOW);
         }
         Path html = ReportWriter.write(view, ReportFormat.HTML, dir.resolve("report.html"));
         StudyAnalysis a = new StudyAnalysis(view);
@@ -182,7 +183,7 @@ class BrowserReportTest {
         }
         StudyView view;
         try (StudyStore store = StudyStore.openReadOnly(dir.resolve("study"))) {
-            view = StudyView.of(store, NOW);
+            view = StudyView.of(store, Trials.PLAN, StudyFront.empty(Trials.OBJECTIVES), NOW);
         }
         HeadlessChromium.Page page = open(ReportWriter.write(view, ReportFormat.HTML, dir.resolve("r.html")));
         assertThat(page.eval("document.body.getAttribute('data-report-ready')").asString()).isEqualTo("ok");
@@ -192,6 +193,29 @@ class BrowserReportTest {
         assertThat(page.eval("sublayerReport.charts['chart-pareto-params'].getOption().title[0].text").asString())
                 .isEqualTo("No completed trials yet");
         assertThat(page.eval("document.getElementById('trial-count').textContent").asString()).isEqualTo("0 trials");
+    }
+
+    @Test
+    void trialsThatValidatedOnlyOnceShowTheirTrainingLossAsACurve(@TempDir Path dir) throws Exception {
+        // As in the quickstart: training loss every 10 steps, validation only at the end of the rung.
+        List<dev.sublayer.trial.CurvePoint> curve = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            double valid = i == 10 ? 1.9 : Double.NaN;
+            curve.add(new dev.sublayer.trial.CurvePoint(10L * i, 640L * i, i, 3.0 - 0.1 * i, valid));
+        }
+        TrialRecord base = Trials.completed("A2 F64", 0, 2.7, "nsga2");
+        TrialRecord t = Trials.record(base.architecture(), 0, "nsga2", new dev.sublayer.trial.TrialResult(
+                TrialStatus.COMPLETED, base.result().metrics(), curve, "", base.result().provenance()));
+        StudyView view = Trials.view(List.of(t), Trials.front(t));
+        HeadlessChromium.Page page = open(ReportWriter.write(view, ReportFormat.HTML, dir.resolve("r.html")));
+        assertThat(page.eval("document.body.getAttribute('data-report-ready')").asString()).isEqualTo("ok");
+        assertThat(page.errors()).isEmpty();
+        JsonNode curves = page.eval("sublayerReport.renderedPoints('chart-curves')");
+        assertThat(curves.get("series")).hasSize(1);
+        assertThat(curves.get("series").get(0).get("count").asInt()).as("a curve, not a dot").isEqualTo(10);
+        assertThat(curves.get("series").get(0).get("name").asString()).endsWith("(train loss)");
+        assertThat(page.eval("sublayerReport.charts['chart-curves'].getOption().yAxis[0].name").asString())
+                .contains("training");
     }
 
     private static int count(JsonNode chart, String series) {

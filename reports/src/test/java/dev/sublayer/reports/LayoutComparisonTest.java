@@ -50,7 +50,8 @@ class LayoutComparisonTest {
         assertThat(c.get(1).se()).isCloseTo(Math.sqrt(2 * 0.0004 / 3), within(1e-9));
         assertThat(c.get(1).df()).isCloseTo(4.0, within(1e-9));
 
-        String md = ReportWriter.render(Trials.view(t), ReportFormat.MARKDOWN);
+        // The search's front of these layouts: "single" dominates every other on single-seed values.
+        String md = ReportWriter.render(Trials.view(t, Trials.front(t.get(9))), ReportFormat.MARKDOWN);
         assertThat(md).contains("## Against interleaved").contains("| stacked\\_2 | 3 | +0.3000 |").contains("| worse |")
                 .contains("| within seed noise |");
         assertThat(md).contains("| layout single |");

@@ -74,7 +74,7 @@ public final class ReportBench {
         long html = Files.size(out);
         StudyView view;
         try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
-            view = StudyView.of(store, Instant.now());
+            view = SyntheticStudy.view(store, Instant.now());
         }
         int data = ReportData.json(new StudyAnalysis(view)).length();
         long md0 = System.nanoTime();
@@ -92,7 +92,7 @@ public final class ReportBench {
         long t0 = System.nanoTime();
         StudyView view;
         try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
-            view = StudyView.of(store, Instant.now());
+            view = SyntheticStudy.view(store, Instant.now());
         }
         long t1 = System.nanoTime();
         ReportWriter.write(view, ReportFormat.HTML, out);

@@ -39,7 +39,8 @@ class ReportWriterTest {
         SyntheticStudy s = SyntheticStudy.generate(5, 60, "from-store", "", false);
         s.writeTo(dir.resolve("study"));
         try (StudyStore store = StudyStore.openForWriting(dir.resolve("study"))) {
-            ReportWriter.write(store, StudyPlan.defaults(), ReportFormat.MARKDOWN, dir.resolve("r.md"));
+            ReportWriter.write(SyntheticStudy.view(store, java.time.Instant.now()), ReportFormat.MARKDOWN,
+                    dir.resolve("r.md"));
         }
         assertThat(Files.readString(dir.resolve("r.md"))).startsWith("# from-store — Sublayer study report")
                 .contains("| status | running |");

@@ -17,8 +17,12 @@ import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.BudgetUse;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.ObjectiveKind;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
+import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -28,14 +32,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
  * A seeded, plausible study for tests and the benchmark: generations of proposals (named templates first),
  * successive halving over three rungs, re-evaluations of the best, a realistic mix of failures, learning
- * curves and generation checkpoints. Bits/byte follow a made-up law — better with size and rung, slightly
- * better with stacked FFNs, worse without attention or residuals — plus seeded noise, so the report's
- * analyses have something to find.
+ * curves and generation checkpoints with the front and budget use the search stores. Bits/byte follow a made-up
+ * law — better with size and rung, slightly better with stacked FFNs, worse without attention or residuals —
+ * plus seeded noise, so the report's analyses have something to find.
  *
  * @param info        the study
  * @param trials      its trials in insertion order
@@ -51,14 +56,35 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
     static final String CONFIG = """
             name: synthetic
             seed: 7
-            objectives: [bits_per_byte, non_embedding_params, flops_per_token]
-            strategy: {name: nsga2, population: 20}
+            objectives: [valid_bits_per_byte, non_embedding_params, flops_per_token]
+            search: {strategy: nsga2, population: 20}
             budget: {max_trials: %d, max_wall_hours: 12, max_training_flops: 5.0e15}
             """;
 
+    /** The objectives of {@link #CONFIG}. */
+    static final List<ObjectiveKind> OBJECTIVES = List.of(ObjectiveKind.VALID_BITS_PER_BYTE,
+            ObjectiveKind.NON_EMBEDDING_PARAMS, ObjectiveKind.FLOPS_PER_TOKEN);
+
+    /** The plan of {@link #CONFIG} for a study of about {@code trials} trials. */
+    static StudyPlan plan(int trials) {
+        return StudyPlan.of(OBJECTIVES, trials, Long.MAX_VALUE, 12, 5.0e15, "nsga2");
+    }
+
+    /** The front stored with the last generation (empty when there is none). */
+    static StudyFront storedFront(List<GenerationRecord> generations) {
+        return generations.isEmpty() ? StudyFront.empty(OBJECTIVES)
+                : generations.getLast().front().orElse(StudyFront.empty(OBJECTIVES));
+    }
+
     /** Everything as a view, as the report would snapshot it at {@code now}. */
     StudyView view(Instant now) {
-        return new StudyView(info, StudyPlan.fromConfig(info.configResolved()), trials, generations, events, now);
+        return new StudyView(info, plan(trials.size()), storedFront(generations), trials, generations, events, now);
+    }
+
+    /** A view of the store {@code store} holds, with the plan and the stored front, as at {@code now}. */
+    static StudyView view(StudyStore store, Instant now) {
+        List<GenerationRecord> gens = store.generations();
+        return StudyView.of(store, plan(store.trials().size()), storedFront(gens), now);
     }
 
     /** Writes it all into a new store at {@code dir} through the real store API, then closes it. */
@@ -102,16 +128,16 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
         List<TrialRecord> topRung = new ArrayList<>();
         for (int g = 0; g < generationCount; g++) {
             List<Architecture> proposals = new ArrayList<>();
-            List<String> strategies = new ArrayList<>();
+            List<Origin> strategies = new ArrayList<>();
             if (g == 0) {
                 for (Template t : Template.standard()) {
                     proposals.add(t.build(8, space));
-                    strategies.add("template:" + t.name());
+                    strategies.add(Origin.template(t.name()));
                 }
             }
             while (proposals.size() < population) {
                 proposals.add(random(rnd, space));
-                strategies.add("nsga2");
+                strategies.add(Origin.proposal("nsga2"));
             }
             List<TrialRecord> rung = new ArrayList<>();
             for (int i = 0; i < proposals.size(); i++) {
@@ -127,7 +153,7 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
                 rung = new ArrayList<>();
                 for (TrialRecord p : promoted) {
                     TrialRecord t = trial(rnd, dev.sublayer.space.Notation.parse(p.architecture()), r, g,
-                            p.strategy(), clock, p.seed());
+                            p.origin(), clock, p.seed());
                     clock = t.finished() == null ? clock : t.finished();
                     out.add(t);
                     rung.add(t);
@@ -147,7 +173,12 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
                         new double[] {rnd.nextDouble(), rnd.nextDouble(), rnd.nextDouble()}, 0));
             }
             double hv = 0.9 - 0.5 * Math.exp(-0.25 * g) + 0.01 * rnd.nextDouble();
-            gens.add(new GenerationRecord(g, pop, rnd.nextLong(), hv, best, out.size(), clock));
+            StudyFront front = front(out, hv);
+            long candidates = out.stream().filter(t -> t.rung() == 0).count();
+            BudgetUse use = new BudgetUse(candidates, BudgetUse.trainingFlops(out, g),
+                    java.time.Duration.between(T0, clock).toMillis() / 1000.0, g + 1);
+            gens.add(new GenerationRecord(g, pop, rnd.nextLong(), hv, best, (int) candidates, clock,
+                    Optional.of(front), Optional.of(use)));
             events.add(new StudyEvent(clock, "generation_done", "generation " + g + " done: hypervolume "
                     + String.format(java.util.Locale.ROOT, "%.4f", hv)));
             if (g == generationCount / 2) {
@@ -161,15 +192,15 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
                 .map(a -> topRung.stream().filter(t -> t.architecture().equals(a)).findFirst().orElseThrow()).toList();
         for (TrialRecord b : bestTop) {
             for (int s = 0; s < 2; s++) {
-                TrialRecord t = trial(rnd, dev.sublayer.space.Notation.parse(b.architecture()), 2, -1, "reeval", clock,
-                        rnd.nextLong(), true);
+                TrialRecord t = trial(rnd, dev.sublayer.space.Notation.parse(b.architecture()), 2, -1,
+                        Origin.reevaluation(), clock, rnd.nextLong(), true);
                 clock = t.finished();
                 out.add(t);
             }
         }
         if (!finished) {
             out.add(TrialRecord.running(key(rnd), random(rnd, space).canonical(), 0, rnd.nextLong(), Budget.steps(200),
-                    generationCount, "nsga2", "worker-1@lab-box", clock, PROVENANCE));
+                    generationCount, Origin.proposal("nsga2"), "worker-1@lab-box", clock, PROVENANCE));
         }
         String config = CONFIG.formatted(trials);
         StudyInfo info = new StudyInfo(name, description, 7, config, config + "workers: 2\n",
@@ -210,12 +241,58 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
         return HexFormat.of().formatHex(b);
     }
 
-    private static TrialRecord trial(Random rnd, Architecture a, int rung, int generation, String strategy,
+    /**
+     * The front stored as the search stores it: per architecture its highest completed rung, the non-dominated
+     * members of the highest rung on the three objectives, best bits/byte first. (This fixture stands in for the
+     * search's computation, which the reports module does not depend on.)
+     */
+    private static StudyFront front(List<TrialRecord> trials, double hypervolume) {
+        java.util.Map<String, TrialRecord> best = new java.util.TreeMap<>();
+        for (TrialRecord t : trials) {
+            if (t.status() == TrialStatus.COMPLETED && t.generation() >= 0) {
+                best.merge(t.architecture(), t, (x, y) -> x.rung() >= y.rung() ? x : y);
+            }
+        }
+        int rung = best.values().stream().mapToInt(TrialRecord::rung).max().orElse(-1);
+        List<double[]> values = new ArrayList<>();
+        List<TrialRecord> top = new ArrayList<>();
+        for (TrialRecord t : best.values()) {
+            if (t.rung() == rung) {
+                top.add(t);
+                TrialMetrics m = t.result().metrics();
+                values.add(new double[] {m.validBitsPerByte(), m.nonEmbeddingParams(), m.flopsPerToken()});
+            }
+        }
+        List<StudyFront.Member> members = new ArrayList<>();
+        for (int i = 0; i < top.size(); i++) {
+            boolean dominated = false;
+            for (int j = 0; j < top.size() && !dominated; j++) {
+                boolean noWorse = true;
+                boolean better = false;
+                for (int k = 0; k < 3; k++) {
+                    noWorse &= values.get(j)[k] <= values.get(i)[k];
+                    better |= values.get(j)[k] < values.get(i)[k];
+                }
+                dominated = j != i && noWorse && better;
+            }
+            if (!dominated) {
+                TrialRecord t = top.get(i);
+                members.add(new StudyFront.Member(t.key(), t.architecture(), t.rung(), t.generation(), t.origin(),
+                        values.get(i)));
+            }
+        }
+        members.sort(Comparator.<StudyFront.Member>comparingDouble(m -> m.value(0))
+                .thenComparing(StudyFront.Member::architecture));
+        return members.isEmpty() ? StudyFront.empty(OBJECTIVES)
+                : new StudyFront(OBJECTIVES, rung, hypervolume, members);
+    }
+
+    private static TrialRecord trial(Random rnd, Architecture a, int rung, int generation, Origin strategy,
             Instant start, long seed) {
         return trial(rnd, a, rung, generation, strategy, start, seed, false);
     }
 
-    private static TrialRecord trial(Random rnd, Architecture a, int rung, int generation, String strategy,
+    private static TrialRecord trial(Random rnd, Architecture a, int rung, int generation, Origin strategy,
             Instant start, long seed, boolean alwaysComplete) {
         Cost cost = CostModel.of(a, ModelShape.bytes());
         Features f = Features.of(a);

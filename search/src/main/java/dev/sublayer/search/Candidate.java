@@ -1,6 +1,7 @@
 package dev.sublayer.search;
 
 import dev.sublayer.space.Architecture;
+import dev.sublayer.trial.Origin;
 import io.jenetics.Genotype;
 import io.jenetics.IntegerGene;
 import java.util.Objects;
@@ -10,10 +11,9 @@ import java.util.Objects;
  *
  * @param genotype     the genotype
  * @param architecture {@code codec.decode(genotype)}
- * @param origin       the proposer, e.g. {@code nsga2}, {@code template:sandwich_2}, {@code random}; stored as the
- *                     trial's strategy
+ * @param origin       what proposed it (a strategy, a template, a fixed layout); stored with the candidate's trials
  */
-public record Candidate(Genotype<IntegerGene> genotype, Architecture architecture, String origin) {
+public record Candidate(Genotype<IntegerGene> genotype, Architecture architecture, Origin origin) {
     public Candidate {
         Objects.requireNonNull(genotype, "genotype");
         Objects.requireNonNull(architecture, "architecture");

@@ -1,7 +1,10 @@
 package dev.sublayer.search;
 
-import dev.sublayer.search.moea.Objective;
-import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.space.Notation;
+import dev.sublayer.trial.Objective;
+import dev.sublayer.trial.SeedStatistics;
+import dev.sublayer.trial.StudyFront;
+import dev.sublayer.trial.StudyStatus;
 import dev.sublayer.trial.TrialJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +18,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a study's front as {@code front.json} next to its store, atomically (write, then rename), so a reader
- * never sees half a file:
+ * Writes a study's front ({@link StudyFront}, as the search computed and stored it) as {@code front.json} next to
+ * its store, atomically (write, then rename), so a reader never sees half a file. A member's {@code strategy} is
+ * its origin's text; {@code values} are the search's single-seed values, and {@code reevaluation} adds the
+ * statistics over seeds where the member was re-evaluated:
  *
  * <pre>
  * {"v": 1, "study": "quickstart", "status": "finished", "rung": 1, "hypervolume": 0.41,
@@ -35,12 +40,12 @@ public final class FrontJson {
     }
 
     /** The front document. */
-    public static ObjectNode toNode(StudyContext context, String status, StudyResults.Front front, FrontStats stats) {
+    public static ObjectNode toNode(StudyContext context, StudyStatus status, StudyFront front, FrontStats stats) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
         root.put("v", 1);
         root.put("study", context.config().name());
-        root.put("status", status);
+        root.put("status", status.configName());
         root.put("rung", front.rung());
         root.put("hypervolume", front.hypervolume());
         List<Objective> objectives = context.objectives();
@@ -53,20 +58,19 @@ public final class FrontJson {
         }
         root.put("reevaluation_seeds", stats.seeds());
         ArrayNode members = root.putArray("front");
-        for (StudyResults.FrontEntry e : front.entries()) {
-            TrialRecord t = e.trial();
+        for (StudyFront.Member e : front.members()) {
             ObjectNode m = members.addObject();
-            m.put("architecture", e.architecture().notation());
-            m.put("canonical", e.architecture().canonical());
-            m.put("key", t.key());
-            m.put("strategy", t.strategy());
-            m.put("generation", t.generation());
-            m.put("rung", t.rung());
+            m.put("architecture", Notation.parse(e.architecture()).notation());
+            m.put("canonical", e.architecture());
+            m.put("key", e.key());
+            m.put("strategy", e.origin().text());
+            m.put("generation", e.generation());
+            m.put("rung", e.rung());
             ObjectNode values = m.putObject("values");
             for (int i = 0; i < objectives.size(); i++) {
-                TrialJson.putFigure(values, objectives.get(i).kind().configName(), e.fitness().value(i));
+                TrialJson.putFigure(values, objectives.get(i).kind().configName(), e.value(i));
             }
-            FrontStats.Stats s = stats.members().get(e.architecture().canonical());
+            SeedStatistics s = stats.members().get(e.architecture());
             if (s != null) {
                 ObjectNode re = m.putObject("reevaluation");
                 re.put("n", s.n());

@@ -1,7 +1,12 @@
 package dev.sublayer.search;
 
+import dev.sublayer.space.Architecture;
+import dev.sublayer.space.Notation;
+import dev.sublayer.trial.SeedStatistics;
+import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialResult;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +18,10 @@ import java.util.Map;
  * @param seeds    extra seeds per member that were asked for
  * @param members  statistics by canonical architecture, front order
  */
-public record FrontStats(int seeds, Map<String, Stats> members) {
+public record FrontStats(int seeds, Map<String, SeedStatistics> members) {
 
     public FrontStats {
-        members = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(members));
+        members = Collections.unmodifiableMap(new LinkedHashMap<>(members));
     }
 
     /** No re-evaluation. */
@@ -25,58 +30,27 @@ public record FrontStats(int seeds, Map<String, Stats> members) {
     }
 
     /**
-     * One member's statistics.
-     *
-     * @param n    completed runs the statistics are over (the search's own run included)
-     * @param mean per objective
-     * @param std  per objective, sample standard deviation (NaN when n < 2)
+     * Builds statistics for the front's members from their single-seed values (the search's own run, first) and the
+     * replicate results by canonical architecture; members without replicates get none.
      */
-    public record Stats(int n, double[] mean, double[] std) {
-    }
-
-    /** Statistics of {@code a} over {@code runs} (objective vectors), each of the same length. */
-    static Stats of(List<double[]> runs) {
-        int n = runs.size();
-        int d = runs.getFirst().length;
-        double[] mean = new double[d];
-        double[] std = new double[d];
-        for (int i = 0; i < d; i++) {
-            double sum = 0;
-            for (double[] r : runs) {
-                sum += r[i];
-            }
-            mean[i] = sum / n;
-            if (n < 2) {
-                std[i] = Double.NaN;
-            } else {
-                double ss = 0;
-                for (double[] r : runs) {
-                    ss += (r[i] - mean[i]) * (r[i] - mean[i]);
-                }
-                std[i] = Math.sqrt(ss / (n - 1));
-            }
-        }
-        return new Stats(n, mean, std);
-    }
-
-    /** Builds statistics for the front from the search's results and the replicate results. */
-    static FrontStats build(StudyContext context, StudyResults.Front front, Map<String, List<TrialResult>> replicates,
+    static FrontStats build(StudyContext context, StudyFront front, Map<String, List<TrialResult>> replicates,
                             int seeds) {
-        Map<String, Stats> out = new LinkedHashMap<>();
-        for (StudyResults.FrontEntry e : front.entries()) {
-            List<TrialResult> reps = replicates.get(e.architecture().canonical());
+        Map<String, SeedStatistics> out = new LinkedHashMap<>();
+        for (StudyFront.Member m : front.members()) {
+            List<TrialResult> reps = replicates.get(m.architecture());
             if (reps == null) {
                 continue;
             }
+            Architecture a = Notation.parse(m.architecture());
             List<double[]> runs = new ArrayList<>();
-            runs.add(e.fitness().values());
+            runs.add(m.values());
             for (TrialResult r : reps) {
-                double[] v = context.objectiveValues(e.architecture(), r);
+                double[] v = context.objectiveValues(a, r);
                 if (v != null) {
                     runs.add(v);
                 }
             }
-            out.put(e.architecture().canonical(), of(runs));
+            out.put(m.architecture(), SeedStatistics.of(runs));
         }
         return new FrontStats(seeds, out);
     }

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.trial.Origin;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.trial.TrialResult;
 
@@ -9,11 +10,11 @@ import dev.sublayer.trial.TrialResult;
  */
 final class RungChain {
     final Architecture architecture;
-    final String origin;
+    final Origin origin;
     final TrialResult[] results;
     final String[] keys;
 
-    RungChain(Architecture architecture, String origin, int rungs) {
+    RungChain(Architecture architecture, Origin origin, int rungs) {
         this.architecture = architecture;
         this.origin = origin;
         this.results = new TrialResult[rungs];

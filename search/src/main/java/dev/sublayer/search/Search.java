@@ -13,6 +13,7 @@ import dev.sublayer.search.strategy.Strategy;
 import dev.sublayer.search.strategy.StrategyContext;
 import dev.sublayer.search.strategy.StrategyRegistry;
 import dev.sublayer.space.Architecture;
+import dev.sublayer.space.Notation;
 import dev.sublayer.storage.GenerationRecord;
 import dev.sublayer.storage.Individual;
 import dev.sublayer.storage.StudyEvent;
@@ -21,6 +22,11 @@ import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialKeyUpgrade;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.BudgetUse;
+import dev.sublayer.trial.Origin;
+import dev.sublayer.trial.Session;
+import dev.sublayer.trial.StudyFront;
+import dev.sublayer.trial.StudyStatus;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
@@ -28,10 +34,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +105,8 @@ public final class Search implements AutoCloseable {
         String resolved = StudyConfigWriter.resolvedYaml(config);
         if (!Files.exists(StudyStore.studyFile(dir))) {
             StudyInfo info = new StudyInfo(config.name(), config.description(), config.seed(), configText, resolved,
-                    "created", Instant.now(), null, command, Provenances.local(config.training().engine()));
+                    StudyStatus.CREATED.configName(), Instant.now(), null, command,
+                    Provenances.local(config.training().engine()));
             StudyStore store = StudyStore.create(dir, info, TrialIdentity.KEY_VERSION);
             return new Search(new StudyContext(config, dir), store, executors, false);
         }
@@ -248,7 +255,7 @@ public final class Search implements AutoCloseable {
         double wallBefore = wallSecondsBefore(store.events());
         long sessionStart = System.nanoTime();
         StudyInfo info = store.info();
-        boolean wasFinished = "finished".equals(info.status());
+        boolean wasFinished = info.studyStatus().orElse(null) == StudyStatus.FINISHED;
 
         List<Member> population = new ArrayList<>();
         int g = 0;
@@ -264,9 +271,10 @@ public final class Search implements AutoCloseable {
         CountingListener counting = new CountingListener(listener);
 
         if (exhausted != null && wasFinished) {
-            StudyResults.Front front = results.front();
+            StudyFront front = results.front();
             FrontStats stats = cachedStats(results, front);
-            Path frontFile = FrontJson.write(context.directory(), FrontJson.toNode(context, "finished", front, stats));
+            Path frontFile = FrontJson.write(context.directory(), FrontJson.toNode(context, StudyStatus.FINISHED, front,
+                    stats));
             store.logEvent("search_skipped", "study already finished (" + exhausted + "); nothing to train");
             SearchOutcome outcome = new SearchOutcome(SearchOutcome.State.ALREADY_FINISHED, exhausted, front, stats,
                     history.size(), results.trainedCandidates(), 0, context.directory(), frontFile);
@@ -274,7 +282,7 @@ public final class Search implements AutoCloseable {
             return outcome;
         }
 
-        store.updateInfo(info.withStatus("running").withFinished(null));
+        store.updateInfo(info.withStatus(StudyStatus.RUNNING).withFinished(null));
         Thread wallTimer = startWallTimer(wallBefore, sessionStart);
         try (TrialExecutor executor = executors.create(context)) {
             TrialRunner runner = new TrialRunner(context, store, results, executor, counting, stop);
@@ -293,17 +301,20 @@ public final class Search implements AutoCloseable {
                     Generation gen = new Generation(generation, new SplittableRandom(Seeds.generation(config.seed(),
                             generation)), candidates -> runner.evaluate(generation, candidates));
                     population = generation == 0 ? strategy.initialise(gen) : strategy.next(population, gen);
-                    StudyResults.Front front = results.front();
+                    StudyFront front = results.front();
+                    double sessionSeconds = (System.nanoTime() - sessionStart) / 1e9;
+                    BudgetUse use = new BudgetUse(results.trainedCandidates(generation),
+                            results.trainingFlops(generation), wallBefore + sessionSeconds, history.size() + 1);
                     GenerationRecord record = new GenerationRecord(generation,
                             population.stream().map(Member::toIndividual).toList(),
                             Seeds.generation(config.seed(), generation + 1), front.hypervolume(),
                             results.bestBitsPerByte(front.rung()), (int) Math.min(Integer.MAX_VALUE,
-                            results.trainedCandidates(generation)), Instant.now());
+                            use.candidates()), Instant.now(), Optional.of(front), Optional.of(use));
                     store.putGeneration(record);
                     history.add(record);
-                    FrontJson.write(context.directory(), FrontJson.toNode(context, "running", front, FrontStats.none()));
+                    FrontJson.write(context.directory(), FrontJson.toNode(context, StudyStatus.RUNNING, front,
+                            FrontStats.none()));
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    double sessionSeconds = (System.nanoTime() - sessionStart) / 1e9;
                     long trainedSession = results.trainedCandidates() - trainedAtStart;
                     double eta = Double.NaN;
                     if (config.budget().maxTrials() != Long.MAX_VALUE && trainedSession > 0) {
@@ -312,7 +323,7 @@ public final class Search implements AutoCloseable {
                     }
                     GenerationSummary summary = new GenerationSummary(generation, population.size(),
                             counting.trained, counting.failed, results.trainedCandidates(), config.budget().maxTrials(),
-                            front.hypervolume(), record.bestBitsPerByte(), front.entries().size(), front.rung(),
+                            front.hypervolume(), record.bestBitsPerByte(), front.members().size(), front.rung(),
                             seconds, wallBefore + sessionSeconds, eta);
                     LOG.info(String.format(Locale.ROOT, "generation %d: %d trials (%d failed), %d/%s candidates, "
                                     + "best %.4f bits/byte, hypervolume %.4f, %.1f s", generation, counting.trained,
@@ -323,13 +334,13 @@ public final class Search implements AutoCloseable {
                     exhausted = exhausted(strategy, g, results, history, wallBefore + sessionSeconds);
                 }
                 store.logEvent("budget_reached", exhausted);
-                StudyResults.Front front = results.front();
+                StudyFront front = results.front();
                 FrontStats stats = FrontStats.none();
                 FinalReevaluation reevaluation = strategy.finalReevaluation(config.reevaluation());
                 if (reevaluation instanceof FinalReevaluation.OfCandidates listed) {
                     // Replicate seeds of every listed candidate, named by its origin; the front's ± std comes from them.
                     List<Candidate> candidates = listed.candidates();
-                    Map<Architecture, String> origins = new java.util.HashMap<>();
+                    Map<Architecture, Origin> origins = new java.util.HashMap<>();
                     candidates.forEach(c -> origins.put(c.architecture(), c.origin()));
                     int extra = listed.seeds();
                     LOG.info("training {} more seed(s) of each of {} candidate(s)", extra, candidates.size());
@@ -337,27 +348,27 @@ public final class Search implements AutoCloseable {
                             config.fidelity().topRung(), extra, origins::get);
                     front = results.front();
                     Map<String, List<TrialResult>> reps = new java.util.LinkedHashMap<>();
-                    for (StudyResults.FrontEntry e : front.entries()) {
+                    for (StudyFront.Member e : front.members()) {
+                        Architecture a = Notation.parse(e.architecture());
                         List<TrialResult> list = new ArrayList<>();
                         for (int k = 1; k <= extra; k++) {
-                            results.finished(context.key(e.architecture(), front.rung(), k))
-                                    .ifPresent(r -> list.add(r.result()));
+                            results.finished(context.key(a, front.rung(), k)).ifPresent(r -> list.add(r.result()));
                         }
-                        reps.put(e.architecture().canonical(), list);
+                        reps.put(e.architecture(), list);
                     }
                     stats = extra > 0 ? FrontStats.build(context, front, reps, extra) : FrontStats.none();
                 } else if (reevaluation instanceof FinalReevaluation.OfFront best && best.seeds() > 0
-                        && !front.entries().isEmpty()) {
-                    List<Architecture> members = front.entries().stream().limit(best.maxCandidates())
-                            .map(StudyResults.FrontEntry::architecture).toList();
+                        && !front.isEmpty()) {
+                    List<Architecture> members = front.members().stream().limit(best.maxCandidates())
+                            .map(m -> Notation.parse(m.architecture())).toList();
                     LOG.info("re-evaluating {} front member(s) with {} extra seed(s)", members.size(), best.seeds());
                     Map<String, List<TrialResult>> reps = runner.reevaluate(members, front.rung(), best.seeds());
                     stats = FrontStats.build(context, front, reps, best.seeds());
                 }
-                Path frontFile = FrontJson.write(context.directory(), FrontJson.toNode(context, "finished", front,
-                        stats));
+                Path frontFile = FrontJson.write(context.directory(), FrontJson.toNode(context, StudyStatus.FINISHED,
+                        front, stats));
                 StudyInfo now = store.info();
-                store.updateInfo(now.withStatus("finished").withFinished(Instant.now()));
+                store.updateInfo(now.withStatus(StudyStatus.FINISHED).withFinished(Instant.now()));
                 SearchOutcome.State state = wasFinished && counting.trainedTotal == 0
                         ? SearchOutcome.State.ALREADY_FINISHED : SearchOutcome.State.FINISHED;
                 SearchOutcome outcome = new SearchOutcome(state, exhausted, front, stats, history.size(),
@@ -365,17 +376,17 @@ public final class Search implements AutoCloseable {
                 listener.searchFinished(outcome, store);
                 return outcome;
             } catch (TrialRunner.Stopped s) {
-                StudyResults.Front front = results.front();
+                StudyFront front = results.front();
                 boolean budget = wallBudgetHit;
                 Path frontFile = FrontJson.write(context.directory(), FrontJson.toNode(context,
-                        budget ? "finished" : "interrupted", front, FrontStats.none()));
+                        budget ? StudyStatus.FINISHED : StudyStatus.INTERRUPTED, front, FrontStats.none()));
                 StudyInfo now = store.info();
                 if (budget) {
                     store.logEvent("budget_reached", s.reason());
-                    store.updateInfo(now.withStatus("finished").withFinished(Instant.now()));
+                    store.updateInfo(now.withStatus(StudyStatus.FINISHED).withFinished(Instant.now()));
                 } else {
                     store.logEvent("search_stopped", s.reason());
-                    store.updateInfo(now.withStatus("interrupted"));
+                    store.updateInfo(now.withStatus(StudyStatus.INTERRUPTED));
                 }
                 SearchOutcome outcome = new SearchOutcome(budget ? SearchOutcome.State.FINISHED
                         : SearchOutcome.State.STOPPED, s.reason(), front, FrontStats.none(), history.size(),
@@ -389,19 +400,20 @@ public final class Search implements AutoCloseable {
     }
 
     /** Statistics of the front from re-evaluation trials already in the store (nothing is trained). */
-    private FrontStats cachedStats(StudyResults results, StudyResults.Front front) {
+    private FrontStats cachedStats(StudyResults results, StudyFront front) {
         int seeds = context.config().reevaluation().seeds();
-        if (seeds == 0 || front.entries().isEmpty()) {
+        if (seeds == 0 || front.isEmpty()) {
             return FrontStats.none();
         }
         Map<String, List<TrialResult>> reps = new java.util.LinkedHashMap<>();
-        for (StudyResults.FrontEntry e : front.entries()) {
+        for (StudyFront.Member e : front.members()) {
+            Architecture a = Notation.parse(e.architecture());
             List<TrialResult> list = new ArrayList<>();
             for (int k = 1; k <= seeds; k++) {
-                results.finished(context.key(e.architecture(), front.rung(), k)).ifPresent(r -> list.add(r.result()));
+                results.finished(context.key(a, front.rung(), k)).ifPresent(r -> list.add(r.result()));
             }
             if (!list.isEmpty()) {
-                reps.put(e.architecture().canonical(), list);
+                reps.put(e.architecture(), list);
             }
         }
         return FrontStats.build(context, front, reps, seeds);
@@ -469,29 +481,12 @@ public final class Search implements AutoCloseable {
     }
 
     /**
-     * Wall seconds of earlier sessions: each session runs from a {@code study_created} or {@code study_resumed}
-     * event to the last event before the next such event. A {@code trial_keys_upgraded} event, written when a
-     * session opens an older study, is a boundary too, so the pause before it does not count.
+     * Wall seconds of the sessions before this one ({@link StudyEvent#sessions}, {@link BudgetUse#wallSeconds}):
+     * the newest session in the log is this session's own, begun when the store was opened.
      */
     static double wallSecondsBefore(List<StudyEvent> events) {
-        double total = 0;
-        Instant start = null;
-        Instant last = null;
-        Iterator<StudyEvent> it = events.iterator();
-        // The newest study_resumed is this session's own start; it ends the previous session.
-        while (it.hasNext()) {
-            StudyEvent e = it.next();
-            boolean boundary = "study_created".equals(e.type()) || "study_resumed".equals(e.type())
-                    || TrialKeyUpgrade.EVENT.equals(e.type());
-            if (boundary) {
-                if (start != null && last != null) {
-                    total += Math.max(0, Duration.between(start, last).toMillis() / 1000.0);
-                }
-                start = e.time();
-            }
-            last = e.time();
-        }
-        return total;
+        List<Session> sessions = StudyEvent.sessions(events);
+        return BudgetUse.wallSeconds(sessions.subList(0, Math.max(0, sessions.size() - 1)));
     }
 
     private static String limit(long v) {

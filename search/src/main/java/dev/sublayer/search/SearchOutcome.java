@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.trial.StudyFront;
 import java.nio.file.Path;
 
 /**
@@ -7,7 +8,8 @@ import java.nio.file.Path;
  *
  * @param state         finished, stopped (resumable) or already finished before this session
  * @param reason        why: the budget that ran out, or the stop reason
- * @param front         the study's front when the session ended
+ * @param front         the study's front when the session ended (as stored with the last generation, where no
+ *                      search trial finished after it)
  * @param reevaluation  mean and std of each front member's objectives over its seeds
  * @param generations   generations completed in the whole study
  * @param trainedCandidates candidates trained in the whole study
@@ -15,7 +17,7 @@ import java.nio.file.Path;
  * @param directory     the study directory
  * @param frontFile     the front as JSON
  */
-public record SearchOutcome(State state, String reason, StudyResults.Front front, FrontStats reevaluation,
+public record SearchOutcome(State state, String reason, StudyFront front, FrontStats reevaluation,
                             int generations, long trainedCandidates, long trainedThisSession, Path directory,
                             Path frontFile) {
 

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.trial.Origin;
 import dev.sublayer.search.exec.Provenances;
 import dev.sublayer.search.exec.TrialCallback;
 import dev.sublayer.search.exec.TrialExecutor;
@@ -45,7 +46,7 @@ final class TrialDispatch {
     private final Provenance provenance;
 
     /** One planned training run. */
-    record Plan(String key, Architecture architecture, int rung, int replicate, String origin, int generation,
+    record Plan(String key, Architecture architecture, int rung, int replicate, Origin origin, int generation,
                 Optional<Path> resumeFrom, Optional<Path> checkpointTo) {
     }
 

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.trial.Origin;
 import dev.sublayer.search.TrialDispatch.Plan;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.exec.TrialExecutor;
@@ -158,15 +159,15 @@ public final class TrialRunner {
      */
     public Map<String, List<TrialResult>> reevaluate(List<Architecture> architectures, int rung, int seeds)
             throws Stopped {
-        return reevaluate(architectures, rung, seeds, a -> StudyResults.REEVAL);
+        return reevaluate(architectures, rung, seeds, a -> Origin.reevaluation());
     }
 
     /**
-     * As {@link #reevaluate(List, int, int)}, with the trials' stored strategy chosen per architecture (the fixed
-     * strategy stores its replicates as {@code layout:<label>}, so the report names them).
+     * As {@link #reevaluate(List, int, int)}, with the trials' origin chosen per architecture (the fixed strategy's
+     * replicates keep their layout's origin, so the report names them).
      */
     public Map<String, List<TrialResult>> reevaluate(List<Architecture> architectures, int rung, int seeds,
-            java.util.function.Function<Architecture, String> origin) throws Stopped {
+            java.util.function.Function<Architecture, Origin> origin) throws Stopped {
         List<Plan> plans = new ArrayList<>();
         for (Architecture a : architectures) {
             for (int k = 1; k <= seeds; k++) {

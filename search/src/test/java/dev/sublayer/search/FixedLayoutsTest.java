@@ -69,7 +69,7 @@ class FixedLayoutsTest {
             List<TrialRecord> trials = store.trials();
             assertThat(trials).hasSize(12).allMatch(t -> t.status() == TrialStatus.COMPLETED);
             Map<String, List<TrialRecord>> byStrategy = trials.stream()
-                    .collect(Collectors.groupingBy(TrialRecord::strategy));
+                    .collect(Collectors.groupingBy(t -> t.origin().text()));
             assertThat(byStrategy.keySet()).containsExactlyInAnyOrder("layout:interleaved", "layout:stacked_2",
                     "layout:deep", "layout:sandwich");
             // Three distinct seeds of one architecture per label.
@@ -82,6 +82,8 @@ class FixedLayoutsTest {
         }
         assertThat(o.reevaluation().members()).isNotEmpty();
         assertThat(o.reevaluation().members().values()).allMatch(st -> st.n() == 3);
+        // The front holds each layout's own trial (generation 0, the study's first seed), never a replicate seed.
+        assertThat(o.front().members()).isNotEmpty().allMatch(m -> m.generation() == 0);
         StubEngine.Counters again = new StubEngine.Counters();
         TestStudies.open(config, tmp.resolve("s"), TestStudies.stub(again, 0)).run(SearchListener.NONE);
         assertThat(again.calls).isEmpty();

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.trial.Origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sublayer.search.exec.Provenances;
@@ -51,7 +52,7 @@ class RungPromotionTest {
     private static List<RungChain> chains(int first, double... bitsPerByte) {
         List<RungChain> out = new ArrayList<>();
         for (int i = 0; i < bitsPerByte.length; i++) {
-            RungChain ch = new RungChain(architecture(first + i), "nsga2", 2);
+            RungChain ch = new RungChain(architecture(first + i), Origin.proposal("nsga2"), 2);
             ch.keys[0] = "k" + (first + i);
             ch.results[0] = result(bitsPerByte[i]);
             out.add(ch);
@@ -63,7 +64,7 @@ class RungPromotionTest {
                                double bitsPerByte) {
         Architecture a = architecture(index);
         TrialRecord r = TrialRecord.running("h" + index, a.canonical(), 0, context.seed(0), context.budget(0),
-                generation, "nsga2", "worker-1", Instant.EPOCH, Provenances.local("test"));
+                generation, Origin.proposal("nsga2"), "worker-1", Instant.EPOCH, Provenances.local("test"));
         results.record(r.finish(result(bitsPerByte), Instant.EPOCH));
     }
 

@@ -14,6 +14,7 @@ import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import dev.sublayer.trial.TrialJson;
 
 class SearchTest {
 
@@ -44,8 +44,11 @@ class SearchTest {
 
         static Final of(StudyStorage s, Path dir) {
             List<GenerationRecord> gens = s.generations().stream()
+                    // Times and the budget use (wall seconds, and FLOPs of re-evaluations that a study
+                    // continued with a larger budget ran earlier) differ between runs; the stored front not.
                     .map(g -> new GenerationRecord(g.generation(), g.population(), g.rngSeed(), g.hypervolume(),
-                            g.bestBitsPerByte(), g.trialsDone(), java.time.Instant.EPOCH))
+                            g.bestBitsPerByte(), g.trialsDone(), java.time.Instant.EPOCH, g.front(),
+                            java.util.Optional.empty()))
                     .toList();
             Map<String, String> results = s.trials().stream().filter(t -> t.status().terminal())
                     .collect(Collectors.toMap(TrialRecord::key, t -> t.status() + " "
@@ -97,7 +100,7 @@ class SearchTest {
         assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
         assertThat(o.reason()).startsWith("max_trials (20) reached");
         assertThat(o.trainedCandidates()).isGreaterThanOrEqualTo(20).isLessThan(20 + 3);
-        assertThat(o.front().entries()).isNotEmpty();
+        assertThat(o.front().members()).isNotEmpty();
         assertThat(o.front().rung()).isEqualTo(1);
         assertThat(o.front().hypervolume()).isBetween(0.0, 1.0).isPositive();
         // Every re-evaluated member has its search run plus two extra seeds.
@@ -111,7 +114,7 @@ class SearchTest {
             assertThat(gens).isNotEmpty();
             assertThat(gens.getFirst().population()).hasSize(6);
             // Templates seed the first population.
-            assertThat(s.trialsOfGeneration(0).stream().map(TrialRecord::strategy))
+            assertThat(s.trialsOfGeneration(0).stream().map(t -> t.origin().text()))
                     .contains("template:interleaved", "template:sandwich_2", "template:macaron");
             // Successive halving: per generation, at most ceil(0.34 n) of its n candidates continue to rung 1
             // (n = 6 in the first population, then 3 offspring per generation).
@@ -121,8 +124,27 @@ class SearchTest {
                 assertThat(r1).isLessThanOrEqualTo((long) Math.ceil((g.generation() == 0 ? 6 : 3) * 0.34));
             }
             assertThat(s.trials().stream().filter(x -> x.rung() == 1)).isNotEmpty();
-            assertThat(s.trials().stream().filter(x -> StudyResults.REEVAL.equals(x.strategy())))
+            assertThat(s.trials().stream().filter(x -> x.origin().isReevaluation()))
                     .hasSize(2 * o.reevaluation().members().size());
+            // Every generation stored the front and the budget use; the last one's front is the study's, which
+            // front.json and study info show, and which the stored trials give when computed again.
+            for (GenerationRecord g : gens) {
+                assertThat(g.front()).isPresent();
+                assertThat(g.front().get().hypervolume()).isEqualTo(g.hypervolume());
+                assertThat(g.budgetUse()).isPresent();
+                assertThat(g.budgetUse().get().candidates()).isEqualTo(g.trialsDone());
+                assertThat(g.budgetUse().get().generations()).isEqualTo(g.generation() + 1);
+            }
+            assertThat(gens.getLast().front()).contains(o.front());
+            StudyContext context = new StudyContext(TestStudies.config(yaml), o.directory());
+            assertThat(StudyResults.frontOf(s, context)).isEqualTo(o.front());
+            StudyResults recomputed = new StudyResults(context);
+            recomputed.load(s);
+            assertThat(recomputed.front()).isEqualTo(o.front());
+            JsonNode json = TrialJson.parse(Files.readString(o.frontFile()));
+            List<String> keys = new java.util.ArrayList<>();
+            json.get("front").forEach(m -> keys.add(m.get("key").stringValue()));
+            assertThat(keys).isEqualTo(o.front().members().stream().map(m -> m.key()).toList());
         }
         // A promoted trial continued from its checkpoint instead of retraining from step 0.
         assertThat(counters.resumed.get()).isPositive();
@@ -174,6 +196,29 @@ class SearchTest {
         assertThat(sessions).as("sessions").isGreaterThan(1);
         assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
         assertSame(Final.of(dir), Final.of(tmp.resolve("straight")));
+    }
+
+    @Test
+    void aStudyStoppedMidGenerationShowsOneFrontToTheSearchAndToReaders() {
+        String yaml = TestStudies.yaml("nsga2", 17, 24, "");
+        Path dir = tmp.resolve("s");
+        Search search = TestStudies.open(yaml, dir, TestStudies.stub(new StubEngine.Counters(), 0));
+        AtomicInteger finished = new AtomicInteger();
+        SearchOutcome o = search.run(new SearchListener() {
+            @Override
+            public void trialFinished(TrialRecord trial) {
+                // Generation 0 has 6 candidates and their promotions; stop inside generation 1.
+                if (trial.generation() == 1 && finished.incrementAndGet() == 2) {
+                    search.requestStop("test stop");
+                }
+            }
+        });
+        assertThat(o.state()).isEqualTo(SearchOutcome.State.STOPPED);
+        try (StudyStore s = StudyStore.openReadOnly(dir)) {
+            assertThat(s.trialsOfGeneration(s.lastGeneration().orElseThrow().generation() + 1)).isNotEmpty();
+            // The last checkpoint's front predates the stopped generation's trials; readers see the current one.
+            assertThat(StudyResults.frontOf(s, new StudyContext(TestStudies.config(yaml), dir))).isEqualTo(o.front());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.trial.Origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -99,7 +100,7 @@ class TrialKeyMigrationTest {
     private static TrialRecord record(String key, TrialRequest request, int rung, TrialResult result) {
         Instant t = Instant.parse("2026-12-01T10:00:01Z");
         return TrialRecord.running(key, request.architecture().canonical(), rung, request.seed(), request.budget(), 0,
-                "layout:pair", "worker-1 pid 1", t, Provenances.local("dl4j")).finish(result, t.plusSeconds(1));
+                Origin.parse("layout:pair"), "worker-1 pid 1", t, Provenances.local("dl4j")).finish(result, t.plusSeconds(1));
     }
 
     @Test

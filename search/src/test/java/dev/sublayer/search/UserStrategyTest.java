@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.trial.Origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sublayer.search.moea.Fitness;
@@ -60,7 +61,7 @@ class UserStrategyTest {
             List<Candidate> candidates = new ArrayList<>();
             for (int i = 0; i < context.settings().population(); i++) {
                 Genotype<IntegerGene> g = context.constraints().sample(generation.random());
-                candidates.add(new Candidate(g, context.codec().decode(g), NAME));
+                candidates.add(new Candidate(g, context.codec().decode(g), Origin.proposal(NAME)));
             }
             List<Fitness> fitness = generation.evaluate(candidates);
             List<Member> all = new ArrayList<>(population);
@@ -100,16 +101,16 @@ class UserStrategyTest {
 
         assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
         assertThat(o.reason()).isEqualTo("elitist_random ran its 3 generations");
-        assertThat(o.front().entries()).isNotEmpty();
+        assertThat(o.front().members()).isNotEmpty();
         try (StudyStore s = StudyStore.openReadOnly(o.directory())) {
             assertThat(s.generations()).extracting(GenerationRecord::generation).containsExactly(0, 1, 2);
             assertThat(s.generations()).allSatisfy(g -> assertThat(g.population()).hasSize(6));
             List<TrialRecord> searched = s.trials().stream()
-                    .filter(t -> !StudyResults.REEVAL.equals(t.strategy())).toList();
-            assertThat(searched).isNotEmpty().allSatisfy(t -> assertThat(t.strategy()).isEqualTo("elitist_random"));
+                    .filter(t -> !Origin.reevaluation().equals(t.origin())).toList();
+            assertThat(searched).isNotEmpty().allSatisfy(t -> assertThat(t.origin().text()).isEqualTo("elitist_random"));
             assertThat(searched).extracting(TrialRecord::generation).contains(0, 1, 2);
             // The configured re-evaluation of the front applies to a user strategy as to the built-in ones.
-            assertThat(s.trials().stream().filter(t -> StudyResults.REEVAL.equals(t.strategy())))
+            assertThat(s.trials().stream().filter(t -> Origin.reevaluation().equals(t.origin())))
                     .hasSize(2 * o.reevaluation().members().size());
             assertThat(s.info().configResolved()).containsPattern("strategy: \"?elitist_random");
         }

@@ -12,7 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one JSON form of the trial vocabulary ({@link Budget}, {@link CurvePoint}, {@link TrialMetrics},
- * {@link Provenance}, {@link TrialResult}), shared by the worker protocol, the study store and exports.
+ * {@link Provenance}, {@link TrialResult}, {@link StudyFront}, {@link BudgetUse}), shared by the worker protocol,
+ * the study store and exports. Its metric keys ({@code non_embedding_params}, {@code flops_per_token}, ...) are
+ * the names every Sublayer output uses for these figures.
  *
  * <p>Keys are snake_case. The round trip is exact: reading what {@code write} produced gives a record
  * equal to the original (records compare doubles bit-wise, so {@code NaN}, {@code -0.0} and every finite
@@ -321,6 +323,111 @@ public final class TrialJson {
                 nullableStringAt(node, path, "host"));
     }
 
+    // ---------------------------------------------------------------- StudyFront
+
+    /**
+     * A front as a JSON object: {@code objectives} (config names), {@code rung}, {@code hypervolume} and
+     * {@code members}, each {@code key, architecture, rung, generation, origin} (the origin's text) and
+     * {@code values} (an array in objective order).
+     */
+    public static ObjectNode toNode(StudyFront front) {
+        ObjectNode node = NODES.objectNode();
+        ArrayNode objectives = node.putArray("objectives");
+        front.objectives().forEach(o -> objectives.add(o.configName()));
+        node.put("rung", front.rung());
+        putFigure(node, "hypervolume", front.hypervolume());
+        ArrayNode members = node.putArray("members");
+        for (StudyFront.Member m : front.members()) {
+            ObjectNode n = members.addObject();
+            n.put("key", m.key());
+            n.put("architecture", m.architecture());
+            n.put("rung", m.rung());
+            n.put("generation", m.generation());
+            n.put("origin", m.origin().text());
+            ArrayNode values = n.putArray("values");
+            for (double v : m.values()) {
+                ObjectNode holder = NODES.objectNode();
+                putFigure(holder, "v", v);
+                values.add(holder.get("v"));
+            }
+        }
+        return node;
+    }
+
+    /**
+     * Reads a {@link StudyFront} embedded in a larger document; {@code path} is its JSON pointer there, used in
+     * error messages.
+     */
+    public static StudyFront studyFrontFromNode(JsonNode node, String path) {
+        requireObject(node, path);
+        JsonNode objectivesNode = field(node, path, "objectives");
+        if (!objectivesNode.isArray()) {
+            throw wrong(path + "/objectives", objectivesNode, "an array of objective names");
+        }
+        List<ObjectiveKind> objectives = new ArrayList<>();
+        for (int i = 0; i < objectivesNode.size(); i++) {
+            JsonNode o = objectivesNode.get(i);
+            try {
+                objectives.add(ObjectiveKind.fromConfigName(o.isString() ? o.stringValue() : ""));
+            } catch (IllegalArgumentException e) {
+                throw wrong(path + "/objectives/" + i, o, "one of " + ObjectiveKind.configNames());
+            }
+        }
+        JsonNode membersNode = field(node, path, "members");
+        if (!membersNode.isArray()) {
+            throw wrong(path + "/members", membersNode, "an array of front members");
+        }
+        List<StudyFront.Member> members = new ArrayList<>();
+        for (int i = 0; i < membersNode.size(); i++) {
+            String mp = path + "/members/" + i;
+            JsonNode m = membersNode.get(i);
+            requireObject(m, mp);
+            JsonNode valuesNode = field(m, mp, "values");
+            if (!valuesNode.isArray()) {
+                throw wrong(mp + "/values", valuesNode, "an array of numbers");
+            }
+            double[] values = new double[valuesNode.size()];
+            for (int j = 0; j < values.length; j++) {
+                ObjectNode holder = NODES.objectNode();
+                holder.set("v", valuesNode.get(j));
+                values[j] = figureAt(holder, mp + "/values/" + j, "v");
+            }
+            members.add(new StudyFront.Member(stringAt(m, mp, "key"), stringAt(m, mp, "architecture"),
+                    intAt(m, mp, "rung"), intAt(m, mp, "generation"), Origin.parse(stringAt(m, mp, "origin")), values));
+        }
+        try {
+            return new StudyFront(objectives, intAt(node, path, "rung"), figureAt(node, path, "hypervolume"), members);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(display(path) + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- BudgetUse
+
+    /** Budget use as {@code candidates, training_flops, wall_seconds, generations}. */
+    public static ObjectNode toNode(BudgetUse use) {
+        ObjectNode node = NODES.objectNode();
+        node.put("candidates", use.candidates());
+        putFigure(node, "training_flops", use.trainingFlops());
+        putFigure(node, "wall_seconds", use.wallSeconds());
+        node.put("generations", use.generations());
+        return node;
+    }
+
+    /**
+     * Reads a {@link BudgetUse} embedded in a larger document; {@code path} is its JSON pointer there, used in
+     * error messages.
+     */
+    public static BudgetUse budgetUseFromNode(JsonNode node, String path) {
+        requireObject(node, path);
+        try {
+            return new BudgetUse(longAt(node, path, "candidates"), figureAt(node, path, "training_flops"),
+                    figureAt(node, path, "wall_seconds"), intAt(node, path, "generations"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(display(path) + ": " + e.getMessage(), e);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers, public for embedding documents
 
     /**
@@ -364,6 +471,15 @@ public final class TrialJson {
             return v.longValue();
         }
         throw wrong(path + "/" + key, v, "an integer between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
+    }
+
+    /** Reads a required integer that fits an {@code int}. */
+    public static int intAt(JsonNode node, String path, String key) {
+        JsonNode v = field(node, path, key);
+        if (v.isInt()) {
+            return v.intValue();
+        }
+        throw wrong(path + "/" + key, v, "an integer between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
     }
 
     /** Reads a required, non-null string. */

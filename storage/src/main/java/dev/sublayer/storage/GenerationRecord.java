@@ -1,20 +1,26 @@
 package dev.sublayer.storage;
 
+import dev.sublayer.trial.BudgetUse;
+import dev.sublayer.trial.StudyFront;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A generation checkpoint: the population after generation {@code generation} and what the search needs to
- * continue from it exactly.
+ * A generation checkpoint: the population after generation {@code generation}, what the search needs to
+ * continue from it exactly, and what the study stood at then: its front and its budget use.
  *
  * @param generation      the generation number (0 = initial population)
  * @param population      the population with genotypes and fitness
  * @param rngSeed         the seed (RNG position) the next generation draws from
  * @param hypervolume     the hypervolume of the front so far ({@code NaN} if not computed)
  * @param bestBitsPerByte the best validation bits per byte so far ({@code NaN} if none)
- * @param trialsDone      trials finished in the study so far
+ * @param trialsDone      candidates trained at rung 0 through this generation (what {@code max_trials} counts)
  * @param time            when the checkpoint was taken
+ * @param front           the study's front after this generation; empty in checkpoints of stores written by
+ *                        Sublayer 0.1.0, which did not store it
+ * @param budgetUse       the study's budget use after this generation; empty where {@code front} is
  */
 public record GenerationRecord(
         int generation,
@@ -23,10 +29,21 @@ public record GenerationRecord(
         double hypervolume,
         double bestBitsPerByte,
         int trialsDone,
-        Instant time) {
+        Instant time,
+        Optional<StudyFront> front,
+        Optional<BudgetUse> budgetUse) {
 
     public GenerationRecord {
         population = List.copyOf(population);
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(front, "front");
+        Objects.requireNonNull(budgetUse, "budgetUse");
+    }
+
+    /** A checkpoint without front and budget use, as Sublayer 0.1.0 stored them. */
+    public GenerationRecord(int generation, List<Individual> population, long rngSeed, double hypervolume,
+                            double bestBitsPerByte, int trialsDone, Instant time) {
+        this(generation, population, rngSeed, hypervolume, bestBitsPerByte, trialsDone, time, Optional.empty(),
+                Optional.empty());
     }
 }

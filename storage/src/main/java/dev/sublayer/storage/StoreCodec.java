@@ -1,10 +1,12 @@
 package dev.sublayer.storage;
 
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.TrialJson;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -67,7 +69,7 @@ final class StoreCodec {
         n.put("seed", t.seed());
         n.set("budget", TrialJson.toNode(t.budget()));
         n.put("generation", t.generation());
-        n.put("strategy", t.strategy());
+        n.put("strategy", t.origin().text());
         n.put("worker", t.worker());
         n.put("started", t.started().toString());
         n.put("finished", t.finished() == null ? null : t.finished().toString());
@@ -84,7 +86,7 @@ final class StoreCodec {
                     TrialJson.longAt(n, path, "seed"),
                     TrialJson.budgetFromNode(TrialJson.field(n, path, "budget"), path + "/budget"),
                     intAt(n, path, "generation"),
-                    TrialJson.stringAt(n, path, "strategy"),
+                    Origin.parse(TrialJson.stringAt(n, path, "strategy")),
                     TrialJson.stringAt(n, path, "worker"),
                     instantAt(n, path, "started"),
                     nullableInstantAt(n, path, "finished"),
@@ -123,6 +125,8 @@ final class StoreCodec {
         TrialJson.putFigure(n, "best_bits_per_byte", g.bestBitsPerByte());
         n.put("trials_done", g.trialsDone());
         n.put("time", g.time().toString());
+        g.front().ifPresent(f -> n.set("front", TrialJson.toNode(f)));
+        g.budgetUse().ifPresent(b -> n.set("budget_use", TrialJson.toNode(b)));
         return n;
     }
 
@@ -179,7 +183,15 @@ final class StoreCodec {
                 TrialJson.figureAt(n, path, "hypervolume"),
                 TrialJson.figureAt(n, path, "best_bits_per_byte"),
                 intAt(n, path, "trials_done"),
-                instantAt(n, path, "time"));
+                instantAt(n, path, "time"),
+                optional(n, "front").map(f -> TrialJson.studyFrontFromNode(f, path + "/front")),
+                optional(n, "budget_use").map(b -> TrialJson.budgetUseFromNode(b, path + "/budget_use")));
+    }
+
+    /** The value under {@code key}, empty where a document written before the key existed has none. */
+    private static Optional<JsonNode> optional(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() || v.isMissingNode() ? Optional.empty() : Optional.of(v);
     }
 
     // ---------------------------------------------------------------- StudyEvent

@@ -1,7 +1,9 @@
 package dev.sublayer.storage;
 
+import dev.sublayer.trial.Session;
 import dev.sublayer.trial.TrialStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +17,12 @@ import java.util.Objects;
  * @param message a human-readable line
  */
 public record StudyEvent(Instant time, String type, String message) {
+
+    /** The type of the event a new store starts its log with. */
+    public static final String STUDY_CREATED = "study_created";
+
+    /** The type of the event every writing open of an existing store logs. */
+    public static final String STUDY_RESUMED = "study_resumed";
 
     public StudyEvent {
         Objects.requireNonNull(time, "time");
@@ -66,5 +74,37 @@ public record StudyEvent(Instant time, String type, String message) {
     static StudyEvent generationDone(GenerationRecord g) {
         return new StudyEvent(g.time(), "generation_done", "generation " + g.generation() + ": " + g.trialsDone()
                 + " trials done, hypervolume " + g.hypervolume() + ", best bits/byte " + g.bestBitsPerByte());
+    }
+
+    /**
+     * The sessions of a log, oldest first: each runs from a {@value #STUDY_CREATED}, {@value #STUDY_RESUMED} or
+     * {@value TrialKeyUpgrade#EVENT} event to the last event before the next such event (the last session to the log's last event). Events
+     * before the first such event belong to no session.
+     */
+    public static List<Session> sessions(List<StudyEvent> events) {
+        List<Session> out = new ArrayList<>();
+        Instant start = null;
+        Instant last = null;
+        for (StudyEvent e : events) {
+            // Upgrading an older store's trial keys opens the session that resumes it: the pause before is no
+            // session's time.
+            if (STUDY_CREATED.equals(e.type()) || STUDY_RESUMED.equals(e.type())
+                    || TrialKeyUpgrade.EVENT.equals(e.type())) {
+                if (start != null) {
+                    out.add(session(start, last));
+                }
+                start = e.time();
+            }
+            last = e.time();
+        }
+        if (start != null) {
+            out.add(session(start, last));
+        }
+        return out;
+    }
+
+    private static Session session(Instant start, Instant last) {
+        // A clock set back within a session must not make its length negative.
+        return new Session(start, last.isBefore(start) ? start : last);
     }
 }

@@ -181,7 +181,7 @@ public final class StudyExport {
         }
         return List.of(
                 t.key(), t.architecture(), Integer.toString(t.rung()), Long.toString(t.seed()),
-                Integer.toString(t.generation()), t.strategy(), t.worker(), r.status().configName(),
+                Integer.toString(t.generation()), t.origin().text(), t.worker(), r.status().configName(),
                 t.started().toString(), t.finished() == null ? "" : t.finished().toString(),
                 b.maxSteps() == Long.MAX_VALUE ? "" : Long.toString(b.maxSteps()),
                 b.maxTokens() == Long.MAX_VALUE ? "" : Long.toString(b.maxTokens()),

@@ -1,8 +1,10 @@
 package dev.sublayer.storage;
 
 import dev.sublayer.trial.Provenance;
+import dev.sublayer.trial.StudyStatus;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a study is: its name, seed, configuration and lifecycle state. One per study store.
@@ -12,7 +14,8 @@ import java.util.Objects;
  * @param seed           the study seed every random choice derives from
  * @param configAsGiven  the configuration text as the user wrote it
  * @param configResolved the configuration with every default filled in
- * @param status         lifecycle state, e.g. {@code running}, {@code finished}, {@code interrupted}
+ * @param status         lifecycle state as stored: a {@link StudyStatus}'s name, e.g. {@code running},
+ *                       {@code finished}, {@code interrupted}
  * @param created        when the study was created
  * @param finished       when it finished, or {@code null} while it has not
  * @param command        the command line that started it
@@ -41,7 +44,17 @@ public record StudyInfo(
         Objects.requireNonNull(provenance, "provenance");
     }
 
+    /** The lifecycle status, or empty when the stored text names none ({@link #status()} has it as stored). */
+    public Optional<StudyStatus> studyStatus() {
+        return StudyStatus.parse(status);
+    }
+
     /** This info with another lifecycle status. */
+    public StudyInfo withStatus(StudyStatus newStatus) {
+        return withStatus(newStatus.configName());
+    }
+
+    /** This info with another lifecycle status text. */
     public StudyInfo withStatus(String newStatus) {
         return new StudyInfo(name, description, seed, configAsGiven, configResolved, newStatus, created, finished,
                 command, provenance);

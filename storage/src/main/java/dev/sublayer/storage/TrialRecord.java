@@ -1,7 +1,9 @@
 package dev.sublayer.storage;
 
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
+import dev.sublayer.trial.RecordedTrial;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -20,7 +22,8 @@ import java.util.Objects;
  * @param seed         the training seed
  * @param budget       the training budget of this rung
  * @param generation   the generation that asked for it (-1 when outside the generational loop)
- * @param strategy     what proposed it, e.g. {@code nsga2}, {@code template:sandwich_2}, {@code reeval}
+ * @param origin       what proposed it; stored as its text under the key {@code strategy} (e.g. {@code nsga2},
+ *                     {@code template:sandwich_2}, {@code reeval})
  * @param worker       the worker (and host) that trains it, may be empty
  * @param started      when training started
  * @param finished     when it ended, or {@code null} while running (and when interrupted)
@@ -33,11 +36,11 @@ public record TrialRecord(
         long seed,
         Budget budget,
         int generation,
-        String strategy,
+        Origin origin,
         String worker,
         Instant started,
         Instant finished,
-        TrialResult result) {
+        TrialResult result) implements RecordedTrial {
 
     public TrialRecord {
         Objects.requireNonNull(key, "key");
@@ -49,7 +52,7 @@ public record TrialRecord(
             throw new IllegalArgumentException("rung must be >= 0, got " + rung);
         }
         Objects.requireNonNull(budget, "budget");
-        strategy = strategy == null ? "" : strategy;
+        Objects.requireNonNull(origin, "origin");
         worker = worker == null ? "" : worker;
         Objects.requireNonNull(started, "started");
         Objects.requireNonNull(result, "result");
@@ -57,25 +60,26 @@ public record TrialRecord(
 
     /** A trial that has just started: status {@code RUNNING}, nothing measured yet. */
     public static TrialRecord running(String key, String architecture, int rung, long seed, Budget budget,
-            int generation, String strategy, String worker, Instant started, Provenance provenance) {
-        return new TrialRecord(key, architecture, rung, seed, budget, generation, strategy, worker, started, null,
+            int generation, Origin origin, String worker, Instant started, Provenance provenance) {
+        return new TrialRecord(key, architecture, rung, seed, budget, generation, origin, worker, started, null,
                 new TrialResult(TrialStatus.RUNNING, TrialMetrics.none(), List.of(), "", provenance));
     }
 
     /** This trial stored under another key (when a migration re-keys a study). */
     public TrialRecord withKey(String newKey) {
-        return new TrialRecord(newKey, architecture, rung, seed, budget, generation, strategy, worker, started, finished,
+        return new TrialRecord(newKey, architecture, rung, seed, budget, generation, origin, worker, started, finished,
                 result);
     }
 
     /** The trial's status (its result's). */
+    @Override
     public TrialStatus status() {
         return result.status();
     }
 
     /** This trial ended at {@code time} with {@code outcome}. */
     public TrialRecord finish(TrialResult outcome, Instant time) {
-        return new TrialRecord(key, architecture, rung, seed, budget, generation, strategy, worker, started,
+        return new TrialRecord(key, architecture, rung, seed, budget, generation, origin, worker, started,
                 Objects.requireNonNull(time, "time"), outcome);
     }
 
@@ -83,6 +87,6 @@ public record TrialRecord(
     public TrialRecord interrupted(String why) {
         TrialResult r = new TrialResult(TrialStatus.INTERRUPTED, result.metrics(), result.curve(), why,
                 result.provenance());
-        return new TrialRecord(key, architecture, rung, seed, budget, generation, strategy, worker, started, null, r);
+        return new TrialRecord(key, architecture, rung, seed, budget, generation, origin, worker, started, null, r);
     }
 }

@@ -52,7 +52,7 @@ public final class CrashWriter {
         Random rnd = new Random(seed * 1_000_003L + i);
         TrialRecord finished = Fixtures.finished(rnd, "t" + i, i / 10, i % 3, 50);
         TrialRecord running = TrialRecord.running(finished.key(), finished.architecture(), finished.rung(),
-                finished.seed(), finished.budget(), finished.generation(), finished.strategy(), finished.worker(),
+                finished.seed(), finished.budget(), finished.generation(), finished.origin(), finished.worker(),
                 finished.started(), finished.result().provenance());
         TrialResult result = finished.result();
         return new TrialRecord[] {running, running.finish(result, finished.finished())};

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -38,7 +39,7 @@ class ExportImportTest {
                     List.of(new CurvePoint(1, 2, -0.0, Double.POSITIVE_INFINITY, Double.NaN)),
                     "loss \"exploded\", at step 1\nsecond line, é 😀", Fixtures.PROVENANCE);
             s.putTrial(new TrialRecord("odd,key \"q\"", "A4 F512g", 1, Long.MIN_VALUE, new Budget(5, 6, 7.5, 1e18),
-                    -1, "reeval", "", Fixtures.T0, null, odd));
+                    -1, Origin.reevaluation(), "", Fixtures.T0, null, odd));
             for (int g = 0; g < 3; g++) {
                 s.putGeneration(Fixtures.generation(rnd, g, 5));
             }

@@ -1,14 +1,19 @@
 package dev.sublayer.storage;
 
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.BudgetUse;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.ObjectiveKind;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
+import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /** Seeded test values for the store. */
@@ -56,13 +61,13 @@ final class Fixtures {
                 status == TrialStatus.COMPLETED ? "" : "because " + status.configName(), PROVENANCE);
         Instant started = T0.plusSeconds(rnd.nextInt(100_000));
         return new TrialRecord(key, "A4 F512g A4 F512g | d128 n128 pre", rung, rnd.nextLong(),
-                Budget.steps(1000L << rung), generation, "nsga2", "worker-" + rnd.nextInt(4) + "@host-1", started,
-                started.plusMillis(rnd.nextInt(1_000_000)), result);
+                Budget.steps(1000L << rung), generation, Origin.proposal("nsga2"), "worker-" + rnd.nextInt(4) + "@host-1",
+                started, started.plusMillis(rnd.nextInt(1_000_000)), result);
     }
 
     static TrialRecord running(Random rnd, String key, int generation, int rung) {
         return TrialRecord.running(key, "A4 F512r", rung, rnd.nextLong(), Budget.tokens(1_000_000), generation,
-                "template:sandwich_2", "worker-0@host-1", T0.plusSeconds(rnd.nextInt(1000)), PROVENANCE);
+                Origin.template("sandwich_2"), "worker-0@host-1", T0.plusSeconds(rnd.nextInt(1000)), PROVENANCE);
     }
 
     static GenerationRecord generation(Random rnd, int g, int size) {
@@ -73,7 +78,19 @@ final class Fixtures {
                     i % 5 == 0 ? Double.NaN : rnd.nextDouble()};
             pop.add(new Individual(genotype, "A4 F512g", fitness, rnd.nextInt(3)));
         }
+        if (g % 2 == 0) {
+            // Even generations as Sublayer 0.1.0 stored them, odd ones with the front and budget use.
+            return new GenerationRecord(g, pop, rnd.nextLong(), rnd.nextDouble(), 1 + rnd.nextDouble(), 10 * g + size,
+                    T0.plusSeconds(60L * g));
+        }
+        List<ObjectiveKind> objectives = List.of(ObjectiveKind.VALID_BITS_PER_BYTE, ObjectiveKind.NON_EMBEDDING_PARAMS);
+        StudyFront front = new StudyFront(objectives, 1, rnd.nextDouble(), List.of(
+                new StudyFront.Member("k" + g + "a", "d64 n64 pre: A2 F64", 1, g, Origin.proposal("nsga2"),
+                        new double[] {2 + rnd.nextDouble(), 33_536}),
+                new StudyFront.Member("k" + g + "b", "d64 n64 pre: A2 F64 F64", 1, 0, Origin.template("sandwich_1"),
+                        new double[] {1 + rnd.nextDouble(), 66_000})));
+        BudgetUse use = new BudgetUse(10L * g + size, 1e12 * rnd.nextDouble(), 3600 * rnd.nextDouble(), g + 1);
         return new GenerationRecord(g, pop, rnd.nextLong(), rnd.nextDouble(), 1 + rnd.nextDouble(), 10 * g + size,
-                T0.plusSeconds(60L * g));
+                T0.plusSeconds(60L * g), Optional.of(front), Optional.of(use));
     }
 }

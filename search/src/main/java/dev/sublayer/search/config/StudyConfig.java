@@ -2,13 +2,14 @@ package dev.sublayer.search.config;
 
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.search.moea.Objective;
 import dev.sublayer.search.strategy.FixedLayouts;
 import dev.sublayer.space.Constraints;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.SearchSpace;
 import dev.sublayer.space.Template;
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.Objective;
+import dev.sublayer.trial.Origin;
 import java.util.List;
 import java.util.Objects;
 
@@ -171,7 +172,7 @@ public record StudyConfig(
     /**
      * One layout the {@code fixed} strategy trains.
      *
-     * @param label        the name the report shows (stored as the trial strategy {@code layout:<label>})
+     * @param label        the name the report shows (its trials' origin is {@code layout:<label>})
      * @param architecture the layout, inside the study's search space
      */
     public record Layout(String label, dev.sublayer.space.Architecture architecture) {
@@ -180,9 +181,9 @@ public record StudyConfig(
             Objects.requireNonNull(architecture, "architecture");
         }
 
-        /** The trial strategy string of this layout's trials. */
-        public String origin() {
-            return "layout:" + label;
+        /** The origin of this layout's trials. */
+        public Origin origin() {
+            return Origin.layout(label);
         }
     }
 

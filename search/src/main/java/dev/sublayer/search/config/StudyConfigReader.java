@@ -2,8 +2,6 @@ package dev.sublayer.search.config;
 
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.search.moea.Objective;
-import dev.sublayer.search.moea.ObjectiveKind;
 import dev.sublayer.search.strategy.FixedLayouts;
 import dev.sublayer.search.strategy.Nsga2Strategy;
 import dev.sublayer.search.strategy.RandomSearch;
@@ -19,6 +17,8 @@ import dev.sublayer.space.SpaceException;
 import dev.sublayer.space.Sublayer;
 import dev.sublayer.space.Template;
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.Objective;
+import dev.sublayer.trial.ObjectiveKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

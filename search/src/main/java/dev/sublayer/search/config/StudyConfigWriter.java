@@ -1,7 +1,7 @@
 package dev.sublayer.search.config;
 
 import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.search.moea.Objective;
+import dev.sublayer.trial.Objective;
 import dev.sublayer.search.strategy.FixedLayouts;
 import dev.sublayer.space.SearchSpace;
 import dev.sublayer.trial.Budget;

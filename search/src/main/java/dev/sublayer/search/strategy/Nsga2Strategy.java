@@ -7,6 +7,7 @@ import dev.sublayer.search.TrialRunner;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.moea.Fitness;
 import dev.sublayer.space.Architecture;
+import dev.sublayer.trial.Origin;
 import io.jenetics.Genotype;
 import io.jenetics.IntegerGene;
 import io.jenetics.Mutator;
@@ -142,7 +143,7 @@ public final class Nsga2Strategy implements Strategy {
                     continue;
                 }
                 Candidate c = copy ? proposals.mutate(g, n().mutationRate(), seen, generation.random(), name())
-                        : new Candidate(g, a, name());
+                        : new Candidate(g, a, Origin.proposal(name()));
                 seen.add(c.architecture().canonical());
                 fresh.add(i);
                 candidates.add(c);

@@ -11,6 +11,7 @@ import dev.sublayer.search.moea.Fitness;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ArchitectureCodec;
 import dev.sublayer.space.Template;
+import dev.sublayer.trial.Origin;
 import io.jenetics.Chromosome;
 import io.jenetics.Genotype;
 import io.jenetics.IntegerChromosome;
@@ -64,7 +65,7 @@ final class Proposals {
                             String.join("; ", violations));
                     continue;
                 }
-                builds.add(new Candidate(context.codec().encode(a), a, "template:" + t.name()));
+                builds.add(new Candidate(context.codec().encode(a), a, Origin.template(t.name())));
             }
             perTemplate.add(builds);
         }
@@ -106,7 +107,7 @@ final class Proposals {
 
     Candidate randomCandidate(RandomGenerator random) {
         Genotype<IntegerGene> g = repair.sample(random);
-        return new Candidate(g, context.codec().decode(g), "random");
+        return new Candidate(g, context.codec().decode(g), Origin.proposal("random"));
     }
 
     /**
@@ -122,7 +123,7 @@ final class Proposals {
             g = repair.repair(g, random);
             Architecture a = context.codec().decode(g);
             if (!a.equals(parentArch) && !avoid.contains(a.canonical())) {
-                return new Candidate(g, a, origin);
+                return new Candidate(g, a, Origin.proposal(origin));
             }
             g = pointMutation(g, random);
         }

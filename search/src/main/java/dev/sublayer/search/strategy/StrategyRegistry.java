@@ -1,6 +1,6 @@
 package dev.sublayer.search.strategy;
 
-import dev.sublayer.search.StudyResults;
+import dev.sublayer.trial.Origin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,7 @@ public final class StrategyRegistry {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a strategy name must match " + NAME.pattern() + ", got '" + name + "'");
         }
-        if (StudyResults.REEVAL.equals(name)) {
+        if (Origin.REEVALUATION_TEXT.equals(name)) {
             throw new IllegalArgumentException("the strategy name '" + name + "' is reserved for re-evaluation trials");
         }
         if (FACTORIES.containsKey(name)) {

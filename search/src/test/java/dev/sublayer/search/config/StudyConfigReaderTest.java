@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sublayer.evaluator.TrainingConfig;
-import dev.sublayer.search.moea.ObjectiveKind;
 import dev.sublayer.space.SearchSpace;
 import dev.sublayer.space.SearchSpaceReader;
 import dev.sublayer.space.Template;
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.ObjectiveKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

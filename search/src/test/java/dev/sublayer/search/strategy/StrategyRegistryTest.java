@@ -136,7 +136,7 @@ class StrategyRegistryTest {
         FinalReevaluation r = fixed.finalReevaluation(new StudyConfig.Reevaluation(7, 1));
         assertThat(r).isInstanceOfSatisfying(FinalReevaluation.OfCandidates.class, o -> {
             assertThat(o.seeds()).isEqualTo(3);
-            assertThat(o.candidates()).extracting(x -> x.origin()).containsExactly("layout:a", "layout:b");
+            assertThat(o.candidates()).extracting(x -> x.origin().text()).containsExactly("layout:a", "layout:b");
             assertThat(o.candidates()).extracting(x -> x.architecture().notation()).containsExactly("A2 F64", "F32 A2");
         });
         // A searching strategy never runs out of proposals and re-evaluates the front as configured.

@@ -6,6 +6,7 @@ import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
@@ -122,7 +123,7 @@ public final class StoreBench {
                 3L << 30);
         Instant started = Instant.parse("2026-03-01T00:00:00Z").plusSeconds(i * 60L);
         return new TrialRecord("trial-" + i, "A4r F512g A4r F512g A4r F512g | d128 n128 pre", i % 3, rnd.nextLong(),
-                Budget.steps(1000), i / 100, "nsga2", "worker-" + (i % 4) + "@bench-host", started,
+                Budget.steps(1000), i / 100, Origin.proposal("nsga2"), "worker-" + (i % 4) + "@bench-host", started,
                 started.plusSeconds(600), new TrialResult(TrialStatus.COMPLETED, m, curve, "", prov));
     }
 }

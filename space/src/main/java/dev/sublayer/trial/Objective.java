@@ -1,4 +1,4 @@
-package dev.sublayer.search.moea;
+package dev.sublayer.trial;
 
 import java.util.Objects;
 

@@ -1,48 +1,58 @@
-package dev.sublayer.search.moea;
+package dev.sublayer.trial;
 
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
-import dev.sublayer.trial.TrialMetrics;
-import dev.sublayer.trial.TrialResult;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What a study can minimise. Each kind reads its value from a trial's result; the size and cost
- * objectives fall back to the analytic cost model when the engine did not report them, so they are
- * known even for a trial that failed early.
+ * What a study can minimise, and the one definition of how each is measured from a trial. The search ranks
+ * with these measures, and the terminal table, {@code front.json}, the store and the report show them, so a
+ * figure has the same meaning everywhere. The size and cost objectives fall back to the analytic cost model
+ * when the engine did not report them, so they are known even for a trial that failed early.
+ *
+ * <p>The config names are the metric names of {@link TrialJson} where a kind is a stored metric
+ * ({@code valid_bits_per_byte}, {@code non_embedding_params}, {@code flops_per_token}); the two derived ones
+ * ({@code wall_seconds}, {@code peak_memory_bytes}) are named here.
  */
 public enum ObjectiveKind {
 
     /** Validation loss in bits per byte (per token for the synthetic probes). */
-    VALID_BITS_PER_BYTE("valid_bits_per_byte", "bits/byte"),
+    VALID_BITS_PER_BYTE("valid_bits_per_byte", "bits/byte", "validation bits/byte"),
     /** Non-embedding parameters: the sublayers and the final norm. */
-    NON_EMBEDDING_PARAMS("non_embedding_params", "params"),
+    NON_EMBEDDING_PARAMS("non_embedding_params", "params", "non-embedding params"),
     /** Forward matrix-multiply FLOPs per token at full context. */
-    FLOPS_PER_TOKEN("flops_per_token", "FLOPs/token"),
-    /** Seconds the trial took: build, training and evaluation. */
-    WALL_SECONDS("wall_seconds", "seconds"),
+    FLOPS_PER_TOKEN("flops_per_token", "FLOPs/token", "FLOPs/token"),
+    /** Seconds the trial took: building, training and evaluation. */
+    WALL_SECONDS("wall_seconds", "seconds", "wall seconds (build + train + eval)"),
     /** Peak memory: Java heap plus native (off-heap) memory. */
-    PEAK_MEMORY_BYTES("peak_memory_bytes", "peak bytes");
+    PEAK_MEMORY_BYTES("peak_memory_bytes", "peak bytes", "peak memory (heap + native bytes)");
 
     private final String configName;
     private final String label;
+    private final String description;
 
-    ObjectiveKind(String configName, String label) {
+    ObjectiveKind(String configName, String label, String description) {
         this.configName = configName;
         this.label = label;
+        this.description = description;
     }
 
-    /** The name configs use, e.g. {@code valid_bits_per_byte}. */
+    /** The name configs, stores and JSON outputs use, e.g. {@code valid_bits_per_byte}. */
     public String configName() {
         return configName;
     }
 
-    /** A short column label for tables. */
+    /** A short column label for terminal tables, e.g. {@code params}. */
     public String label() {
         return label;
+    }
+
+    /** The measure in words, for report axes and headings, e.g. {@code non-embedding params}. */
+    public String description() {
+        return description;
     }
 
     /** Every config name, in declaration order. */
@@ -51,9 +61,9 @@ public enum ObjectiveKind {
     }
 
     /**
-     * The kind with the given config name.
+     * The kind with the given config name (case-insensitive).
      *
-     * @throws IllegalArgumentException naming the allowed names
+     * @throws IllegalArgumentException naming the value and the allowed names
      */
     public static ObjectiveKind fromConfigName(String name) {
         for (ObjectiveKind k : values()) {
@@ -70,7 +80,15 @@ public enum ObjectiveKind {
      * result does not measure it.
      */
     public double measure(TrialResult result, Architecture architecture, ModelShape shape) {
-        TrialMetrics m = result.metrics();
+        return measure(result.metrics(), architecture, shape);
+    }
+
+    /**
+     * This objective's value for {@code architecture} with the metrics {@code m}; {@code NaN} when they do not
+     * measure it. {@code architecture} and {@code shape} are only read for the cost-model fallback of the size
+     * and cost objectives.
+     */
+    public double measure(TrialMetrics m, Architecture architecture, ModelShape shape) {
         return switch (this) {
             case VALID_BITS_PER_BYTE -> m.validBitsPerByte();
             case NON_EMBEDDING_PARAMS -> m.nonEmbeddingParams() >= 0 ? m.nonEmbeddingParams()
