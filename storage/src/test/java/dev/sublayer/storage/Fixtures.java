@@ -89,7 +89,8 @@ final class Fixtures {
                         new double[] {2 + rnd.nextDouble(), 33_536}),
                 new StudyFront.Member("k" + g + "b", "d64 n64 pre: A2 F64 F64", 1, 0, Origin.template("sandwich_1"),
                         new double[] {1 + rnd.nextDouble(), 66_000})));
-        BudgetUse use = new BudgetUse(10L * g + size, 1e12 * rnd.nextDouble(), 3600 * rnd.nextDouble(), g + 1);
+        BudgetUse use = new BudgetUse(Math.max(0, 10L * g + size), 1e12 * rnd.nextDouble(), 3600 * rnd.nextDouble(),
+                Math.max(0, g + 1));
         return new GenerationRecord(g, pop, rnd.nextLong(), rnd.nextDouble(), 1 + rnd.nextDouble(), 10 * g + size,
                 T0.plusSeconds(60L * g), Optional.of(front), Optional.of(use));
     }
