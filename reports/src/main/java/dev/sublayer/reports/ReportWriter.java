@@ -1,18 +1,14 @@
 package dev.sublayer.reports;
 
+import dev.sublayer.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -21,9 +17,10 @@ import org.apache.logging.log4j.Logger;
  * writes one from the search's own open store after every generation and when the search ends;
  * {@code sublayer report} writes one from a closed store.
  *
- * <p>Files are replaced atomically: the report is written to a temporary file beside the target and renamed
- * over it, so a reader (a browser refreshing the page, a sync job) sees the old report or the new one,
- * never half of one, and a failure leaves the old report in place.
+ * <p>Files are replaced atomically ({@link AtomicFiles}): the report is written to a temporary file beside the
+ * target and renamed over it, so a reader (a browser refreshing the page, a sync job) sees the old report or the
+ * new one, never half of one, and a failure leaves the old report in place. A replaced report keeps its
+ * permissions; a new one gets those of any new file (the umask), as if written directly.
  */
 public final class ReportWriter {
 
@@ -48,42 +45,17 @@ public final class ReportWriter {
             throw new IOException("cannot write report " + out + ": it is a directory");
         }
         StudyAnalysis analysis = new StudyAnalysis(view);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        boolean moved = false;
         try {
-            try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+            AtomicFiles.write(target, os -> {
+                Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
                 render(analysis, format, w);
-            }
-            readableLikeTarget(tmp, target);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                LOG.warn("file system of {} cannot rename atomically; replacing the report non-atomically", dir);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
+                w.flush();
+            });
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
         }
         LOG.debug("wrote {} report of study {} to {}", format.configName(), view.info().name(), target);
         return out;
-    }
-
-    /**
-     * Temporary files are created owner-only; a report is meant to be shared (served, synced, attached), so it
-     * gets the permissions of the report it replaces, or {@code rw-r--r--} for a new one.
-     */
-    private static void readableLikeTarget(Path tmp, Path target) throws IOException {
-        if (!Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
-            return;
-        }
-        Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
-                : PosixFilePermissions.fromString("rw-r--r--");
-        Files.setPosixFilePermissions(tmp, perms);
     }
 
     /** Writes the report of {@code view} to {@code out} (not closed). */

@@ -1,9 +1,9 @@
 package dev.sublayer.search;
 
+import dev.sublayer.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
@@ -45,10 +45,16 @@ final class CheckpointFiles {
         }
     }
 
-    /** Moves the finished {@code source} over {@code target} by an atomic rename. */
+    /**
+     * Moves the finished {@code source} over {@code target} ({@link AtomicFiles#replace}). A rename replaces a file
+     * with a file in one step, but cannot put a directory in a file's place or replace a non-empty directory, so
+     * where either is a directory the old checkpoint is deleted first.
+     */
     private static void replace(Path source, Path target) throws IOException {
-        deleteQuietly(target);
-        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        if (Files.isDirectory(target) || Files.isDirectory(source)) {
+            deleteQuietly(target);
+        }
+        AtomicFiles.replace(source, target);
     }
 
     /** Deletes the checkpoint of trial {@code key}, if any. */

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.io.AtomicFiles;
 import dev.sublayer.space.Notation;
 import dev.sublayer.trial.Objective;
 import dev.sublayer.trial.SeedStatistics;
@@ -8,10 +9,7 @@ import dev.sublayer.trial.StudyStatus;
 import dev.sublayer.trial.TrialJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -85,14 +83,12 @@ public final class FrontJson {
         return root;
     }
 
-    /** Writes the front document to {@code directory/front.json} atomically; returns the file. */
+    /** Writes the front document to {@code directory/front.json} atomically ({@link AtomicFiles}); returns the file. */
     public static Path write(Path directory, ObjectNode document) {
         Path target = directory.resolve(FILE);
-        Path tmp = directory.resolve(FILE + ".tmp");
         try {
-            Files.writeString(tmp, TrialJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n",
-                    StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(target,
+                    TrialJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }

@@ -50,6 +50,17 @@ class CheckpointFilesTest {
     }
 
     @Test
+    void publishingReplacesAnOlderCheckpointFileWithAPartialDirectory() throws Exception {
+        Path c = context.checkpoint("abc");
+        Files.writeString(c, "old");
+        Path partial = Files.createDirectories(CheckpointFiles.partial(c).resolve("inner"));
+        Files.writeString(partial.resolve("weights"), "new");
+        checkpoints.publish(c);
+        assertThat(c.resolve("inner").resolve("weights")).hasContent("new");
+        assertThat(CheckpointFiles.partial(c)).doesNotExist();
+    }
+
+    @Test
     void withoutAPartialCheckpointPublishingLeavesThePreviousOne() throws Exception {
         Path c = context.checkpoint("abc");
         Files.writeString(c, "old");

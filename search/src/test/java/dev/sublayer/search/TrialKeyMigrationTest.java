@@ -205,7 +205,7 @@ class TrialKeyMigrationTest {
                 new StudyEvent(t0.plusSeconds(10), "trial_finished", ""),
                 new StudyEvent(t0.plusSeconds(3600), TrialKeyUpgrade.EVENT, ""),
                 new StudyEvent(t0.plusSeconds(3601), "study_resumed", ""));
-        assertThat(Search.wallSecondsBefore(events)).isEqualTo(10.0);
+        assertThat(BudgetPolicy.wallSecondsBefore(events)).isEqualTo(10.0);
     }
 
     @Test

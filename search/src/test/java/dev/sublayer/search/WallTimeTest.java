@@ -21,7 +21,7 @@ class WallTimeTest {
                 new StudyEvent(t0.plusSeconds(86_700), "search_stopped", "Ctrl-C"),
                 // This session's own start: it has only just begun.
                 new StudyEvent(t0.plusSeconds(200_000), StudyEvent.STUDY_RESUMED, "resumed"));
-        assertThat(Search.wallSecondsBefore(events)).isEqualTo(900.0);
+        assertThat(BudgetPolicy.wallSecondsBefore(events)).isEqualTo(900.0);
         // The report and study info count all sessions with the same class; this one adds nothing yet.
         assertThat(BudgetUse.wallSeconds(StudyEvent.sessions(events))).isEqualTo(900.0);
     }
