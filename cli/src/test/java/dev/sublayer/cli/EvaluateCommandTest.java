@@ -2,6 +2,7 @@ package dev.sublayer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sublayer.testing.NativeTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -9,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 class EvaluateCommandTest {
 
     @Test
+    @NativeTest
     void trainsOneCandidateAndPrintsItsMetricsAsJson() {
         CliRunner r = CliRunner.run("evaluate", "A2 F32", "--d-model", "16", "--context", "16", "--batch", "4",
                 "--steps", "3", "--threads", "2", "--json");
@@ -24,6 +26,7 @@ class EvaluateCommandTest {
     }
 
     @Test
+    @NativeTest
     void theDjlEngineTrainsTheSameCandidate() {
         CliRunner r = CliRunner.run("evaluate", "A2 F32", "--d-model", "16", "--context", "16", "--batch", "4",
                 "--steps", "3", "--threads", "1", "--engine", "djl", "--json");
@@ -37,6 +40,7 @@ class EvaluateCommandTest {
     }
 
     @Test
+    @NativeTest
     void trainsTheRicherSublayers() {
         CliRunner r = CliRunner.run("evaluate", "A2 M4k2/16 P2/16:swiglu D16x2:relu2", "--d-model", "16", "--context", "8",
                 "--batch", "2", "--steps", "2", "--threads", "1", "--norm-kind", "rmsnorm", "--moe-aux-weight", "0.1",
@@ -51,6 +55,7 @@ class EvaluateCommandTest {
     }
 
     @Test
+    @NativeTest
     void printsATableByDefault() {
         CliRunner r = CliRunner.run("evaluate", "d16 n8 post: F16 A2", "--corpus", "mqar", "--batch", "2",
                 "--tokens", "32", "--threads", "1");
