@@ -54,7 +54,7 @@ public final class SkipReport implements TestExecutionListener {
         if (skipped.isEmpty()) {
             return;
         }
-        err.println("[sublayer tests] SKIPPED " + skipped.size() + (skipped.size() == 1 ? " test:" : " tests:"));
+        err.println("[sublayer tests] SKIPPED (" + skipped.size() + "):");
         for (String s : skipped) {
             err.println("[sublayer tests]   " + s);
         }

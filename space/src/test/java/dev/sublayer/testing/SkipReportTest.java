@@ -66,7 +66,7 @@ class SkipReportTest {
                     WholeClassFixture.class.getName() + " (the whole class): cannot set the immutable attribute here");
         }
         assertThat(run.summary.getSummary().getTestsSucceededCount()).isEqualTo(1);
-        String expected = "[sublayer tests] SKIPPED " + run.report.skipped().size() + " tests:\n"
+        String expected = "[sublayer tests] SKIPPED (" + run.report.skipped().size() + "):\n"
                 + run.report.skipped().stream().map(s -> "[sublayer tests]   " + s + "\n").reduce("", String::concat);
         assertThat(run.err.replace(System.lineSeparator(), "\n")).isEqualTo(expected);
     }
