@@ -30,7 +30,8 @@ if [[ " $SIDES " == *" torch "* ]]; then
 fi
 
 echo "bench: building the evaluator..." >&2
-(cd "$ROOT" && mvn -q -B -o -pl evaluator -am compile dependency:build-classpath -Dmdep.outputFile="$SCRATCH/cp.txt" >/dev/null)
+# test-compile, not compile: the classpath covers the test scope, which includes the space module's test jar.
+(cd "$ROOT" && mvn -q -B -o -pl evaluator -am test-compile dependency:build-classpath -Dmdep.outputFile="$SCRATCH/cp.txt" >/dev/null)
 CP="$ROOT/evaluator/target/classes:$(cat "$SCRATCH/cp.txt")"
 
 export OMP_NUM_THREADS="$THREADS"

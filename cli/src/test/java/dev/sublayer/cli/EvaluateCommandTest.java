@@ -13,6 +13,7 @@ import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialMetrics;
 import java.util.ArrayList;
 import java.util.List;
+import dev.sublayer.testing.NativeTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 class EvaluateCommandTest {
 
     @Test
+    @NativeTest
     void trainsOneCandidateAndPrintsItsMetricsAsJson() {
         CliRunner r = CliRunner.run("evaluate", "A2 F32", "--d-model", "16", "--context", "16", "--batch", "4",
                 "--steps", "3", "--threads", "2", "--json");
@@ -49,6 +51,7 @@ class EvaluateCommandTest {
     }
 
     @Test
+    @NativeTest
     void theDjlEngineTrainsTheSameCandidate() {
         CliRunner r = CliRunner.run("evaluate", "A2 F32", "--d-model", "16", "--context", "16", "--batch", "4",
                 "--steps", "3", "--threads", "1", "--engine", "djl", "--json");
@@ -62,6 +65,7 @@ class EvaluateCommandTest {
     }
 
     @Test
+    @NativeTest
     void trainsTheRicherSublayers() {
         CliRunner r = CliRunner.run("evaluate", "A2 M4k2/16 P2/16:swiglu D16x2:relu2", "--d-model", "16", "--context", "8",
                 "--batch", "2", "--steps", "2", "--threads", "1", "--norm-kind", "rmsnorm", "--moe-aux-weight", "0.1",
@@ -77,6 +81,7 @@ class EvaluateCommandTest {
     }
 
     @Test
+    @NativeTest
     void printsATableByDefault() {
         CliRunner r = CliRunner.run("evaluate", "d16 n8 post: F16 A2", "--corpus", "mqar", "--batch", "2",
                 "--tokens", "32", "--threads", "1");

@@ -3,6 +3,7 @@ package dev.sublayer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sublayer.storage.StudyStore;
+import dev.sublayer.testing.NativeTest;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ class SearchCommandTest {
             """;
 
     @Test
+    @NativeTest
     void searchesForRealThenRerunningTrainsNothingAndSaysSo() throws Exception {
         Path config = tmp.resolve("micro.yaml");
         Files.writeString(config, MICRO);

@@ -6,12 +6,16 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Builds and trains one architecture and measures it. Search, storage and reports see only this
- * interface, so an engine for other hardware can be added without touching them.
+ * Builds and trains one architecture and measures it. Its callers create it by name through
+ * {@link Engines#create} and use nothing else of an engine: the worker JVM
+ * ({@link dev.sublayer.evaluator.worker.WorkerMain}, which the search's worker pool starts), the search's
+ * in-process executor, and {@code sublayer evaluate}. Storage and reports see only the
+ * {@link TrialResult}s, so an engine for other hardware is added in this module alone.
  *
  * <p>An engine never throws for a bad candidate: every outcome, including out of memory and
  * divergence, is a {@link TrialResult} with its {@link dev.sublayer.trial.TrialStatus}. An engine
- * trains one trial at a time; callers that want parallelism run one engine per worker.
+ * trains one trial at a time; parallel callers run one engine per worker (one per worker JVM, one per
+ * in-process thread).
  */
 public interface Engine extends AutoCloseable {
 

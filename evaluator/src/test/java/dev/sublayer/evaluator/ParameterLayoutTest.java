@@ -4,6 +4,7 @@ import dev.sublayer.space.Architecture;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
+import dev.sublayer.space.RandomArchitectures;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -19,7 +20,7 @@ class ParameterLayoutTest {
     void parameterCountEqualsTheCostModelForManyRandomArchitectures() {
         SplittableRandom rnd = new SplittableRandom(77);
         for (int i = 0; i < 200; i++) {
-            Architecture a = TestArchitectures.random(rnd);
+            Architecture a = RandomArchitectures.TINY.architecture(rnd);
             ModelShape shape = new ModelShape(rnd.nextBoolean() ? 256 : 1 + rnd.nextInt(300), rnd.nextBoolean());
             ParameterLayout layout = ParameterLayout.of(a, shape, 0.02);
             assertThat(layout.parameterCount()).as("%s %s", a.canonical(), shape)

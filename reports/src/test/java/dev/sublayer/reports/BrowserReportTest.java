@@ -1,13 +1,14 @@
 package dev.sublayer.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sublayer.reports.StudyAnalysis.ArchResult;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.StudyFront;
+import dev.sublayer.testing.BrowserTest;
+import dev.sublayer.testing.TestEnvironment;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,12 @@ import tools.jackson.databind.JsonNode;
  * chart drew its points (counted from the chart instances), the front table has the front's rows, the trials
  * table filters, picking a trial adds its curve, and hostile study text stays text.
  *
- * <p>Skipped only when no Chromium is installed ({@code apt-get install chromium chromium-driver}; CI installs
- * it). A Chromium that is installed but fails is a test failure.
+ * <p>Without Chromium ({@code apt-get install chromium chromium-driver}) a local run skips this class and names
+ * the skip on stderr; a CI run ({@code CI} set; {@code .ci/run} installs Chromium) fails instead. A Chromium that
+ * is installed but fails is a test failure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@BrowserTest
 class BrowserReportTest {
 
     static final String XSS = "</script><script>alert(1)</script>";
@@ -41,8 +44,8 @@ class BrowserReportTest {
     @BeforeAll
     void start() throws Exception {
         Optional<Path> binary = HeadlessChromium.find();
-        assumeTrue(binary.isPresent(), "Chromium is not installed (apt-get install chromium chromium-driver, or set "
-                + "CHROMIUM to its path); CI installs it, so this test runs there");
+        TestEnvironment.require(binary.isPresent(), "Chromium is not installed (apt-get install chromium "
+                + "chromium-driver, or set CHROMIUM to its path)");
         chromium = HeadlessChromium.start(binary.get());
     }
 

@@ -7,6 +7,7 @@ import dev.sublayer.space.CostModel;
 import dev.sublayer.space.Features;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.NormPlacement;
+import dev.sublayer.space.RandomArchitectures;
 import dev.sublayer.space.SearchSpace;
 import dev.sublayer.space.Sublayer;
 import dev.sublayer.space.Template;
@@ -136,7 +137,7 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
                 }
             }
             while (proposals.size() < population) {
-                proposals.add(random(rnd, space));
+                proposals.add(RandomArchitectures.searched(rnd, space));
                 strategies.add(Origin.proposal("nsga2"));
             }
             List<TrialRecord> rung = new ArrayList<>();
@@ -199,40 +200,15 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
             }
         }
         if (!finished) {
-            out.add(TrialRecord.running(key(rnd), random(rnd, space).canonical(), 0, rnd.nextLong(), Budget.steps(200),
-                    generationCount, Origin.proposal("nsga2"), "worker-1@lab-box", clock, PROVENANCE));
+            out.add(TrialRecord.running(key(rnd), RandomArchitectures.searched(rnd, space).canonical(), 0,
+                    rnd.nextLong(), Budget.steps(200), generationCount, Origin.proposal("nsga2"), "worker-1@lab-box",
+                    clock, PROVENANCE));
         }
         String config = CONFIG.formatted(trials);
         StudyInfo info = new StudyInfo(name, description, 7, config, config + "workers: 2\n",
                 finished ? "finished" : "running", T0, finished ? clock.plusSeconds(5) : null,
                 "sublayer search studies/synthetic.yaml", PROVENANCE);
         return new SyntheticStudy(info, out, gens, events);
-    }
-
-    /** Half the time a regular layout (A F^m)^k, as mutations of the seeded templates produce; else anything. */
-    private static Architecture random(Random rnd, SearchSpace space) {
-        List<Sublayer> s = new ArrayList<>();
-        if (rnd.nextBoolean()) {
-            int m = 1 + rnd.nextInt(3);
-            int k = Math.max(1, (2 + rnd.nextInt(11)) / (m + 1));
-            int width = space.ffnWidths().get(rnd.nextInt(space.ffnWidths().size()));
-            int heads = space.heads().get(rnd.nextInt(space.heads().size()));
-            for (int i = 0; i < k; i++) {
-                s.add(Sublayer.Attention.of(heads));
-                for (int j = 0; j < m; j++) {
-                    s.add(Sublayer.FeedForward.of(width));
-                }
-            }
-            return new Architecture(s, 128, 128, NormPlacement.PRE);
-        }
-        int depth = space.minDepth() + rnd.nextInt(space.maxDepth() - space.minDepth() + 1);
-        for (int i = 0; i < depth; i++) {
-            boolean residual = rnd.nextInt(10) != 0;
-            s.add(rnd.nextInt(5) < 2 ? new Sublayer.Attention(space.heads().get(rnd.nextInt(space.heads().size())), residual)
-                    : new Sublayer.FeedForward(space.ffnWidths().get(rnd.nextInt(space.ffnWidths().size())),
-                            Activation.GELU, residual));
-        }
-        return new Architecture(s, 128, 128, NormPlacement.PRE);
     }
 
     private static String key(Random rnd) {

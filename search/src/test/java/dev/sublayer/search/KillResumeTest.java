@@ -3,6 +3,7 @@ package dev.sublayer.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sublayer.storage.StudyStore;
+import dev.sublayer.testing.SlowTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The exact-resume guarantee, for real: a search JVM is killed with SIGKILL at seeded random moments and
  * restarted each time; the study it finally completes equals one run without interruption.
  */
+@SlowTest
 class KillResumeTest {
 
     @TempDir

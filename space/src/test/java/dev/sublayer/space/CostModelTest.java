@@ -48,7 +48,7 @@ class CostModelTest {
     void totalsAreSumsOfPartsForRandomArchitectures() {
         Random r = new Random(7);
         for (int i = 0; i < 2000; i++) {
-            Architecture a = RandomArchitectures.architecture(r);
+            Architecture a = RandomArchitectures.WIDE.architecture(r);
             ModelShape shape = new ModelShape(1 + r.nextInt(300), r.nextBoolean());
             Cost c = CostModel.of(a, shape);
             long sub = a.sublayers().stream().mapToLong(s -> CostModel.params(s, a.dModel(), a.normKind())).sum();

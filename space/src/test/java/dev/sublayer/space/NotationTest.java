@@ -25,7 +25,7 @@ class NotationTest {
     void parseOfFormatIsIdentityForThousandsOfRandomArchitectures() {
         Random r = new Random(20261127);
         for (int i = 0; i < 5000; i++) {
-            Architecture a = RandomArchitectures.architecture(r);
+            Architecture a = RandomArchitectures.WIDE.architecture(r);
             assertThat(Notation.parse(a.canonical())).isEqualTo(a);
             assertThat(Notation.parse(a.notation(), a.dModel(), a.context(), a.norm(), a.normKind())).isEqualTo(a);
             assertThat(Notation.parse(a.canonical()).id()).isEqualTo(a.id());

@@ -3,6 +3,7 @@ package dev.sublayer.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sublayer.testing.SlowTest;
 import dev.sublayer.trial.TrialStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a writing child JVM with SIGKILL at seeded random moments and checks, after every kill, that the
  * reopened store is consistent and holds everything whose storing call had returned.
  */
+@SlowTest
 class CrashSafetyTest {
 
     private static final long SEED = 20260301L;

@@ -3,6 +3,7 @@ package dev.sublayer.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sublayer.testing.TestEnvironment;
 import dev.sublayer.trial.TrialStatus;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.Random;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -225,13 +225,15 @@ class StudyStoreFailureTest {
 
     /**
      * Makes a path read-only for this process: POSIX permissions for a normal user; root ignores those, so
-     * there the immutable attribute is set (skips the test where that is not allowed).
+     * there the immutable attribute is set (skips the test, named on stderr, where that is not allowed: a container
+     * without the capability, a file system without the attribute).
      */
     private record ReadOnly(Path path, boolean immutable) implements AutoCloseable {
 
         static ReadOnly of(Path p) throws IOException {
             if ("root".equals(System.getProperty("user.name"))) {
-                Assumptions.assumeTrue(chattr("+i", p), "cannot set the immutable attribute here");
+                TestEnvironment.skipUnless(chattr("+i", p), "running as root, and cannot set the immutable attribute "
+                        + "(chattr +i) here to make a path read-only");
                 return new ReadOnly(p, true);
             }
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "r-xr-xr-x"

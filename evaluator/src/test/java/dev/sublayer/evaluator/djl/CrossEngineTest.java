@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.Engines;
-import dev.sublayer.evaluator.TestArchitectures;
+import dev.sublayer.evaluator.RandomBatches;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
@@ -16,6 +16,8 @@ import dev.sublayer.evaluator.dl4j.TransformerModel;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
+import dev.sublayer.testing.NativeTest;
+import dev.sublayer.testing.SlowTest;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
 import dev.sublayer.trial.TrialResult;
@@ -51,6 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * instead of 1 6.5e-3, weight decay 0.09 instead of 0.1 1.3e-4, ε 1e-7 instead of 1e-8 6.8e-5 (measured with
  * {@code d16 n16 pre: A2 F32 A4! F24:relu}, lr 3e-3).
  */
+@NativeTest
 class CrossEngineTest {
 
     static final double CURVE_TOLERANCE = 5e-5;
@@ -90,7 +93,7 @@ class CrossEngineTest {
             Architecture a = Notation.parse(notation);
             ModelShape shape = new ModelShape(13, tied);
             SplittableRandom rnd = new SplittableRandom(3);
-            Batch batch = TestArchitectures.randomBatch(rnd, 3, 6, 13);
+            Batch batch = RandomBatches.uniform(rnd, 3, 6, 13);
             batch.weights()[2][1] = 0f;
             TransformerModel reference = TransformerModel.build(a, shape, org.nd4j.linalg.api.buffer.DataType.DOUBLE, 9, 0.3,
                     MOE_AUX_WEIGHT);
@@ -146,6 +149,7 @@ class CrossEngineTest {
             "'d16 n16 pre rms: D24x2:swiglu A2 M3k2/16:geglu', true",
             "'d16 n16 post: P2/24:relu2 M4k1/16 F24:swiglu!', false",
             "'d16 n16 post rms: A2 D16x3:relu P4/16:geglu!', true"})
+    @SlowTest
     void fiftyTrainingStepsGiveTheSameLossCurveWithinFloat32Rounding(String notation, boolean tied) {
         TrainingConfig training = TrainingConfig.defaults().withSchedule(5, 100).withLearningRate(3e-3, 3e-4)
                 .withTiedHead(tied).withLogging(1, 25);

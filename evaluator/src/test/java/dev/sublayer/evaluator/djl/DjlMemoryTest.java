@@ -1,13 +1,14 @@
 package dev.sublayer.evaluator.djl;
 
-import dev.sublayer.evaluator.ResidentMemory;
-
 import dev.sublayer.evaluator.DataConfig;
-import dev.sublayer.evaluator.TestArchitectures;
+import dev.sublayer.evaluator.ResidentMemory;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.space.Architecture;
+import dev.sublayer.space.RandomArchitectures;
+import dev.sublayer.testing.NativeTest;
+import dev.sublayer.testing.SlowTest;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -19,6 +20,8 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Many different candidates in one JVM must not accumulate native memory: every model, moment and activation is freed. */
+@NativeTest
+@SlowTest
 class DjlMemoryTest {
 
     @Test
@@ -30,7 +33,7 @@ class DjlMemoryTest {
             long afterWarmUp = 0;
             long peak = 0;
             for (int i = 0; i < 24; i++) {
-                Architecture a = TestArchitectures.random(rnd);
+                Architecture a = RandomArchitectures.TINY.architecture(rnd);
                 a = new Architecture(a.sublayers(), a.dModel() * 8, 32, a.norm()); // d 64..256: a leaked model shows
                 TrialResult r = engine.train(new TrialRequest(a, data, training, Budget.steps(3), i), TrialListener.NONE,
                         Optional.empty(), Optional.empty());

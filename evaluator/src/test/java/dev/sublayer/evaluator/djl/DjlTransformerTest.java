@@ -7,12 +7,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.sublayer.evaluator.ParameterLayout;
-import dev.sublayer.evaluator.TestArchitectures;
+import dev.sublayer.evaluator.RandomBatches;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
+import dev.sublayer.space.RandomArchitectures;
+import dev.sublayer.testing.NativeTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NativeTest
 class DjlTransformerTest {
 
     static Engine pytorch;
@@ -46,7 +49,7 @@ class DjlTransformerTest {
         SplittableRandom rnd = new SplittableRandom(2024);
         java.util.Set<dev.sublayer.space.Sublayer.Kind> kinds = java.util.EnumSet.noneOf(dev.sublayer.space.Sublayer.Kind.class);
         for (int i = 0; i < 40; i++) {
-            Architecture a = TestArchitectures.random(rnd);
+            Architecture a = RandomArchitectures.TINY.architecture(rnd);
             a.sublayers().forEach(s -> kinds.add(s.kind()));
             ModelShape shape = new ModelShape(rnd.nextBoolean() ? 256 : 1 + rnd.nextInt(300), rnd.nextBoolean());
             try (DjlTransformer m = DjlTransformer.build(manager, a, shape, DataType.FLOAT32, i, 0.02)) {
@@ -72,7 +75,7 @@ class DjlTransformerTest {
         Architecture a = Notation.parse(notation);
         try (DjlTransformer m = DjlTransformer.build(manager, a, ModelShape.bytes(), DataType.FLOAT32, 3, 0.2)) {
             SplittableRandom rnd = new SplittableRandom(5);
-            Batch batch = TestArchitectures.randomBatch(rnd, 2, 8, 256);
+            Batch batch = RandomBatches.uniform(rnd, 2, 8, 256);
             float[] before = logits(m, batch);
             for (int changed = 1; changed < 8; changed++) {
                 int[][] in = new int[2][];
@@ -130,7 +133,7 @@ class DjlTransformerTest {
                  NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 SplittableRandom rnd = new SplittableRandom(11);
-                Batch batch = TestArchitectures.randomBatch(rnd, 2, 4, 11);
+                Batch batch = RandomBatches.uniform(rnd, 2, 4, 11);
                 batch.weights()[1][2] = 0f; // a position that does not count must not contribute
                 DjlTransformer.Inputs in = m.inputs(batch);
                 Map<String, double[]> grads = gradients(m, in);

@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator.dl4j;
 
+import dev.sublayer.testing.NativeTest;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,6 +15,7 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** AdamW on flat arrays against AdamW parameter by parameter. */
+@NativeTest
 class AdamWFlatTest {
 
     private static final List<String> NAMES = List.of("w1", "b1", "w2", "g");

@@ -1,12 +1,15 @@
 package dev.sublayer.evaluator.dl4j;
 
-import dev.sublayer.evaluator.TestArchitectures;
+import dev.sublayer.evaluator.RandomBatches;
 import dev.sublayer.evaluator.Trainer;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
+import dev.sublayer.space.RandomArchitectures;
 import dev.sublayer.space.Sublayer;
+import dev.sublayer.testing.NativeTest;
+import dev.sublayer.testing.SlowTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import static dev.sublayer.evaluator.TestArchitectures.randomBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The hand-written forward and backward passes against the SameDiff graph (automatic differentiation) in
  * float64 on random architectures, against finite differences, and on causality.
  */
+@NativeTest
 class DirectTransformerTest {
 
     private static final int VOCAB = 11;
@@ -37,6 +40,7 @@ class DirectTransformerTest {
      * residuals or norms between them.
      */
     @Test
+    @SlowTest
     void lossAndGradientsEqualTheSameDiffGraphsOnRandomArchitectures() {
         SplittableRandom rnd = new SplittableRandom(2026);
         int sameDiffNaNs = 0;
@@ -84,6 +88,7 @@ class DirectTransformerTest {
             "d8 n4 pre: A2 F6 A2! F5:relu2",
             "d8 n5 post: A4 D6x2:swiglu F4:relu! P2/6:geglu",
             "d8 n5 pre rms: P4/7 A1 D5x3:relu F3:swiglu!"})
+    @SlowTest
     void gradientsMatchFiniteDifferences(String notation) {
         Architecture arch = Notation.parse(notation);
         for (boolean tied : new boolean[] {true, false}) {
@@ -119,7 +124,7 @@ class DirectTransformerTest {
     void changingAFutureTokenLeavesTheLossOfEveryEarlierPositionUnchanged(String notation) {
         Architecture arch = Notation.parse(notation);
         SplittableRandom rnd = new SplittableRandom(9);
-        Batch batch = randomBatch(rnd, 2, arch.context(), VOCAB);
+        Batch batch = RandomBatches.uniform(rnd, 2, arch.context(), VOCAB);
         try (DirectTransformer m = DirectTransformer.build(arch, new ModelShape(VOCAB, true), DataType.DOUBLE, 1, 0.5)) {
             for (int p = 0; p + 1 < arch.context(); p++) {
                 Batch upTo = onlyUpTo(batch, p);
@@ -134,8 +139,8 @@ class DirectTransformerTest {
     void aBatchOfAnotherSizeGivesWhatAFreshModelGives() {
         Architecture arch = Notation.parse("d8 n5 pre: A2 F6 A4 F3:swiglu");
         SplittableRandom rnd = new SplittableRandom(4);
-        Batch small = randomBatch(rnd, 2, 5, VOCAB);
-        Batch large = randomBatch(rnd, 3, 5, VOCAB);
+        Batch small = RandomBatches.uniform(rnd, 2, 5, VOCAB);
+        Batch large = RandomBatches.uniform(rnd, 3, 5, VOCAB);
         ModelShape shape = new ModelShape(VOCAB, true);
         try (DirectTransformer used = DirectTransformer.build(arch, shape, DataType.DOUBLE, 8, 0.5);
              DirectTransformer fresh = DirectTransformer.build(arch, shape, DataType.DOUBLE, 8, 0.5)) {
@@ -207,18 +212,18 @@ class DirectTransformerTest {
     }
 
     private static Architecture randomWithoutExperts(SplittableRandom rnd) {
-        Architecture a = TestArchitectures.random(rnd);
+        Architecture a = RandomArchitectures.TINY.architecture(rnd);
         List<Sublayer> sublayers = new ArrayList<>();
         for (Sublayer s : a.sublayers()) {
             sublayers.add(s instanceof Sublayer.MixtureOfExperts
-                    ? TestArchitectures.randomSublayer(rnd, a.dModel(), Sublayer.Kind.FFN) : s);
+                    ? RandomArchitectures.TINY.sublayer(rnd, a.dModel(), Sublayer.Kind.FFN) : s);
         }
         return new Architecture(sublayers, a.dModel(), a.context(), a.norm(), a.normKind());
     }
 
     /** A random batch in which about one position in four does not count. */
     private static Batch batchWithUncountedPositions(SplittableRandom rnd, int size, int context) {
-        Batch b = randomBatch(rnd, size, context, VOCAB);
+        Batch b = RandomBatches.uniform(rnd, size, context, VOCAB);
         for (float[] row : b.weights()) {
             for (int p = 0; p < row.length; p++) {
                 row[p] = rnd.nextInt(4) == 0 ? 0f : 1f;

@@ -5,6 +5,9 @@ import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.space.Architecture;
+import dev.sublayer.space.RandomArchitectures;
+import dev.sublayer.testing.NativeTest;
+import dev.sublayer.testing.SlowTest;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -17,6 +20,8 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Many different candidates in one JVM must not accumulate native memory: every graph and array is released. */
+@NativeTest
+@SlowTest
 class MemoryTest {
 
     @Test
@@ -28,7 +33,7 @@ class MemoryTest {
         long afterWarmUp = 0;
         long peak = 0;
         for (int i = 0; i < 24; i++) {
-            Architecture a = TransformerModelTest.randomArchitecture(rnd);
+            Architecture a = RandomArchitectures.TINY.architecture(rnd);
             a = new Architecture(a.sublayers(), a.dModel(), 16, a.norm());
             TrialResult r = engine.train(new TrialRequest(a, data, training, Budget.steps(3), i), TrialListener.NONE,
                     Optional.empty(), Optional.empty());

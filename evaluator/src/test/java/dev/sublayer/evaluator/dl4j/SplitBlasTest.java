@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator.dl4j;
 
+import dev.sublayer.testing.NativeTest;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,6 +11,7 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Split products against one BLAS call, for several thread counts. */
+@NativeTest
 class SplitBlasTest {
 
     @Test

@@ -1,14 +1,15 @@
 package dev.sublayer.evaluator.dl4j;
 
+import dev.sublayer.evaluator.RandomBatches;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Activation;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
-import dev.sublayer.space.NormKind;
-import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Notation;
+import dev.sublayer.space.RandomArchitectures;
 import dev.sublayer.space.Sublayer;
+import dev.sublayer.testing.NativeTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,68 +17,20 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NativeTest
 class TransformerModelTest {
-
-    static Batch randomBatch(SplittableRandom rnd, int batch, int context, int vocab) {
-        int[][] in = new int[batch][context];
-        int[][] out = new int[batch][context];
-        float[][] w = new float[batch][context];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < context; t++) {
-                in[b][t] = rnd.nextInt(vocab);
-                out[b][t] = rnd.nextInt(vocab);
-                w[b][t] = 1f;
-            }
-        }
-        return new Batch(in, out, w);
-    }
-
-    /** A random tiny architecture mixing every sublayer kind, activation, norm placement and norm kind. */
-    static Architecture randomArchitecture(SplittableRandom rnd) {
-        int[] dims = {8, 12, 16, 24, 32};
-        int d = dims[rnd.nextInt(dims.length)];
-        int depth = 1 + rnd.nextInt(6);
-        List<Sublayer> s = new ArrayList<>();
-        for (int i = 0; i < depth; i++) {
-            s.add(randomSublayer(rnd, d, Sublayer.Kind.values()[rnd.nextInt(Sublayer.Kind.values().length)]));
-        }
-        return new Architecture(s, d, 2 + rnd.nextInt(15), rnd.nextBoolean() ? NormPlacement.PRE : NormPlacement.POST,
-                rnd.nextBoolean() ? NormKind.LAYER : NormKind.RMS);
-    }
-
-    static Sublayer randomSublayer(SplittableRandom rnd, int d, Sublayer.Kind kind) {
-        int heads;
-        do {
-            heads = 1 + rnd.nextInt(8);
-        } while (d % heads != 0);
-        int width = 4 + rnd.nextInt(60);
-        Activation activation = Activation.values()[rnd.nextInt(Activation.values().length)];
-        boolean residual = rnd.nextInt(4) != 0;
-        return switch (kind) {
-            case ATTENTION -> new Sublayer.Attention(heads, residual);
-            case FFN -> new Sublayer.FeedForward(width, activation, residual);
-            case DEEP_FFN -> new Sublayer.DeepFeedForward(width, 2 + rnd.nextInt(3), activation, residual);
-            case PARALLEL -> new Sublayer.Parallel(heads, width, activation, residual);
-            case MOE -> {
-                int experts = 2 + rnd.nextInt(5);
-                yield new Sublayer.MixtureOfExperts(experts, 1 + rnd.nextInt(experts), width, activation, residual);
-            }
-        };
-    }
 
     @Test
     void parameterCountEqualsTheCostModelForManyRandomArchitectures() {
         SplittableRandom rnd = new SplittableRandom(2024);
         java.util.Set<Sublayer.Kind> kinds = java.util.EnumSet.noneOf(Sublayer.Kind.class);
         for (int i = 0; i < 60; i++) {
-            Architecture a = randomArchitecture(rnd);
+            Architecture a = RandomArchitectures.TINY.architecture(rnd);
             a.sublayers().forEach(s -> kinds.add(s.kind()));
             ModelShape shape = new ModelShape(rnd.nextBoolean() ? 256 : 1 + rnd.nextInt(300), rnd.nextBoolean());
             TransformerModel m = TransformerModel.build(a, shape, DataType.FLOAT, i, 0.02);
@@ -110,7 +63,7 @@ class TransformerModelTest {
         Sublayer.MixtureOfExperts moe = (Sublayer.MixtureOfExperts) a.sublayers().getFirst();
         int e = moe.experts();
         TransformerModel m = TransformerModel.build(a, new ModelShape(11, true), DataType.DOUBLE, 5, 0.7, 0.25);
-        Batch batch = randomBatch(new SplittableRandom(9), 3, 4, 11);
+        Batch batch = RandomBatches.uniform(new SplittableRandom(9), 3, 4, 11);
         Map<String, INDArray> out = m.sameDiff().output(m.feed(batch), "h0.moe.out", "h0.moe.gates",
                 TransformerModel.LOSS, TransformerModel.AUX_LOSS, TransformerModel.OBJECTIVE);
         double[] share = new double[e];
@@ -229,7 +182,7 @@ class TransformerModelTest {
         Architecture a = Notation.parse(notation);
         TransformerModel m = TransformerModel.build(a, ModelShape.bytes(), DataType.FLOAT, 3, 0.2);
         SplittableRandom rnd = new SplittableRandom(5);
-        Batch batch = randomBatch(rnd, 2, 8, 256);
+        Batch batch = RandomBatches.uniform(rnd, 2, 8, 256);
         INDArray before = logits(m, batch);
         for (int changed = 1; changed < 8; changed++) {
             int[][] in = new int[2][];
@@ -299,7 +252,7 @@ class TransformerModelTest {
             StepArena.install(sd, arena);
             StepArena.install(sd.getFunction("grad"), arena);
             SplittableRandom rnd = new SplittableRandom(11);
-            Batch batch = randomBatch(rnd, 2, 4, 11);
+            Batch batch = RandomBatches.uniform(rnd, 2, 4, 11);
             batch.weights()[1][2] = 0f; // a position that does not count must not contribute
             Map<String, INDArray> feed = m.feed(batch);
             Map<String, INDArray> grads = new java.util.HashMap<>();

@@ -7,6 +7,7 @@ import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.evaluator.TrialRequestJson;
 import dev.sublayer.space.Notation;
+import dev.sublayer.testing.NativeTest;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialResult;
@@ -25,6 +26,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NativeTest
 class WorkerMainTest {
 
     @Test

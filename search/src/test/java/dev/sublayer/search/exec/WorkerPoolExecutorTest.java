@@ -8,6 +8,7 @@ import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.search.StubEngine;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.Notation;
+import dev.sublayer.testing.SlowTest;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SlowTest
 class WorkerPoolExecutorTest {
 
     @TempDir
