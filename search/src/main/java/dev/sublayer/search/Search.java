@@ -21,6 +21,7 @@ import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialKeyUpgrade;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.Seeds;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;

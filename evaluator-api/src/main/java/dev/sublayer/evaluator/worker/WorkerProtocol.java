@@ -12,8 +12,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The line protocol between a parent process (the search's worker pool) and a worker JVM ({@link WorkerMain}),
- * written once and used by both ends.
+ * The line protocol between a parent process (the search's worker pool) and a worker JVM (the evaluator's
+ * {@code dev.sublayer.evaluator.worker.WorkerMain}), written once and used by both ends.
  *
  * <p>The parent writes one request per line to the worker's stdin, UTF-8, ending in {@code \n}:
  * <pre>{"request": REQUEST, "resume_from": "/abs/path.ckpt" | null, "checkpoint_to": "/abs/path.ckpt" | null}</pre>
