@@ -15,6 +15,7 @@ import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -33,7 +34,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code sublayer evaluate}: trains one candidate for real and prints its metrics. Progress goes to
@@ -128,7 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> values = values(architecture, task, training.shape(task.vocabSize()), result);
         if (json) {
-            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(values));
+            out.println(StrictJson.prettyText(values));
         } else {
             values.remove("curve");
             int width = values.keySet().stream().mapToInt(String::length).max().orElse(0);

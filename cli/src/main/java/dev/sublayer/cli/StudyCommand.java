@@ -2,6 +2,7 @@ package dev.sublayer.cli;
 
 import dev.sublayer.storage.StoreException;
 import dev.sublayer.storage.StudyMaintenance;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code sublayer study}: maintenance of study stores. */
 @Command(name = "study", mixinStandardHelpOptions = true, description = "Inspect and maintain study stores.",
@@ -94,7 +94,7 @@ final class StudyCommand implements Runnable {
             v.put("file_bytes", info.fileBytes());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(v));
+                out.println(StrictJson.prettyText(v));
             } else {
                 int width = v.keySet().stream().mapToInt(String::length).max().orElse(0);
                 v.forEach((k, x) -> out.printf(Locale.ROOT, "%-" + width + "s  %s%n", k, x == null ? "-" : x));

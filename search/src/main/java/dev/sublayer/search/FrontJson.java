@@ -2,7 +2,7 @@ package dev.sublayer.search;
 
 import dev.sublayer.search.moea.Objective;
 import dev.sublayer.storage.TrialRecord;
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +64,7 @@ public final class FrontJson {
             m.put("rung", t.rung());
             ObjectNode values = m.putObject("values");
             for (int i = 0; i < objectives.size(); i++) {
-                TrialJson.putFigure(values, objectives.get(i).kind().configName(), e.fitness().value(i));
+                StrictJson.putFigure(values, objectives.get(i).kind().configName(), e.fitness().value(i));
             }
             FrontStats.Stats s = stats.members().get(e.architecture().canonical());
             if (s != null) {
@@ -73,8 +73,8 @@ public final class FrontJson {
                 ObjectNode mean = re.putObject("mean");
                 ObjectNode std = re.putObject("std");
                 for (int i = 0; i < objectives.size(); i++) {
-                    TrialJson.putFigure(mean, objectives.get(i).kind().configName(), s.mean()[i]);
-                    TrialJson.putFigure(std, objectives.get(i).kind().configName(), s.std()[i]);
+                    StrictJson.putFigure(mean, objectives.get(i).kind().configName(), s.mean()[i]);
+                    StrictJson.putFigure(std, objectives.get(i).kind().configName(), s.std()[i]);
                 }
             }
         }
@@ -86,7 +86,7 @@ public final class FrontJson {
         Path target = directory.resolve(FILE);
         Path tmp = directory.resolve(FILE + ".tmp");
         try {
-            Files.writeString(tmp, TrialJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n",
+            Files.writeString(tmp, StrictJson.prettyText(document) + "\n",
                     StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

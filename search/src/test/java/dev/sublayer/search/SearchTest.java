@@ -14,6 +14,7 @@ import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import dev.sublayer.trial.TrialJson;
 
 class SearchTest {
 
@@ -53,7 +53,7 @@ class SearchTest {
                             java.util.TreeMap::new));
             JsonNode front;
             try {
-                front = TrialJson.parse(Files.readString(dir.resolve(FrontJson.FILE)));
+                front = StrictJson.parse(Files.readString(dir.resolve(FrontJson.FILE)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
