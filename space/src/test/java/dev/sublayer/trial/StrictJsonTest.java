@@ -42,8 +42,8 @@ class StrictJsonTest {
                 .hasMessage("/half: must be a 32-bit integer, got 1.5");
         assertThatThrownBy(() -> StrictJson.intValue(DOC.get("list").get(1), "/list/1"))
                 .hasMessage("/list/1: must be a 32-bit integer, got \"x\"");
-        assertThatThrownBy(() -> StrictJson.longAt(DOC, "", "half"))
-                .hasMessage("/half: must be an integer between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE + ", got 1.5");
+        assertThatThrownBy(() -> StrictJson.longAt(DOC, "", "half")).hasMessage(
+                "/half: must be an integer between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE + ", got 1.5");
         assertThatThrownBy(() -> StrictJson.stringAt(DOC, "", "n")).hasMessage("/n: must be a string, got null");
         assertThatThrownBy(() -> StrictJson.nullableStringAt(DOC, "", "i"))
                 .hasMessage("/i: must be a string or null, got 7");

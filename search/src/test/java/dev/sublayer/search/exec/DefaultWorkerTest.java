@@ -76,7 +76,8 @@ class DefaultWorkerTest {
         Architecture a = Notation.parse("d16 n16 pre: A2 F16");
         TrialRequest rung0 = context.request(a, 0, 0);
         Path checkpoint = context.checkpoint(context.key(a, 0, 0));
-        try (TrialExecutor executor = DefaultExecutors.of(Engines::create, WorkerMain.class.getName()).create(context)) {
+        DefaultExecutors executors = DefaultExecutors.of(Engines::create, WorkerMain.class.getName());
+        try (TrialExecutor executor = executors.create(context)) {
             assertThat(executor).isInstanceOf(WorkerPoolExecutor.class);
 
             TrialResult first = train(executor, new TrialTask(context.key(a, 0, 0), rung0, Optional.empty(),
