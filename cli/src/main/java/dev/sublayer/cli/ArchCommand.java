@@ -10,6 +10,7 @@ import dev.sublayer.space.Features;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
 import dev.sublayer.space.Sublayer;
+import dev.sublayer.trial.StrictJson;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code sublayer arch}: work with single architectures. */
 @Command(name = "arch", description = "Describe single architectures.", mixinStandardHelpOptions = true,
@@ -78,7 +78,7 @@ final class ArchCommand implements Runnable {
             Map<String, Object> values = describe(a, shape, batch);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(values));
+                out.println(StrictJson.prettyText(values));
             } else {
                 Object sublayers = values.remove("sublayers");
                 int width = values.keySet().stream().mapToInt(String::length).max().orElse(0);

@@ -16,7 +16,10 @@ import dev.sublayer.space.ModelShape;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
 import dev.sublayer.trial.ObjectiveKind;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.TrialMetrics;
+import tools.jackson.databind.JsonNode;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import java.io.PrintWriter;
@@ -34,8 +37,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code sublayer evaluate}: trains one candidate for real and prints its metrics. Progress goes to
@@ -130,7 +131,7 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> values = values(architecture, task, training.shape(task.vocabSize()), result);
         if (json) {
-            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(values));
+            out.println(StrictJson.prettyText(values));
         } else {
             values.remove("curve");
             int width = values.keySet().stream().mapToInt(String::length).max().orElse(0);

@@ -1,7 +1,6 @@
 package dev.sublayer.cli;
 
 import dev.sublayer.search.Search;
-import dev.sublayer.search.exec.DefaultExecutors;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +29,7 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads),
-                DefaultExecutors::create), dir.toString());
+                StudyExecutors.DEFAULT), dir.toString());
         return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

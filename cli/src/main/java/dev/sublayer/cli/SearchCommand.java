@@ -4,7 +4,6 @@ import dev.sublayer.search.Search;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
-import dev.sublayer.search.exec.DefaultExecutors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,7 +59,7 @@ final class SearchCommand implements Callable<Integer> {
         StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads));
         Path directory = dir != null ? dir : Path.of("runs", c.name());
         Search search = StudyRun.open(() -> Search.open(study, text, directory, StudyRun.commandLine(spec),
-                DefaultExecutors::create), directory.toString());
+                StudyExecutors.DEFAULT), directory.toString());
         return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -9,6 +9,7 @@ import dev.sublayer.storage.StudyMaintenance;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.trial.BudgetUse;
 import dev.sublayer.trial.StudyFront;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,7 +24,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code sublayer study}: maintenance of study stores. */
 @Command(name = "study", mixinStandardHelpOptions = true, description = "Inspect and maintain study stores.",
@@ -131,7 +131,7 @@ final class StudyCommand implements Runnable {
             v.put("front", members);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(v));
+                out.println(StrictJson.prettyText(v));
                 return 0;
             }
             int width = v.keySet().stream().mapToInt(String::length).max().orElse(0);

@@ -9,18 +9,20 @@ import java.util.List;
  * Creates engines by name: {@code dl4j} (DL4J: ND4J arrays and BLAS, SameDiff for mixture-of-experts models;
  * the default) or {@code djl} (PyTorch natives through DJL). Both build the same model from
  * {@link ParameterLayout} and return the same {@link dev.sublayer.trial.TrialResult} semantics.
+ * {@code Engines::create} is the {@link EngineFactory} the search is given; the names are {@link EngineNames},
+ * which callers without the engines on their class path read.
  */
 public final class Engines {
 
     /** The engine used when none is named. */
-    public static final String DEFAULT = Dl4jEngine.NAME;
+    public static final String DEFAULT = EngineNames.DEFAULT;
 
     private Engines() {
     }
 
-    /** The names {@link #create} accepts. */
+    /** The names {@link #create} accepts: {@link EngineNames#all()}. */
     public static List<String> names() {
-        return List.of(Dl4jEngine.NAME, DjlEngine.NAME);
+        return EngineNames.all();
     }
 
     /**

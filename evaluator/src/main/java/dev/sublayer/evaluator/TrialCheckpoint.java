@@ -20,13 +20,14 @@ import java.util.Map;
  * learning curve so far and the partial loss window, so that continuing it equals never having stopped.
  * Batches need no saved state: they are a function of (seed, step).
  *
- * <p>File format (big-endian, version 1): magic {@code SLCK}, version, the trial fingerprint (UTF), the
- * counters, the curve, then per parameter its name, rank, shape and the float32 values of weight, first and
- * second moment. Written to a temporary file and moved into place, so a crash never leaves half a file. The
- * fingerprint is {@link TrialIdentity#checkpointFingerprint}: it names the key version and the engine, so one
- * engine refuses the other's checkpoints (the engines agree within float32 rounding, not bit for bit, and a
- * continued trial must equal its straight-through run exactly), and a migration of trial keys can rewrite the
- * fingerprints of the checkpoints it carries over ({@link #copyWithFingerprint}).
+ * <p>File format (big-endian, version {@value CheckpointHeader#VERSION}): the {@link CheckpointHeader} (magic
+ * {@code SLCK}, version, the trial fingerprint), the counters, the curve, then per parameter its name, rank,
+ * shape and the float32 values of weight, first and second moment. Written to a temporary file and moved into
+ * place, so a crash never leaves half a file. The fingerprint is {@link TrialIdentity#checkpointFingerprint}: it
+ * names the key version and the engine, so one engine refuses the other's checkpoints (the engines agree within
+ * float32 rounding, not bit for bit, and a continued trial must equal its straight-through run exactly), and a
+ * migration of trial keys can rewrite the fingerprints of the checkpoints it carries over
+ * ({@link CheckpointHeader#copyWithFingerprint}).
  *
  * @param fingerprint   what the run was (key version, engine, architecture, data, training config, seed); must
  *                      match on resume
@@ -42,9 +43,6 @@ import java.util.Map;
 public record TrialCheckpoint(String fingerprint, long steps, long tokens, double trainSeconds, double trainingFlops,
                               double pendingLoss, long pendingSteps, List<CurvePoint> curve, Trainer.State state) {
 
-    private static final int MAGIC = 0x534C434B; // "SLCK"
-    private static final int VERSION = 1;
-
     public TrialCheckpoint {
         curve = List.copyOf(curve);
     }
@@ -57,9 +55,7 @@ public record TrialCheckpoint(String fingerprint, long steps, long tokens, doubl
         }
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            out.writeUTF(fingerprint);
+            CheckpointHeader.write(out, fingerprint);
             out.writeLong(steps);
             out.writeLong(tokens);
             out.writeDouble(trainSeconds);
@@ -99,7 +95,7 @@ public record TrialCheckpoint(String fingerprint, long steps, long tokens, doubl
     /** Reads a checkpoint written by {@link #write}. */
     public static TrialCheckpoint read(Path path) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
-            String fingerprint = readHeader(in, path);
+            String fingerprint = CheckpointHeader.read(in, path);
             long steps = in.readLong();
             long tokens = in.readLong();
             double seconds = in.readDouble();
@@ -132,45 +128,6 @@ public record TrialCheckpoint(String fingerprint, long steps, long tokens, doubl
             return new TrialCheckpoint(fingerprint, steps, tokens, seconds, flops, pendingLoss, pendingSteps, curve,
                     new Trainer.State(shapes, w, m, v));
         }
-    }
-
-    /** The fingerprint of the checkpoint at {@code path}, reading only the header. */
-    public static String fingerprintOf(Path path) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
-            return readHeader(in, path);
-        }
-    }
-
-    /**
-     * Writes a copy of the checkpoint {@code from} to {@code to} (atomically: temporary file, then a move) with
-     * {@code fingerprint} in place of its own; everything after the fingerprint is copied byte for byte.
-     */
-    public static void copyWithFingerprint(Path from, Path to, String fingerprint) throws IOException {
-        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(from), 1 << 16));
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-            readHeader(in, from);
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            out.writeUTF(fingerprint);
-            in.transferTo(out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Reads magic, version and fingerprint; returns the fingerprint. */
-    private static String readHeader(DataInputStream in, Path path) throws IOException {
-        if (in.readInt() != MAGIC) {
-            throw new IOException("checkpoint " + path + " is not a Sublayer checkpoint");
-        }
-        int version = in.readInt();
-        if (version != VERSION) {
-            throw new IOException("checkpoint " + path + " has version " + version + ", expected " + VERSION);
-        }
-        return in.readUTF();
     }
 
     private static float[] readFloats(DataInputStream in, long length) throws IOException {

@@ -32,11 +32,11 @@ class TrialCheckpointTest {
         Path to = dir.resolve("new.ckpt");
         TrialCheckpoint original = checkpoint("old fingerprint | seed=1");
         original.write(from);
-        assertThat(TrialCheckpoint.fingerprintOf(from)).isEqualTo("old fingerprint | seed=1");
+        assertThat(CheckpointHeader.fingerprintOf(from)).isEqualTo("old fingerprint | seed=1");
 
-        TrialCheckpoint.copyWithFingerprint(from, to, "sublayer-trial-key-v2 dl4j {\"seed\":1}");
+        CheckpointHeader.copyWithFingerprint(from, to, "sublayer-trial-key-v2 dl4j {\"seed\":1}");
 
-        assertThat(TrialCheckpoint.fingerprintOf(to)).isEqualTo("sublayer-trial-key-v2 dl4j {\"seed\":1}");
+        assertThat(CheckpointHeader.fingerprintOf(to)).isEqualTo("sublayer-trial-key-v2 dl4j {\"seed\":1}");
         TrialCheckpoint a = TrialCheckpoint.read(from);
         TrialCheckpoint b = TrialCheckpoint.read(to);
         assertThat(b.steps()).isEqualTo(a.steps());
@@ -59,9 +59,9 @@ class TrialCheckpointTest {
     @Test
     void aFileThatIsNoCheckpointIsRefused() throws IOException {
         Path junk = Files.writeString(dir.resolve("junk.ckpt"), "a|b|c");
-        assertThatThrownBy(() -> TrialCheckpoint.fingerprintOf(junk)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> CheckpointHeader.fingerprintOf(junk)).isInstanceOf(IOException.class)
                 .hasMessageContaining("is not a Sublayer checkpoint");
-        assertThatThrownBy(() -> TrialCheckpoint.copyWithFingerprint(junk, dir.resolve("x.ckpt"), "f"))
+        assertThatThrownBy(() -> CheckpointHeader.copyWithFingerprint(junk, dir.resolve("x.ckpt"), "f"))
                 .isInstanceOf(IOException.class);
         assertThat(Files.list(dir)).containsExactly(junk);
     }

@@ -6,7 +6,7 @@ import dev.sublayer.trial.Objective;
 import dev.sublayer.trial.SeedStatistics;
 import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.StudyStatus;
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ public final class FrontJson {
             m.put("rung", e.rung());
             ObjectNode values = m.putObject("values");
             for (int i = 0; i < objectives.size(); i++) {
-                TrialJson.putFigure(values, objectives.get(i).kind().configName(), e.value(i));
+                StrictJson.putFigure(values, objectives.get(i).kind().configName(), e.value(i));
             }
             SeedStatistics s = stats.members().get(e.architecture());
             if (s != null) {
@@ -75,8 +75,8 @@ public final class FrontJson {
                 ObjectNode mean = re.putObject("mean");
                 ObjectNode std = re.putObject("std");
                 for (int i = 0; i < objectives.size(); i++) {
-                    TrialJson.putFigure(mean, objectives.get(i).kind().configName(), s.mean()[i]);
-                    TrialJson.putFigure(std, objectives.get(i).kind().configName(), s.std()[i]);
+                    StrictJson.putFigure(mean, objectives.get(i).kind().configName(), s.mean()[i]);
+                    StrictJson.putFigure(std, objectives.get(i).kind().configName(), s.std()[i]);
                 }
             }
         }
@@ -87,8 +87,7 @@ public final class FrontJson {
     public static Path write(Path directory, ObjectNode document) {
         Path target = directory.resolve(FILE);
         try {
-            AtomicFiles.writeString(target,
-                    TrialJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n");
+            AtomicFiles.writeString(target, StrictJson.prettyText(document) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.BudgetUse;
+import dev.sublayer.trial.Seeds;
 import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.StudyStatus;
 import dev.sublayer.trial.TrialStatus;

@@ -9,6 +9,7 @@ import dev.sublayer.space.ArchitectureCodec;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.Objective;
+import dev.sublayer.trial.Seeds;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import io.jenetics.IntegerGene;
@@ -73,7 +74,7 @@ public final class StudyContext {
 
     /** The training seed of replicate {@code replicate} (0 = the search itself). */
     public long seed(int replicate) {
-        return TrialKeys.trialSeed(config.seed(), replicate);
+        return Seeds.trial(config.seed(), replicate);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.sublayer.search;
 
-import dev.sublayer.evaluator.TrialCheckpoint;
+import dev.sublayer.evaluator.CheckpointHeader;
 import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.search.config.ConfigException;
@@ -110,7 +110,7 @@ public final class TrialKeyMigration {
                         config.training().config(), t.seed());
                 String found;
                 try {
-                    found = TrialCheckpoint.fingerprintOf(old);
+                    found = CheckpointHeader.fingerprintOf(old);
                 } catch (IOException e) {
                     found = "unreadable (" + e.getMessage() + ")";
                 }
@@ -122,7 +122,7 @@ public final class TrialKeyMigration {
                 }
                 Path renamed = context.checkpoint(key);
                 try {
-                    TrialCheckpoint.copyWithFingerprint(old, renamed,
+                    CheckpointHeader.copyWithFingerprint(old, renamed,
                             TrialIdentity.checkpointFingerprint(engine, request));
                 } catch (IOException e) {
                     throw new StoreException("cannot upgrade the trial keys of study " + dir + ": cannot write "

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.trial.StrictJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,7 @@ class FrontJsonTest {
     Path dir;
 
     private static ObjectNode document(String status) {
-        ObjectNode n = TrialJson.mapper().createObjectNode();
+        ObjectNode n = StrictJson.mapper().createObjectNode();
         n.put("v", 1);
         n.put("status", status);
         return n;
@@ -30,10 +31,10 @@ class FrontJsonTest {
     void writesAndReplacesTheFrontLeavingOnlyIt() throws IOException {
         Path f = FrontJson.write(dir, document("running"));
         assertThat(f).isEqualTo(dir.resolve(FrontJson.FILE));
-        assertThat(TrialJson.parse(Files.readString(f)).get("status").stringValue()).isEqualTo("running");
+        assertThat(StrictJson.parse(Files.readString(f)).get("status").stringValue()).isEqualTo("running");
         FrontJson.write(dir, document("finished"));
         assertThat(Files.readString(f)).endsWith("}\n");
-        assertThat(TrialJson.parse(Files.readString(f)).get("status").stringValue()).isEqualTo("finished");
+        assertThat(StrictJson.parse(Files.readString(f)).get("status").stringValue()).isEqualTo("finished");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(f);
         }

@@ -15,6 +15,7 @@ import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class SearchTest {
                             java.util.TreeMap::new));
             JsonNode front;
             try {
-                front = TrialJson.parse(Files.readString(dir.resolve(FrontJson.FILE)));
+                front = StrictJson.parse(Files.readString(dir.resolve(FrontJson.FILE)));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -141,7 +142,7 @@ class SearchTest {
             StudyResults recomputed = new StudyResults(context);
             recomputed.load(s);
             assertThat(recomputed.front()).isEqualTo(o.front());
-            JsonNode json = TrialJson.parse(Files.readString(o.frontFile()));
+            JsonNode json = StrictJson.parse(Files.readString(o.frontFile()));
             List<String> keys = new java.util.ArrayList<>();
             json.get("front").forEach(m -> keys.add(m.get("key").stringValue()));
             assertThat(keys).isEqualTo(o.front().members().stream().map(m -> m.key()).toList());

@@ -11,6 +11,7 @@ import dev.sublayer.space.Features;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
 import dev.sublayer.trial.CurvePoint;
+import dev.sublayer.trial.Seeds;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;

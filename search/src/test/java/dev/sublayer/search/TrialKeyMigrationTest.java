@@ -4,9 +4,9 @@ import dev.sublayer.trial.Origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sublayer.evaluator.CheckpointHeader;
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.Engines;
-import dev.sublayer.evaluator.TrialCheckpoint;
 import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
@@ -124,7 +124,7 @@ class TrialKeyMigrationTest {
             atRung0 = engine.train(rung0, TrialListener.NONE, Optional.empty(), Optional.of(written));
             straight = engine.train(rung1, TrialListener.NONE, Optional.empty(), Optional.empty());
             Files.createDirectories(context.checkpointDirectory());
-            TrialCheckpoint.copyWithFingerprint(written, context.checkpoint(v1Key), v1Fingerprint);
+            CheckpointHeader.copyWithFingerprint(written, context.checkpoint(v1Key), v1Fingerprint);
         }
         assertThat(atRung0.status()).as(atRung0.failure()).isEqualTo(TrialStatus.COMPLETED);
         try (StudyStore s = StudyStore.create(dir, info(config, "interrupted"))) { // records no key version: v1

@@ -1,11 +1,22 @@
 package dev.sublayer.trial;
 
+import static dev.sublayer.trial.StrictJson.arrayAt;
+import static dev.sublayer.trial.StrictJson.field;
+import static dev.sublayer.trial.StrictJson.figureAt;
+import static dev.sublayer.trial.StrictJson.intAt;
+import static dev.sublayer.trial.StrictJson.longAt;
+import static dev.sublayer.trial.StrictJson.nullableLongAt;
+import static dev.sublayer.trial.StrictJson.nullableStringAt;
+import static dev.sublayer.trial.StrictJson.object;
+import static dev.sublayer.trial.StrictJson.parse;
+import static dev.sublayer.trial.StrictJson.putFigure;
+import static dev.sublayer.trial.StrictJson.stringAt;
+import static dev.sublayer.trial.StrictJson.text;
+import static dev.sublayer.trial.StrictJson.wrong;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,41 +36,15 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>a measured infinity (e.g. a diverged loss) is the string {@code "Infinity"} or {@code "-Infinity"}.</li>
  * </ul>
  *
- * <p>Reading is strict: a missing key, a wrong type or an unknown status fails with an
+ * <p>Reading is strict ({@link StrictJson}): a missing key, a wrong type or an unknown status fails with an
  * {@link IllegalArgumentException} naming the JSON path, the value found and what is allowed. Unknown extra
  * keys are ignored so that a newer writer's additions do not break an older reader.
  */
 public final class TrialJson {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final String POS_INF = "Infinity";
-    private static final String NEG_INF = "-Infinity";
 
     private TrialJson() {
-    }
-
-    /** The mapper used for parsing and writing; shared and thread-safe. */
-    public static JsonMapper mapper() {
-        return MAPPER;
-    }
-
-    /**
-     * Parses one JSON document into a tree.
-     *
-     * @throws IllegalArgumentException if the text is not well-formed JSON
-     */
-    public static JsonNode parse(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    /** Compact single-line JSON text of a tree. */
-    public static String text(JsonNode node) {
-        return MAPPER.writeValueAsString(node);
     }
 
     // ---------------------------------------------------------------- TrialResult
@@ -105,12 +90,9 @@ public final class TrialJson {
     }
 
     private static TrialResult resultAt(JsonNode node, String path) {
-        requireObject(node, path);
-        JsonNode curveNode = field(node, path, "curve");
+        object(node, path);
+        JsonNode curveNode = arrayAt(node, path, "curve", "an array of curve points");
         String curvePath = path + "/curve";
-        if (!curveNode.isArray()) {
-            throw wrong(curvePath, curveNode, "an array of curve points");
-        }
         List<CurvePoint> curve = new ArrayList<>(curveNode.size());
         for (int i = 0; i < curveNode.size(); i++) {
             curve.add(curvePointAt(curveNode.get(i), curvePath + "/" + i));
@@ -177,15 +159,15 @@ public final class TrialJson {
     }
 
     private static Budget budgetAt(JsonNode node, String path) {
-        requireObject(node, path);
-        long steps = capLongAt(node, path, "max_steps");
-        long tokens = capLongAt(node, path, "max_tokens");
+        object(node, path);
+        long steps = nullableLongAt(node, path, "max_steps", Long.MAX_VALUE);
+        long tokens = nullableLongAt(node, path, "max_tokens", Long.MAX_VALUE);
         double seconds = capDoubleAt(node, path, "max_seconds");
         double flops = capDoubleAt(node, path, "max_training_flops");
         try {
             return new Budget(steps, tokens, seconds, flops);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(display(path) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException((path.isEmpty() ? "/" : path) + ": " + e.getMessage(), e);
         }
     }
 
@@ -216,7 +198,7 @@ public final class TrialJson {
     }
 
     private static CurvePoint curvePointAt(JsonNode node, String path) {
-        requireObject(node, path);
+        object(node, path);
         return new CurvePoint(
                 longAt(node, path, "step"),
                 longAt(node, path, "tokens"),
@@ -262,7 +244,7 @@ public final class TrialJson {
     }
 
     private static TrialMetrics metricsAt(JsonNode node, String path) {
-        requireObject(node, path);
+        object(node, path);
         return new TrialMetrics(
                 figureAt(node, path, "valid_loss"),
                 figureAt(node, path, "valid_bits_per_byte"),
@@ -311,7 +293,7 @@ public final class TrialJson {
     }
 
     private static Provenance provenanceAt(JsonNode node, String path) {
-        requireObject(node, path);
+        object(node, path);
         return new Provenance(
                 nullableStringAt(node, path, "sublayer_version"),
                 nullableStringAt(node, path, "git_commit"),
@@ -359,7 +341,7 @@ public final class TrialJson {
      * error messages.
      */
     public static StudyFront studyFrontFromNode(JsonNode node, String path) {
-        requireObject(node, path);
+        object(node, path);
         JsonNode objectivesNode = field(node, path, "objectives");
         if (!objectivesNode.isArray()) {
             throw wrong(path + "/objectives", objectivesNode, "an array of objective names");
@@ -381,7 +363,7 @@ public final class TrialJson {
         for (int i = 0; i < membersNode.size(); i++) {
             String mp = path + "/members/" + i;
             JsonNode m = membersNode.get(i);
-            requireObject(m, mp);
+            object(m, mp);
             JsonNode valuesNode = field(m, mp, "values");
             if (!valuesNode.isArray()) {
                 throw wrong(mp + "/values", valuesNode, "an array of numbers");
@@ -398,7 +380,7 @@ public final class TrialJson {
         try {
             return new StudyFront(objectives, intAt(node, path, "rung"), figureAt(node, path, "hypervolume"), members);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(display(path) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(StrictJson.display(path) + ": " + e.getMessage(), e);
         }
     }
 
@@ -419,107 +401,16 @@ public final class TrialJson {
      * error messages.
      */
     public static BudgetUse budgetUseFromNode(JsonNode node, String path) {
-        requireObject(node, path);
+        object(node, path);
         try {
             return new BudgetUse(longAt(node, path, "candidates"), figureAt(node, path, "training_flops"),
                     figureAt(node, path, "wall_seconds"), intAt(node, path, "generations"));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(display(path) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(StrictJson.display(path) + ": " + e.getMessage(), e);
         }
     }
 
-    // ---------------------------------------------------------------- helpers, public for embedding documents
-
-    /**
-     * Writes a measured figure: {@code NaN} as {@code null}, infinities as {@code "Infinity"} /
-     * {@code "-Infinity"}, anything else as a JSON number.
-     */
-    public static void putFigure(ObjectNode node, String key, double value) {
-        if (Double.isNaN(value)) {
-            node.putNull(key);
-        } else if (value == Double.POSITIVE_INFINITY) {
-            node.put(key, POS_INF);
-        } else if (value == Double.NEGATIVE_INFINITY) {
-            node.put(key, NEG_INF);
-        } else {
-            node.put(key, value);
-        }
-    }
-
-    /** Reads a figure written by {@link #putFigure}; {@code path} names the object for error messages. */
-    public static double figureAt(JsonNode node, String path, String key) {
-        JsonNode v = field(node, path, key);
-        if (v.isNull()) {
-            return Double.NaN;
-        }
-        if (v.isNumber()) {
-            return v.doubleValue();
-        }
-        if (v.isString() && POS_INF.equals(v.stringValue())) {
-            return Double.POSITIVE_INFINITY;
-        }
-        if (v.isString() && NEG_INF.equals(v.stringValue())) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        throw wrong(path + "/" + key, v, "a number, null, \"Infinity\" or \"-Infinity\"");
-    }
-
-    /** Reads a required integer that fits a {@code long}. */
-    public static long longAt(JsonNode node, String path, String key) {
-        JsonNode v = field(node, path, key);
-        if (v.isIntegralNumber() && (v.isInt() || v.isLong() || v.isShort())) {
-            return v.longValue();
-        }
-        throw wrong(path + "/" + key, v, "an integer between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
-    }
-
-    /** Reads a required integer that fits an {@code int}. */
-    public static int intAt(JsonNode node, String path, String key) {
-        JsonNode v = field(node, path, key);
-        if (v.isInt()) {
-            return v.intValue();
-        }
-        throw wrong(path + "/" + key, v, "an integer between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
-    }
-
-    /** Reads a required, non-null string. */
-    public static String stringAt(JsonNode node, String path, String key) {
-        JsonNode v = field(node, path, key);
-        if (v.isString()) {
-            return v.stringValue();
-        }
-        throw wrong(path + "/" + key, v, "a string");
-    }
-
-    /** Reads a required string that may be {@code null}. */
-    public static String nullableStringAt(JsonNode node, String path, String key) {
-        JsonNode v = field(node, path, key);
-        if (v.isNull()) {
-            return null;
-        }
-        if (v.isString()) {
-            return v.stringValue();
-        }
-        throw wrong(path + "/" + key, v, "a string or null");
-    }
-
-    /** The value under a required key; fails naming the path when the key is absent. */
-    public static JsonNode field(JsonNode node, String path, String key) {
-        requireObject(node, path);
-        JsonNode v = node.get(key);
-        if (v == null || v.isMissingNode()) {
-            Set<String> present = new java.util.TreeSet<>();
-            node.properties().forEach(e -> present.add(e.getKey()));
-            throw new IllegalArgumentException(display(path + "/" + key) + ": missing (present keys: " + present + ")");
-        }
-        return v;
-    }
-
-    private static void requireObject(JsonNode node, String path) {
-        if (node == null || !node.isObject()) {
-            throw wrong(path, node, "a JSON object");
-        }
-    }
+    // ---------------------------------------------------------------- helpers
 
     private static void putCapLong(ObjectNode node, String key, long value) {
         if (value == Long.MAX_VALUE) {
@@ -537,10 +428,6 @@ public final class TrialJson {
         }
     }
 
-    private static long capLongAt(JsonNode node, String path, String key) {
-        return field(node, path, key).isNull() ? Long.MAX_VALUE : longAt(node, path, key);
-    }
-
     private static double capDoubleAt(JsonNode node, String path, String key) {
         JsonNode v = field(node, path, key);
         if (v.isNull()) {
@@ -550,18 +437,5 @@ public final class TrialJson {
             return v.doubleValue();
         }
         throw wrong(path + "/" + key, v, "a positive number or null (no cap)");
-    }
-
-    private static IllegalArgumentException wrong(String path, JsonNode found, String allowed) {
-        String shown = found == null ? "nothing" : found.isMissingNode() ? "nothing" : abbreviate(text(found));
-        return new IllegalArgumentException(display(path) + ": must be " + allowed + ", got " + shown);
-    }
-
-    private static String display(String path) {
-        return path.isEmpty() ? "/" : path;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

@@ -75,14 +75,14 @@ class StudySemanticsTest {
                                 new double[] {1.0 / 3, 12.5}),
                         new StudyFront.Member("k2", "d64 n64 pre: A2 F64 F64", 2, 0, Origin.template("sandwich_1"),
                                 new double[] {0.1, 1e-300})));
-        assertThat(TrialJson.studyFrontFromNode(TrialJson.parse(TrialJson.text(TrialJson.toNode(front))), ""))
+        assertThat(TrialJson.studyFrontFromNode(StrictJson.parse(StrictJson.text(TrialJson.toNode(front))), ""))
                 .isEqualTo(front);
         StudyFront empty = StudyFront.empty(List.of(ObjectiveKind.NON_EMBEDDING_PARAMS));
         assertThat(TrialJson.studyFrontFromNode(TrialJson.toNode(empty), "")).isEqualTo(empty);
         BudgetUse use = new BudgetUse(27, 6.5e12, 81.25, 9);
-        assertThat(TrialJson.budgetUseFromNode(TrialJson.parse(TrialJson.text(TrialJson.toNode(use))), ""))
+        assertThat(TrialJson.budgetUseFromNode(StrictJson.parse(StrictJson.text(TrialJson.toNode(use))), ""))
                 .isEqualTo(use);
-        assertThatThrownBy(() -> TrialJson.studyFrontFromNode(TrialJson.parse(
+        assertThatThrownBy(() -> TrialJson.studyFrontFromNode(StrictJson.parse(
                 "{\"objectives\":[\"accuracy\"],\"rung\":-1,\"hypervolume\":0,\"members\":[]}"), "/front"))
                 .hasMessageStartingWith("/front/objectives/0: must be one of [valid_bits_per_byte");
     }

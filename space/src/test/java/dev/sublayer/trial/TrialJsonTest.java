@@ -50,7 +50,7 @@ class TrialJsonTest {
 
     @Test
     void unsetCapsAndUnmeasuredFiguresAreNull() {
-        JsonNode budget = TrialJson.parse(TrialJson.write(Budget.steps(100)));
+        JsonNode budget = StrictJson.parse(TrialJson.write(Budget.steps(100)));
         assertThat(budget.get("max_steps").longValue()).isEqualTo(100);
         assertThat(budget.get("max_tokens").isNull()).isTrue();
         assertThat(budget.get("max_seconds").isNull()).isTrue();

@@ -1,6 +1,7 @@
 package dev.sublayer.storage;
 
 import dev.sublayer.trial.Origin;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialJson;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -47,16 +48,16 @@ final class StoreCodec {
     static StudyInfo infoFromNode(JsonNode n, String path) {
         checkVersion(n, path);
         return new StudyInfo(
-                TrialJson.stringAt(n, path, "name"),
-                TrialJson.stringAt(n, path, "description"),
-                TrialJson.longAt(n, path, "seed"),
-                TrialJson.stringAt(n, path, "config_as_given"),
-                TrialJson.stringAt(n, path, "config_resolved"),
-                TrialJson.stringAt(n, path, "status"),
+                StrictJson.stringAt(n, path, "name"),
+                StrictJson.stringAt(n, path, "description"),
+                StrictJson.longAt(n, path, "seed"),
+                StrictJson.stringAt(n, path, "config_as_given"),
+                StrictJson.stringAt(n, path, "config_resolved"),
+                StrictJson.stringAt(n, path, "status"),
                 instantAt(n, path, "created"),
                 nullableInstantAt(n, path, "finished"),
-                TrialJson.stringAt(n, path, "command"),
-                TrialJson.provenanceFromNode(TrialJson.field(n, path, "provenance"), path + "/provenance"));
+                StrictJson.stringAt(n, path, "command"),
+                TrialJson.provenanceFromNode(StrictJson.field(n, path, "provenance"), path + "/provenance"));
     }
 
     // ---------------------------------------------------------------- TrialRecord
@@ -80,17 +81,17 @@ final class StoreCodec {
     static TrialRecord trialFromNode(JsonNode n, String path) {
         checkVersion(n, path);
         return new TrialRecord(
-                    TrialJson.stringAt(n, path, "key"),
-                    TrialJson.stringAt(n, path, "architecture"),
-                    intAt(n, path, "rung"),
-                    TrialJson.longAt(n, path, "seed"),
-                    TrialJson.budgetFromNode(TrialJson.field(n, path, "budget"), path + "/budget"),
-                    intAt(n, path, "generation"),
-                    Origin.parse(TrialJson.stringAt(n, path, "strategy")),
-                    TrialJson.stringAt(n, path, "worker"),
+                    StrictJson.stringAt(n, path, "key"),
+                    StrictJson.stringAt(n, path, "architecture"),
+                    StrictJson.intAt(n, path, "rung"),
+                    StrictJson.longAt(n, path, "seed"),
+                    TrialJson.budgetFromNode(StrictJson.field(n, path, "budget"), path + "/budget"),
+                    StrictJson.intAt(n, path, "generation"),
+                    Origin.parse(StrictJson.stringAt(n, path, "strategy")),
+                    StrictJson.stringAt(n, path, "worker"),
                     instantAt(n, path, "started"),
                     nullableInstantAt(n, path, "finished"),
-                    TrialJson.resultFromNode(TrialJson.field(n, path, "result"), path + "/result"));
+                    TrialJson.resultFromNode(StrictJson.field(n, path, "result"), path + "/result"));
     }
 
     // ---------------------------------------------------------------- GenerationRecord
@@ -115,14 +116,14 @@ final class StoreCodec {
             } else {
                 ArrayNode f = i.putArray("fitness");
                 for (double v : fitness) {
-                    addFigure(f, v);
+                    StrictJson.addFigure(f, v);
                 }
             }
             i.put("rung", ind.rung());
         }
         n.put("rng_seed", g.rngSeed());
-        TrialJson.putFigure(n, "hypervolume", g.hypervolume());
-        TrialJson.putFigure(n, "best_bits_per_byte", g.bestBitsPerByte());
+        StrictJson.putFigure(n, "hypervolume", g.hypervolume());
+        StrictJson.putFigure(n, "best_bits_per_byte", g.bestBitsPerByte());
         n.put("trials_done", g.trialsDone());
         n.put("time", g.time().toString());
         g.front().ifPresent(f -> n.set("front", TrialJson.toNode(f)));
@@ -132,57 +133,39 @@ final class StoreCodec {
 
     static GenerationRecord generationFromNode(JsonNode n, String path) {
         checkVersion(n, path);
-        JsonNode pop = TrialJson.field(n, path, "population");
-        if (!pop.isArray()) {
-            throw new IllegalArgumentException(path + "/population: must be an array, got " + pop);
-        }
+        JsonNode pop = StrictJson.arrayAt(n, path, "population", "an array");
         List<Individual> population = new ArrayList<>(pop.size());
         for (int k = 0; k < pop.size(); k++) {
             String ip = path + "/population/" + k;
             JsonNode i = pop.get(k);
-            JsonNode genotype = TrialJson.field(i, ip, "genotype");
-            if (!genotype.isArray()) {
-                throw new IllegalArgumentException(ip + "/genotype: must be an array of integer arrays, got "
-                        + genotype);
-            }
+            JsonNode genotype = StrictJson.arrayAt(i, ip, "genotype", "an array of integer arrays");
             int[][] chromosomes = new int[genotype.size()][];
             for (int c = 0; c < genotype.size(); c++) {
-                JsonNode chromosome = genotype.get(c);
-                if (!chromosome.isArray()) {
-                    throw new IllegalArgumentException(ip + "/genotype/" + c + ": must be an array of integers, got "
-                            + chromosome);
-                }
+                JsonNode chromosome = StrictJson.array(genotype.get(c), ip + "/genotype/" + c, "an array of integers");
                 chromosomes[c] = new int[chromosome.size()];
                 for (int j = 0; j < chromosome.size(); j++) {
-                    JsonNode v = chromosome.get(j);
-                    if (!v.isInt()) {
-                        throw new IllegalArgumentException(ip + "/genotype/" + c + "/" + j
-                                + ": must be a 32-bit integer, got " + v);
-                    }
-                    chromosomes[c][j] = v.intValue();
+                    chromosomes[c][j] = StrictJson.intValue(chromosome.get(j), ip + "/genotype/" + c + "/" + j);
                 }
             }
-            JsonNode f = TrialJson.field(i, ip, "fitness");
+            JsonNode f = StrictJson.field(i, ip, "fitness");
             double[] fitness = null;
             if (!f.isNull()) {
-                if (!f.isArray()) {
-                    throw new IllegalArgumentException(ip + "/fitness: must be an array of numbers or null, got " + f);
-                }
+                StrictJson.array(f, ip + "/fitness", "an array of numbers or null");
                 fitness = new double[f.size()];
                 for (int j = 0; j < f.size(); j++) {
-                    fitness[j] = figure(f.get(j), ip + "/fitness/" + j);
+                    fitness[j] = StrictJson.figure(f.get(j), ip + "/fitness/" + j);
                 }
             }
-            population.add(new Individual(chromosomes, TrialJson.stringAt(i, ip, "architecture"), fitness,
-                    intAt(i, ip, "rung")));
+            population.add(new Individual(chromosomes, StrictJson.stringAt(i, ip, "architecture"), fitness,
+                    StrictJson.intAt(i, ip, "rung")));
         }
         return new GenerationRecord(
-                intAt(n, path, "generation"),
+                StrictJson.intAt(n, path, "generation"),
                 population,
-                TrialJson.longAt(n, path, "rng_seed"),
-                TrialJson.figureAt(n, path, "hypervolume"),
-                TrialJson.figureAt(n, path, "best_bits_per_byte"),
-                intAt(n, path, "trials_done"),
+                StrictJson.longAt(n, path, "rng_seed"),
+                StrictJson.figureAt(n, path, "hypervolume"),
+                StrictJson.figureAt(n, path, "best_bits_per_byte"),
+                StrictJson.intAt(n, path, "trials_done"),
                 instantAt(n, path, "time"),
                 optional(n, "front").map(f -> TrialJson.studyFrontFromNode(f, path + "/front")),
                 optional(n, "budget_use").map(b -> TrialJson.budgetUseFromNode(b, path + "/budget_use")));
@@ -206,8 +189,8 @@ final class StoreCodec {
 
     static StudyEvent eventFromNode(JsonNode n, String path) {
         checkVersion(n, path);
-        return new StudyEvent(instantAt(n, path, "time"), TrialJson.stringAt(n, path, "type"),
-                TrialJson.stringAt(n, path, "message"));
+        return new StudyEvent(instantAt(n, path, "time"), StrictJson.stringAt(n, path, "type"),
+                StrictJson.stringAt(n, path, "message"));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -220,23 +203,15 @@ final class StoreCodec {
 
     /** Refuses a document of another value version: a newer one would be misread, an older one is unknown. */
     static void checkVersion(JsonNode n, String path) {
-        long v = TrialJson.longAt(n, path, "v");
+        long v = StrictJson.longAt(n, path, "v");
         if (v != VALUE_VERSION) {
             throw new IllegalArgumentException(path + "/v: value version " + v + " is not supported (this Sublayer "
                     + "reads version " + VALUE_VERSION + (v > VALUE_VERSION ? "; upgrade Sublayer)" : ")"));
         }
     }
 
-    static int intAt(JsonNode n, String path, String key) {
-        JsonNode v = TrialJson.field(n, path, key);
-        if (!v.isInt()) {
-            throw new IllegalArgumentException(path + "/" + key + ": must be a 32-bit integer, got " + v);
-        }
-        return v.intValue();
-    }
-
     static Instant instantAt(JsonNode n, String path, String key) {
-        String s = TrialJson.stringAt(n, path, key);
+        String s = StrictJson.stringAt(n, path, key);
         try {
             return Instant.parse(s);
         } catch (DateTimeParseException e) {
@@ -246,27 +221,6 @@ final class StoreCodec {
     }
 
     static Instant nullableInstantAt(JsonNode n, String path, String key) {
-        return TrialJson.field(n, path, key).isNull() ? null : instantAt(n, path, key);
-    }
-
-    private static void addFigure(ArrayNode a, double v) {
-        if (Double.isNaN(v)) {
-            a.addNull();
-        } else if (Double.isInfinite(v)) {
-            a.add(v > 0 ? "Infinity" : "-Infinity");
-        } else {
-            a.add(v);
-        }
-    }
-
-    private static double figure(JsonNode v, String path) {
-        ObjectNode holder = NODES.objectNode();
-        holder.set("x", v);
-        try {
-            return TrialJson.figureAt(holder, "", "x");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(path + ": must be a number, null, \"Infinity\" or \"-Infinity\", got "
-                    + v, e);
-        }
+        return StrictJson.field(n, path, key).isNull() ? null : instantAt(n, path, key);
     }
 }

@@ -1,6 +1,6 @@
 package dev.sublayer.storage;
 
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -211,7 +211,7 @@ final class StoreFile {
     /** Parses a stored JSON document found at {@code path} (e.g. {@code trials/12}). */
     JsonNode parseStored(String json, String path) {
         try {
-            return TrialJson.parse(json);
+            return StrictJson.parse(json);
         } catch (IllegalArgumentException e) {
             throw unreadable(path, e);
         }

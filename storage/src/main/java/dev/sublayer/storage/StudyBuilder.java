@@ -1,7 +1,7 @@
 package dev.sublayer.storage;
 
 import dev.sublayer.io.AtomicFiles;
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -112,7 +112,7 @@ final class StudyBuilder {
         maps.meta().put("format", StoreFile.FORMAT);
         maps.meta().put("schema_version", Integer.toString(StudyStore.SCHEMA_VERSION));
         maps.meta().put("created_by", String.valueOf(studyInfo.provenance().sublayerVersion()));
-        maps.info().put("study", TrialJson.text(StoreCodec.toNode(studyInfo)));
+        maps.info().put("study", StrictJson.text(StoreCodec.toNode(studyInfo)));
     }
 
     /** Records the trial key version (see {@link StudyStore#trialKeyVersion()}). */

@@ -4,7 +4,7 @@ import dev.sublayer.io.AtomicFiles;
 import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.CurvePoint;
 import dev.sublayer.trial.Provenance;
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import java.io.BufferedWriter;
@@ -142,7 +142,7 @@ public final class StudyExport {
 
     private static void line(Writer w, ObjectNode node) {
         try {
-            w.write(TrialJson.text(node));
+            w.write(StrictJson.text(node));
             w.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,6 @@
 package dev.sublayer.storage;
 
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,7 +86,7 @@ public final class StudyImport {
             throw new StoreException(source + ":1: the first line must be the study line (kind \"study\") of a "
                     + "Sublayer JSONL export, got kind \"" + kind(head, source, n) + "\"");
         }
-        long schema = at(source, n, () -> TrialJson.longAt(head, "", "schema_version"));
+        long schema = at(source, n, () -> StrictJson.longAt(head, "", "schema_version"));
         if (schema > StudyStore.SCHEMA_VERSION) {
             throw new StoreException(source + ":1: exported from store schema " + schema + ", newer than the "
                     + "schema " + StudyStore.SCHEMA_VERSION + " this Sublayer reads: import it with a newer Sublayer");
@@ -94,10 +94,10 @@ public final class StudyImport {
         if (schema < 1) {
             throw new StoreException(source + ":1: /schema_version must be >= 1, got " + schema);
         }
-        StudyInfo info = at(source, n, () -> StoreCodec.infoFromNode(TrialJson.field(head, "", "info"), "/info"));
+        StudyInfo info = at(source, n, () -> StoreCodec.infoFromNode(StrictJson.field(head, "", "info"), "/info"));
         store.init(info);
         if (head.has("trial_key_version")) { // absent in exports of stores that did not record it (version 1)
-            store.trialKeyVersion(at(source, n, () -> TrialJson.stringAt(head, "", "trial_key_version")));
+            store.trialKeyVersion(at(source, n, () -> StrictJson.stringAt(head, "", "trial_key_version")));
         }
         while ((line = r.readLine()) != null) {
             n++;
@@ -132,14 +132,14 @@ public final class StudyImport {
 
     private static JsonNode parse(String line, String source, long n) {
         try {
-            return TrialJson.parse(line);
+            return StrictJson.parse(line);
         } catch (IllegalArgumentException e) {
             throw new StoreException(source + ":" + n + ": " + StoreFile.firstLine(e.getMessage()), e);
         }
     }
 
     private static String kind(JsonNode node, String source, long n) {
-        return at(source, n, () -> TrialJson.stringAt(node, "", "kind"));
+        return at(source, n, () -> StrictJson.stringAt(node, "", "kind"));
     }
 
     private static <T> T at(String source, long n, java.util.function.Supplier<T> read) {

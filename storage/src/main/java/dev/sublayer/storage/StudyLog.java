@@ -1,6 +1,6 @@
 package dev.sublayer.storage;
 
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +29,7 @@ final class StudyLog {
 
     /** Writes a generation checkpoint, replacing the one with the same number. */
     void putGeneration(GenerationRecord g) {
-        generations.put(sortable(g.generation()), TrialJson.text(StoreCodec.toNode(g)));
+        generations.put(sortable(g.generation()), StrictJson.text(StoreCodec.toNode(g)));
     }
 
     /** Every generation checkpoint, by generation number. */
@@ -76,7 +76,7 @@ final class StudyLog {
     /** Appends an event after the last one. */
     void append(StudyEvent e) {
         Long last = events.lastKey();
-        events.put(last == null ? 0L : last + 1, TrialJson.text(StoreCodec.toNode(e)));
+        events.put(last == null ? 0L : last + 1, StrictJson.text(StoreCodec.toNode(e)));
     }
 
     /** The event log, oldest first. */

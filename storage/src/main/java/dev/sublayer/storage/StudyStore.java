@@ -1,6 +1,6 @@
 package dev.sublayer.storage;
 
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -272,7 +272,7 @@ public final class StudyStore implements StudyStorage {
     @Override
     public synchronized void updateInfo(StudyInfo newInfo) {
         checkWritable();
-        commits.mutate(() -> maps.info().put("study", TrialJson.text(StoreCodec.toNode(newInfo))));
+        commits.mutate(() -> maps.info().put("study", StrictJson.text(StoreCodec.toNode(newInfo))));
     }
 
     // ================================================================== trials

@@ -1,6 +1,6 @@
 package dev.sublayer.storage;
 
-import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialStatus;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -69,7 +69,7 @@ final class TrialTable {
             seq = last == null ? 0L : last + 1;
         }
         TrialSummary sum = TrialSummary.of(seq, t);
-        trials.put(seq, TrialJson.text(StoreCodec.toNode(t)));
+        trials.put(seq, StrictJson.text(StoreCodec.toNode(t)));
         summaries.put(seq, sum.encode());
         return sum;
     }

@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator.data;
 
+import dev.sublayer.trial.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

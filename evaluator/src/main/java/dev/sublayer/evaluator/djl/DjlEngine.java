@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.util.cuda.CudaUtils;
 import dev.sublayer.evaluator.Engine;
+import dev.sublayer.evaluator.EngineNames;
 import dev.sublayer.evaluator.Provenances;
 import dev.sublayer.evaluator.TrainingLoop;
 import dev.sublayer.evaluator.TrialListener;
@@ -35,7 +36,7 @@ import java.util.Optional;
 public final class DjlEngine implements Engine {
 
     /** The engine's name. */
-    public static final String NAME = "djl";
+    public static final String NAME = EngineNames.DJL;
 
     private static final Logger LOG = LogManager.getLogger(DjlEngine.class);
 

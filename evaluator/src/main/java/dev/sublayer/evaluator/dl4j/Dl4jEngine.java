@@ -1,6 +1,7 @@
 package dev.sublayer.evaluator.dl4j;
 
 import dev.sublayer.evaluator.Engine;
+import dev.sublayer.evaluator.EngineNames;
 import dev.sublayer.evaluator.Provenances;
 import dev.sublayer.evaluator.TrainingLoop;
 import dev.sublayer.evaluator.TrialListener;
@@ -31,7 +32,7 @@ import java.util.Properties;
 public final class Dl4jEngine implements Engine {
 
     /** The engine's name. */
-    public static final String NAME = "dl4j";
+    public static final String NAME = EngineNames.DL4J;
 
     private static final Logger LOG = LogManager.getLogger(Dl4jEngine.class);
 

@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A long-lived worker JVM that trains trials for a parent process.
+ * A long-lived worker JVM that trains trials for a parent process, and exits at once when that process dies
+ * ({@link ParentWatchdog}).
  *
  * <p>It speaks {@link WorkerProtocol}: one request line on stdin, one result line on stdout, in order, until end
  * of input, which ends the worker with exit code 0. Nothing else ever reaches stdout: {@code System.out} is
@@ -40,6 +41,7 @@ public final class WorkerMain {
         PrintStream protocol = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
         System.setOut(System.err);
+        ParentWatchdog.start();
         String engineName = Engines.DEFAULT;
         int threads = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < args.length; i++) {

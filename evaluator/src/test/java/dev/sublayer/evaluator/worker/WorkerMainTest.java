@@ -9,6 +9,7 @@ import dev.sublayer.evaluator.TrialRequestJson;
 import dev.sublayer.space.Notation;
 import dev.sublayer.testing.NativeTest;
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -46,9 +47,9 @@ class WorkerMainTest {
         }
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(3);
-        TrialResult a = TrialJson.resultFromNode(TrialJson.parse(lines.get(0)).get("result"));
-        TrialResult bad = TrialJson.resultFromNode(TrialJson.parse(lines.get(1)).get("result"));
-        TrialResult b = TrialJson.resultFromNode(TrialJson.parse(lines.get(2)).get("result"));
+        TrialResult a = TrialJson.resultFromNode(StrictJson.parse(lines.get(0)).get("result"));
+        TrialResult bad = TrialJson.resultFromNode(StrictJson.parse(lines.get(1)).get("result"));
+        TrialResult b = TrialJson.resultFromNode(StrictJson.parse(lines.get(2)).get("result"));
         assertThat(a.status()).isEqualTo(TrialStatus.COMPLETED);
         assertThat(a.metrics().steps()).isEqualTo(3);
         assertThat(Files.exists(ckpt)).isTrue();
@@ -75,7 +76,7 @@ class WorkerMainTest {
         assertThat(p.waitFor()).isZero();
         List<String> lines = stdout.lines().toList();
         assertThat(lines).hasSize(1);
-        TrialResult r = TrialJson.resultFromNode(TrialJson.parse(lines.get(0)).get("result"));
+        TrialResult r = TrialJson.resultFromNode(StrictJson.parse(lines.get(0)).get("result"));
         assertThat(r.status()).as(r.failure()).isEqualTo(TrialStatus.COMPLETED);
     }
 }

@@ -87,7 +87,7 @@ public record StudyConfig(
     /**
      * The training engine and its optimiser settings.
      *
-     * @param engine the engine name for {@code Engines.create} (e.g. {@code dl4j})
+     * @param engine the engine name, one of {@link dev.sublayer.evaluator.EngineNames#all()} (e.g. {@code dl4j})
      * @param config the optimiser, schedule and head settings
      */
     public record Training(String engine, TrainingConfig config) {

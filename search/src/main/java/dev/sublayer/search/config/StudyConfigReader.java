@@ -1,6 +1,7 @@
 package dev.sublayer.search.config;
 
 import dev.sublayer.evaluator.DataConfig;
+import dev.sublayer.evaluator.EngineNames;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.search.strategy.FixedLayouts;
 import dev.sublayer.search.strategy.Nsga2Strategy;
@@ -44,7 +45,7 @@ public final class StudyConfigReader {
     /** The study seed when the config sets none. */
     public static final long DEFAULT_SEED = 1;
     /** The engine when the config names none. */
-    public static final String DEFAULT_ENGINE = "dl4j";
+    public static final String DEFAULT_ENGINE = EngineNames.DEFAULT;
     /** The default reference (worst counted value) of the bits-per-byte objective: a uniform byte distribution. */
     public static final double DEFAULT_BITS_PER_BYTE_REFERENCE = 8.0;
 
@@ -177,10 +178,10 @@ public final class StudyConfigReader {
                 number(t, "divergence_factor", d.divergenceFactor()),
                 number(t, "moe_aux_weight", d.moeAuxWeight()));
         String engine = text(t, "engine", DEFAULT_ENGINE);
-        if (!dev.sublayer.evaluator.Engines.names().contains(engine)) {
-            String hint = ConfigNodes.closest(engine, dev.sublayer.evaluator.Engines.names());
+        if (!EngineNames.all().contains(engine)) {
+            String hint = ConfigNodes.closest(engine, EngineNames.all());
             throw ConfigException.at("/training/engine", "must be one of "
-                    + String.join(", ", dev.sublayer.evaluator.Engines.names()) + ", got '" + engine + "'"
+                    + String.join(", ", EngineNames.all()) + ", got '" + engine + "'"
                     + (hint != null ? " (did you mean '" + hint + "'?)" : ""));
         }
         return new StudyConfig.Training(engine, config);

@@ -1,31 +1,53 @@
 package dev.sublayer.search.exec;
 
-import dev.sublayer.evaluator.Engines;
+import dev.sublayer.evaluator.EngineFactory;
+import dev.sublayer.search.Search;
 import dev.sublayer.search.StudyContext;
 import dev.sublayer.search.config.StudyConfig;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
-/** The executor a study's {@code workers} section asks for. */
-public final class DefaultExecutors {
+/**
+ * The executors a study's {@code workers} section asks for: worker processes (logs under {@code <study>/logs}),
+ * or threads of this process for {@code mode: in_process}. The search does not carry the engines and their
+ * native libraries; the application that does (the {@code sublayer} command) gives it the engine factory and the
+ * worker JVM's main class.
+ */
+public final class DefaultExecutors implements Search.ExecutorFactory {
 
-    /** The worker JVM's entry point: the evaluator's {@code WorkerMain} behind a parent watchdog. */
-    public static final String WORKER_MAIN = WorkerLauncher.class.getName();
+    private final EngineFactory engines;
+    private final String workerMainClass;
 
-    private DefaultExecutors() {
+    private DefaultExecutors(EngineFactory engines, String workerMainClass) {
+        this.engines = Objects.requireNonNull(engines, "engines");
+        this.workerMainClass = Objects.requireNonNull(workerMainClass, "workerMainClass");
+        if (workerMainClass.isBlank()) {
+            throw new IllegalArgumentException("workerMainClass must name a class, got ''");
+        }
     }
 
     /**
-     * Worker processes running {@link WorkerLauncher} (logs under {@code <study>/logs}), or threads of this process
-     * for {@code mode: in_process}.
+     * Executors with these engines and this worker.
+     *
+     * @param engines         creates the engine of each in-process worker thread
+     * @param workerMainClass the main class of a worker JVM, on this JVM's class path: it speaks
+     *                        {@link dev.sublayer.evaluator.worker.WorkerProtocol} and takes
+     *                        {@code --engine NAME --threads N} (the evaluator's {@code WorkerMain})
      */
-    public static TrialExecutor create(StudyContext context) {
+    public static DefaultExecutors of(EngineFactory engines, String workerMainClass) {
+        return new DefaultExecutors(engines, workerMainClass);
+    }
+
+    /** The executor for the study of {@code context}, as its {@code workers} section asks. */
+    @Override
+    public TrialExecutor create(StudyContext context) {
         StudyConfig.Workers w = context.config().workers();
         String engine = context.config().training().engine();
         if (w.mode() == StudyConfig.WorkerMode.IN_PROCESS) {
-            return new InProcessExecutor(w.count(), () -> Engines.create(engine, w.threads()));
+            return new InProcessExecutor(w.count(), () -> engines.create(engine, w.threads()));
         }
-        WorkerSpec spec = WorkerPoolExecutor.javaWorker(WORKER_MAIN,
+        WorkerSpec spec = WorkerPoolExecutor.javaWorker(workerMainClass,
                 List.of("--engine", engine, "--threads", Integer.toString(w.threads())), w.heap(), w.threads(),
                 Optional.of(context.directory().resolve("logs")));
         if (w.count() * w.threads() > Runtime.getRuntime().availableProcessors()

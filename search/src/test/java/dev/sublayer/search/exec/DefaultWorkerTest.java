@@ -2,9 +2,11 @@ package dev.sublayer.search.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sublayer.evaluator.TrialCheckpoint;
+import dev.sublayer.evaluator.CheckpointHeader;
+import dev.sublayer.evaluator.Engines;
 import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.evaluator.TrialRequest;
+import dev.sublayer.evaluator.worker.WorkerMain;
 import dev.sublayer.search.StudyContext;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
@@ -20,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The default path of a study's trials: {@link DefaultExecutors} starts a real worker JVM ({@link WorkerLauncher},
- * the evaluator's {@code WorkerMain}) with the dl4j engine, and both ends speak the evaluator's
+ * The default path of a study's trials, as the {@code sublayer} command wires it: {@link DefaultExecutors} starts a
+ * real worker JVM (the evaluator's {@link WorkerMain}) with the dl4j engine, and both ends speak the evaluator's
  * {@code WorkerProtocol}.
  */
 class DefaultWorkerTest {
@@ -74,7 +76,8 @@ class DefaultWorkerTest {
         Architecture a = Notation.parse("d16 n16 pre: A2 F16");
         TrialRequest rung0 = context.request(a, 0, 0);
         Path checkpoint = context.checkpoint(context.key(a, 0, 0));
-        try (TrialExecutor executor = DefaultExecutors.create(context)) {
+        DefaultExecutors executors = DefaultExecutors.of(Engines::create, WorkerMain.class.getName());
+        try (TrialExecutor executor = executors.create(context)) {
             assertThat(executor).isInstanceOf(WorkerPoolExecutor.class);
 
             TrialResult first = train(executor, new TrialTask(context.key(a, 0, 0), rung0, Optional.empty(),
@@ -83,7 +86,7 @@ class DefaultWorkerTest {
             assertThat(first.metrics().steps()).isEqualTo(2);
             assertThat(first.metrics().validBitsPerByte()).isFinite().isPositive();
             assertThat(first.provenance().engine()).isEqualTo("dl4j");
-            assertThat(TrialCheckpoint.fingerprintOf(checkpoint))
+            assertThat(CheckpointHeader.fingerprintOf(checkpoint))
                     .isEqualTo(TrialIdentity.checkpointFingerprint("dl4j", rung0));
 
             TrialResult second = train(executor, new TrialTask(context.key(a, 1, 0), context.request(a, 1, 0),

@@ -1,6 +1,7 @@
 package dev.sublayer.search.exec;
 
 import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.evaluator.worker.ParentWatchdog;
 import dev.sublayer.evaluator.worker.WorkerProtocol;
 import dev.sublayer.search.StubEngine;
 import dev.sublayer.space.Sublayer;

@@ -1,11 +1,11 @@
-package dev.sublayer.search.exec;
+package dev.sublayer.evaluator.worker;
 
 import java.util.Optional;
 
 /**
  * Makes a worker JVM exit when the process that started it dies. A search killed with SIGKILL cannot stop
  * its workers; without this they would finish their current trial (possibly hours) before noticing the
- * closed stdin.
+ * closed stdin. Every worker that speaks {@link WorkerProtocol} starts it first.
  */
 public final class ParentWatchdog {
 

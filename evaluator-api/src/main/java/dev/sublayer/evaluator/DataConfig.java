@@ -7,7 +7,8 @@ import java.util.Objects;
  * {@link dev.sublayer.space.Architecture}.
  *
  * @param corpus            {@code europarl}, {@code file:/abs/path.txt} (byte-level language modelling),
- *                          {@code mqar} or {@code facts} (synthetic probes, see {@link dev.sublayer.evaluator.data.Tasks})
+ *                          {@code mqar} or {@code facts} (synthetic probes, see the evaluator's
+ *                          {@code dev.sublayer.evaluator.data.Tasks})
  * @param batchSize         sequences per optimizer step, >= 1
  * @param validationBatches number of fixed validation batches, >= 1
  * @param dataSeed          the seed of everything that must be identical for every candidate of a study:

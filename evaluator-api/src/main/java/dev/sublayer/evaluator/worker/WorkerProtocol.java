@@ -2,6 +2,7 @@ package dev.sublayer.evaluator.worker;
 
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.evaluator.TrialRequestJson;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialResult;
 import java.nio.file.Path;
@@ -12,8 +13,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The line protocol between a parent process (the search's worker pool) and a worker JVM ({@link WorkerMain}),
- * written once and used by both ends.
+ * The line protocol between a parent process (the search's worker pool) and a worker JVM (the evaluator's
+ * {@code dev.sublayer.evaluator.worker.WorkerMain}), written once and used by both ends.
  *
  * <p>The parent writes one request per line to the worker's stdin, UTF-8, ending in {@code \n}:
  * <pre>{"request": REQUEST, "resume_from": "/abs/path.ckpt" | null, "checkpoint_to": "/abs/path.ckpt" | null}</pre>
@@ -53,7 +54,7 @@ public final class WorkerProtocol {
         line.set("request", TrialRequestJson.toNode(request));
         line.put("resume_from", resumeFrom.map(Path::toString).orElse(null));
         line.put("checkpoint_to", checkpointTo.map(Path::toString).orElse(null));
-        return TrialJson.text(line);
+        return StrictJson.text(line);
     }
 
     /**
@@ -62,17 +63,17 @@ public final class WorkerProtocol {
      * @throws IllegalArgumentException naming the JSON path, the value and what is allowed
      */
     public static RequestLine readRequestLine(String line) {
-        JsonNode n = TrialJson.parse(line);
-        return new RequestLine(TrialRequestJson.fromNode(TrialJson.field(n, "", "request"), "/request"),
-                Optional.ofNullable(TrialJson.nullableStringAt(n, "", "resume_from")).map(Path::of),
-                Optional.ofNullable(TrialJson.nullableStringAt(n, "", "checkpoint_to")).map(Path::of));
+        JsonNode n = StrictJson.parse(line);
+        return new RequestLine(TrialRequestJson.fromNode(StrictJson.field(n, "", "request"), "/request"),
+                Optional.ofNullable(StrictJson.nullableStringAt(n, "", "resume_from")).map(Path::of),
+                Optional.ofNullable(StrictJson.nullableStringAt(n, "", "checkpoint_to")).map(Path::of));
     }
 
     /** The answer line (without its line break) for {@code result}. */
     public static String resultLine(TrialResult result) {
         ObjectNode line = JsonNodeFactory.instance.objectNode();
         line.set("result", TrialJson.toNode(result));
-        return TrialJson.text(line);
+        return StrictJson.text(line);
     }
 
     /**
@@ -81,7 +82,7 @@ public final class WorkerProtocol {
      * @throws IllegalArgumentException if it is not {@code {"result": ...}} with a readable result
      */
     public static TrialResult readResultLine(String line) {
-        JsonNode n = TrialJson.parse(line);
+        JsonNode n = StrictJson.parse(line);
         JsonNode r = n.get("result");
         if (r == null || !r.isObject()) {
             throw new IllegalArgumentException("expected {\"result\": ...}");

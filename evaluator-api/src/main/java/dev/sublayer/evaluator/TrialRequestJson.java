@@ -3,6 +3,7 @@ package dev.sublayer.evaluator;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.Constraints;
 import dev.sublayer.space.Notation;
+import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialJson;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -49,7 +50,7 @@ public final class TrialRequestJson {
 
     /** The canonical text of {@code request}: single-line JSON, what the worker protocol carries. */
     public static String write(TrialRequest request) {
-        return TrialJson.text(toNode(request));
+        return StrictJson.text(toNode(request));
     }
 
     /**
@@ -59,7 +60,7 @@ public final class TrialRequestJson {
     public static String keyText(TrialRequest request) {
         ObjectNode n = toNode(request);
         n.remove("constraints");
-        return TrialJson.text(n);
+        return StrictJson.text(n);
     }
 
     /**
@@ -70,12 +71,12 @@ public final class TrialRequestJson {
         ObjectNode n = toNode(request);
         n.remove("budget");
         n.remove("constraints");
-        return TrialJson.text(n);
+        return StrictJson.text(n);
     }
 
     /** Parses a request written by {@link #write}. */
     public static TrialRequest read(String json) {
-        return fromNode(TrialJson.parse(json), "");
+        return fromNode(StrictJson.parse(json), "");
     }
 
     /** The JSON tree of {@code r}, fields in the canonical order. */
@@ -119,38 +120,41 @@ public final class TrialRequestJson {
      * @throws IllegalArgumentException naming the path, the value and what is allowed
      */
     public static TrialRequest fromNode(JsonNode node, String path) {
-        String notation = TrialJson.stringAt(node, path, "architecture");
+        String notation = StrictJson.stringAt(node, path, "architecture");
         Architecture architecture;
         try {
             architecture = Notation.parse(notation);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path + "/architecture: " + e.getMessage(), e);
         }
-        JsonNode d = TrialJson.field(node, path, "data");
+        JsonNode d = StrictJson.field(node, path, "data");
         String dp = path + "/data";
-        JsonNode t = TrialJson.field(node, path, "training");
+        JsonNode t = StrictJson.field(node, path, "training");
         String tp = path + "/training";
-        JsonNode c = TrialJson.field(node, path, "constraints");
+        JsonNode c = StrictJson.field(node, path, "constraints");
         String cp = path + "/constraints";
         try {
-            DataConfig data = new DataConfig(TrialJson.stringAt(d, dp, "corpus"), intAt(d, dp, "batch_size"),
-                    intAt(d, dp, "validation_batches"), TrialJson.longAt(d, dp, "data_seed"));
+            DataConfig data = new DataConfig(StrictJson.stringAt(d, dp, "corpus"),
+                    StrictJson.intAt(d, dp, "batch_size"), StrictJson.intAt(d, dp, "validation_batches"),
+                    StrictJson.longAt(d, dp, "data_seed"));
             TrainingConfig training = new TrainingConfig(
-                    TrialJson.figureAt(t, tp, "learning_rate"), TrialJson.figureAt(t, tp, "min_learning_rate"),
-                    TrialJson.longAt(t, tp, "warmup_steps"), TrialJson.longAt(t, tp, "schedule_steps"),
-                    TrialJson.figureAt(t, tp, "beta1"), TrialJson.figureAt(t, tp, "beta2"),
-                    TrialJson.figureAt(t, tp, "epsilon"), TrialJson.figureAt(t, tp, "weight_decay"),
-                    TrialJson.figureAt(t, tp, "grad_clip"), boolAt(t, tp, "tied_head"),
-                    TrialJson.figureAt(t, tp, "init_std"), intAt(t, tp, "log_every"), intAt(t, tp, "valid_every"),
-                    TrialJson.figureAt(t, tp, "divergence_factor"),
+                    StrictJson.figureAt(t, tp, "learning_rate"), StrictJson.figureAt(t, tp, "min_learning_rate"),
+                    StrictJson.longAt(t, tp, "warmup_steps"), StrictJson.longAt(t, tp, "schedule_steps"),
+                    StrictJson.figureAt(t, tp, "beta1"), StrictJson.figureAt(t, tp, "beta2"),
+                    StrictJson.figureAt(t, tp, "epsilon"), StrictJson.figureAt(t, tp, "weight_decay"),
+                    StrictJson.figureAt(t, tp, "grad_clip"), StrictJson.booleanAt(t, tp, "tied_head"),
+                    StrictJson.figureAt(t, tp, "init_std"), StrictJson.intAt(t, tp, "log_every"),
+                    StrictJson.intAt(t, tp, "valid_every"),
+                    StrictJson.figureAt(t, tp, "divergence_factor"),
                     // absent in requests written before MoE sublayers existed
-                    t.has("moe_aux_weight") ? TrialJson.figureAt(t, tp, "moe_aux_weight")
+                    t.has("moe_aux_weight") ? StrictJson.figureAt(t, tp, "moe_aux_weight")
                             : TrainingConfig.DEFAULT_MOE_AUX_WEIGHT);
-            Constraints constraints = new Constraints(limitAt(c, cp, "max_params"), limitAt(c, cp, "max_flops_per_token"),
-                    limitAt(c, cp, "max_memory_bytes"));
+            Constraints constraints = new Constraints(StrictJson.nullableLongAt(c, cp, "max_params", Long.MAX_VALUE),
+                    StrictJson.nullableLongAt(c, cp, "max_flops_per_token", Long.MAX_VALUE),
+                    StrictJson.nullableLongAt(c, cp, "max_memory_bytes", Long.MAX_VALUE));
             return new TrialRequest(architecture, data, training,
-                    TrialJson.budgetFromNode(TrialJson.field(node, path, "budget"), path + "/budget"),
-                    TrialJson.longAt(node, path, "seed"), constraints);
+                    TrialJson.budgetFromNode(StrictJson.field(node, path, "budget"), path + "/budget"),
+                    StrictJson.longAt(node, path, "seed"), constraints);
         } catch (IllegalArgumentException e) {
             throw e.getMessage() != null && e.getMessage().startsWith("/") ? e
                     : new IllegalArgumentException((path.isEmpty() ? "request" : path) + ": " + e.getMessage(), e);
@@ -163,25 +167,5 @@ public final class TrialRequestJson {
         } else {
             node.put(key, value);
         }
-    }
-
-    private static long limitAt(JsonNode node, String path, String key) {
-        return TrialJson.field(node, path, key).isNull() ? Long.MAX_VALUE : TrialJson.longAt(node, path, key);
-    }
-
-    private static int intAt(JsonNode node, String path, String key) {
-        long v = TrialJson.longAt(node, path, key);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(path + "/" + key + ": " + v + " is out of range, expected a 32-bit integer");
-        }
-        return (int) v;
-    }
-
-    private static boolean boolAt(JsonNode node, String path, String key) {
-        JsonNode v = TrialJson.field(node, path, key);
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException(path + "/" + key + ": " + v + " is not allowed, expected true or false");
-        }
-        return v.booleanValue();
     }
 }
