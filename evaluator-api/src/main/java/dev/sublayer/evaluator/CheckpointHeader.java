@@ -1,13 +1,12 @@
 package dev.sublayer.evaluator;
 
+import dev.sublayer.io.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The header of a checkpoint file: the magic {@code SLCK}, the format version and the fingerprint of the training
@@ -62,16 +61,14 @@ public final class CheckpointHeader {
      * {@code fingerprint} in place of its own; everything after the fingerprint is copied byte for byte.
      */
     public static void copyWithFingerprint(Path from, Path to, String fingerprint) throws IOException {
-        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(from), 1 << 16));
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(from), 1 << 16))) {
             read(in, from);
-            write(out, fingerprint);
-            in.transferTo(out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            AtomicFiles.write(to, stream -> {
+                DataOutputStream out = new DataOutputStream(stream);
+                write(out, fingerprint);
+                in.transferTo(out);
+                out.flush();
+            });
         }
-        Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -2,14 +2,13 @@ package dev.sublayer.evaluator;
 
 import dev.sublayer.trial.CurvePoint;
 
+import dev.sublayer.io.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +52,10 @@ public record TrialCheckpoint(String fingerprint, long steps, long tokens, doubl
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+        // AtomicFiles removes the temporary file when writing fails (a full disk, a killed write), so no
+        // half-written checkpoint or temporary file is ever left under a name a resume would read.
+        AtomicFiles.write(path, stream -> {
+            DataOutputStream out = new DataOutputStream(stream);
             CheckpointHeader.write(out, fingerprint);
             out.writeLong(steps);
             out.writeLong(tokens);
@@ -82,8 +83,8 @@ public record TrialCheckpoint(String fingerprint, long steps, long tokens, doubl
                 writeFloats(out, state.first().get(name));
                 writeFloats(out, state.second().get(name));
             }
-        }
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            out.flush();
+        });
     }
 
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {

@@ -186,7 +186,10 @@ public final class StudyResults {
     private List<Entry> bestPerArchitecture() {
         Map<String, Entry> best = new TreeMap<>();
         for (Entry e : measured.values()) {
-            best.merge(e.trial().architecture(), e, (x, y) -> x.trial().rung() >= y.trial().rung() ? x : y);
+            // Ties (one architecture twice at one rung) go to the smaller key, never to hash order.
+            best.merge(e.trial().architecture(), e, (x, y) -> x.trial().rung() != y.trial().rung()
+                    ? (x.trial().rung() > y.trial().rung() ? x : y)
+                    : (x.trial().key().compareTo(y.trial().key()) <= 0 ? x : y));
         }
         return new ArrayList<>(best.values());
     }

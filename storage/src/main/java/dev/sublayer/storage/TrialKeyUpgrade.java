@@ -1,11 +1,10 @@
 package dev.sublayer.storage;
 
 import dev.sublayer.trial.TrialStatus;
+import dev.sublayer.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.Instant;
 import java.util.Comparator;
@@ -152,17 +151,11 @@ public final class TrialKeyUpgrade {
 
     /** Copies {@code from} to {@code to} through a temporary file, so {@code to} is whole or absent. */
     private static void copy(Path from, Path to) throws IOException {
-        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-        move(tmp, to);
+        AtomicFiles.write(to, out -> Files.copy(from, out));
     }
 
     private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.replace(from, to);
     }
 
     private static void copyPermissions(Path from, Path to) throws IOException {
