@@ -23,6 +23,7 @@ import dev.sublayer.storage.TrialKeyUpgrade;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
+import dev.sublayer.testing.NativeTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Opening a study whose trial keys are {@code sublayer-trial-key-v1} (as 0.1.0 wrote them) for writing upgrades
  * it, and nothing already trained is trained again: not a finished trial, not the lower rung of a promoted one.
  */
+@NativeTest
 class TrialKeyMigrationTest {
 
     @TempDir

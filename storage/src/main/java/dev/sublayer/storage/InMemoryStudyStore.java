@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -131,45 +132,32 @@ public final class InMemoryStudyStore implements StudyStorage {
 
     @Override
     public StudyInfo info() {
-        synchronized (data) {
-            checkOpen();
-            return data.info;
-        }
+        return read(d -> d.info);
     }
 
     @Override
     public void updateInfo(StudyInfo newInfo) {
         Objects.requireNonNull(newInfo, "newInfo");
-        synchronized (data) {
-            checkWritable();
-            data.info = newInfo;
-        }
+        write(d -> d.info = newInfo);
     }
 
     @Override
     public void putTrial(TrialRecord trial) {
         StudyEvent e = StudyEvent.trialStored(trial);
-        synchronized (data) {
-            checkWritable();
-            data.trials.put(trial.key(), trial);
-            data.events.add(e);
-        }
+        write(d -> {
+            d.trials.put(trial.key(), trial);
+            d.events.add(e);
+        });
     }
 
     @Override
     public Optional<TrialRecord> trial(String key) {
-        synchronized (data) {
-            checkOpen();
-            return Optional.ofNullable(data.trials.get(key));
-        }
+        return read(d -> Optional.ofNullable(d.trials.get(key)));
     }
 
     @Override
     public List<TrialRecord> trials() {
-        synchronized (data) {
-            checkOpen();
-            return new ArrayList<>(data.trials.values());
-        }
+        return read(d -> new ArrayList<>(d.trials.values()));
     }
 
     @Override
@@ -179,10 +167,7 @@ public final class InMemoryStudyStore implements StudyStorage {
 
     @Override
     public long trialCount() {
-        synchronized (data) {
-            checkOpen();
-            return data.trials.size();
-        }
+        return read(d -> (long) d.trials.size());
     }
 
     @Override
@@ -202,84 +187,61 @@ public final class InMemoryStudyStore implements StudyStorage {
 
     @Override
     public Map<TrialStatus, Long> countsByStatus() {
-        synchronized (data) {
-            checkOpen();
+        return read(d -> {
             Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
             for (TrialStatus s : TrialStatus.values()) {
                 counts.put(s, 0L);
             }
-            for (TrialRecord t : data.trials.values()) {
+            for (TrialRecord t : d.trials.values()) {
                 counts.merge(t.status(), 1L, Long::sum);
             }
             return counts;
-        }
+        });
     }
 
     @Override
     public List<String> trialKeys() {
-        synchronized (data) {
-            checkOpen();
-            return List.copyOf(data.trials.keySet());
-        }
+        return read(d -> List.copyOf(d.trials.keySet()));
     }
 
     @Override
     public void putGeneration(GenerationRecord generation) {
         StudyEvent e = StudyEvent.generationDone(generation);
-        synchronized (data) {
-            checkWritable();
-            data.generations.put(generation.generation(), generation);
-            data.events.add(e);
-        }
+        write(d -> {
+            d.generations.put(generation.generation(), generation);
+            d.events.add(e);
+        });
     }
 
     @Override
     public List<GenerationRecord> generations() {
-        synchronized (data) {
-            checkOpen();
-            return new ArrayList<>(data.generations.values());
-        }
+        return read(d -> new ArrayList<>(d.generations.values()));
     }
 
     @Override
     public Optional<GenerationRecord> lastGeneration() {
-        synchronized (data) {
-            checkOpen();
-            return data.generations.isEmpty() ? Optional.empty() : Optional.of(data.generations.lastEntry().getValue());
-        }
+        return read(d -> d.generations.isEmpty() ? Optional.empty() : Optional.of(d.generations.lastEntry().getValue()));
     }
 
     @Override
     public long generationCount() {
-        synchronized (data) {
-            checkOpen();
-            return data.generations.size();
-        }
+        return read(d -> (long) d.generations.size());
     }
 
     @Override
     public void logEvent(String type, String message) {
         StudyEvent e = new StudyEvent(Instant.now(), type, message);
-        synchronized (data) {
-            checkWritable();
-            data.events.add(e);
-        }
+        write(d -> d.events.add(e));
     }
 
     @Override
     public List<StudyEvent> events() {
-        synchronized (data) {
-            checkOpen();
-            return new ArrayList<>(data.events);
-        }
+        return read(d -> new ArrayList<>(d.events));
     }
 
     @Override
     public long eventCount() {
-        synchronized (data) {
-            checkOpen();
-            return data.events.size();
-        }
+        return read(d -> (long) d.events.size());
     }
 
     /** Closes this handle (the data stays, for {@link #reopenForWriting()}); closing twice is harmless. */
@@ -295,10 +257,7 @@ public final class InMemoryStudyStore implements StudyStorage {
     }
 
     private List<TrialRecord> selectOpen(Predicate<TrialRecord> which) {
-        synchronized (data) {
-            checkOpen();
-            return select(which);
-        }
+        return read(d -> select(which));
     }
 
     private List<TrialRecord> select(Predicate<TrialRecord> which) {
@@ -309,6 +268,22 @@ public final class InMemoryStudyStore implements StudyStorage {
             }
         }
         return out;
+    }
+
+    /** Reads under the lock of a handle still open. */
+    private <T> T read(Function<Data, T> query) {
+        synchronized (data) {
+            checkOpen();
+            return query.apply(data);
+        }
+    }
+
+    /** Changes the data under the lock of a handle open for writing. */
+    private void write(Consumer<Data> change) {
+        synchronized (data) {
+            checkWritable();
+            change.accept(data);
+        }
     }
 
     private void checkOpen() {

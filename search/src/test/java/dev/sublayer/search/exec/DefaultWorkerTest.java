@@ -14,6 +14,8 @@ import dev.sublayer.space.Architecture;
 import dev.sublayer.space.Notation;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
+import dev.sublayer.testing.NativeTest;
+import dev.sublayer.testing.SlowTest;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * real worker JVM (the evaluator's {@link WorkerMain}) with the dl4j engine, and both ends speak the evaluator's
  * {@code WorkerProtocol}.
  */
+@NativeTest
+@SlowTest
 class DefaultWorkerTest {
 
     @TempDir
