@@ -16,6 +16,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class InputLimitsTest {
 
+    /** The rest of a config, without a budget: one step of tiny models, in process. */
+    private static final String SMALL = """
+            data: {corpus: europarl, batch_size: 1, validation_batches: 1}
+            training: {warmup_steps: 0, schedule_steps: 1}
+            fidelity: {rungs: [{max_steps: 1}]}
+            search: {strategy: random, population: 2}
+            reevaluation: {seeds: 0}
+            workers: {count: 1, threads: 1, mode: in_process}
+            """;
+
     @TempDir
     Path tmp;
 
@@ -71,7 +81,9 @@ class InputLimitsTest {
     })
     void searchRefusesOutOfRangeConfigsAndCreatesNothing(String line, String message) throws Exception {
         Path config = tmp.resolve("bad.yaml");
-        Files.writeString(config, "name: bad\n" + line + "\n");
+        // Were a row accepted, the study would be one tiny in-process trial, not a search with worker JVMs.
+        Files.writeString(config, "name: bad\n" + line + "\n" + SMALL + (line.startsWith("budget") ? ""
+                : "budget: {max_trials: 1}\n"));
         Path dir = tmp.resolve("study");
         CliRunner r = CliRunner.run("search", config.toString(), "--dir", dir.toString());
         assertThat(r.exitCode()).isEqualTo(2);
