@@ -5,7 +5,6 @@ import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -44,11 +43,13 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() {
         String text;
         try {
-            text = Files.readString(config);
+            text = StudyConfigReader.readText(config);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no config file " + config);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + config + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
         }
         StudyConfig c;
         try {

@@ -62,7 +62,7 @@ class SearchCommandTest {
         CliRunner r = CliRunner.run("search", config.toString(), "--dir", tmp.resolve("x").toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err().strip()).startsWith("sublayer: error: " + config + ": /search/population: must be >= 2, "
+        assertThat(r.err().strip()).startsWith("sublayer: error: " + config + ": /search/population: must be between 2 and 100000, "
                 + "got 1; /search/popultion: unknown key, did you mean 'population'?").doesNotContain("\n");
         assertThat(tmp.resolve("x")).doesNotExist();
 

@@ -15,9 +15,11 @@ import java.util.Objects;
  * <p>The vocabulary size is not part of the architecture: it comes from the data
  * (256 for byte-level text), and the cost model takes it separately.
  *
- * @param sublayers the sublayers, bottom (next to the embedding) first; not empty
- * @param dModel    the residual-stream width, positive, divisible by every attention's heads
- * @param context   the context length in tokens, positive
+ * @param sublayers the sublayers, bottom (next to the embedding) first; not empty, at most
+ *                  {@link Limits#MAX_SUBLAYERS}
+ * @param dModel    the residual-stream width, positive, at most {@link Limits#MAX_D_MODEL}, divisible by every
+ *                  attention's heads
+ * @param context   the context length in tokens, positive, at most {@link Limits#MAX_CONTEXT}
  * @param norm      where the norms sit
  * @param normKind  which norm every norm is (LayerNorm or RMSNorm)
  */
@@ -31,12 +33,15 @@ public record Architecture(List<Sublayer> sublayers, int dModel, int context, No
         if (sublayers.isEmpty()) {
             throw new IllegalArgumentException("an architecture needs at least one sublayer, got none");
         }
+        Limits.requireAtMost("an architecture's sublayer count", sublayers.size(), Limits.MAX_SUBLAYERS);
         if (dModel < 1) {
             throw new IllegalArgumentException("d_model must be >= 1, got " + dModel);
         }
+        Limits.requireAtMost("d_model", dModel, Limits.MAX_D_MODEL);
         if (context < 1) {
             throw new IllegalArgumentException("context must be >= 1, got " + context);
         }
+        Limits.requireAtMost("context", context, Limits.MAX_CONTEXT);
         for (int i = 0; i < sublayers.size(); i++) {
             int heads = switch (sublayers.get(i)) {
                 case Sublayer.Attention a -> a.heads();

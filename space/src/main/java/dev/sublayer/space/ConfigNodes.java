@@ -40,10 +40,10 @@ public final class ConfigNodes {
         return node;
     }
 
-    /** An integer field, or {@code fallback} when absent. */
-    public static int intField(JsonNode parent, String key, String path, int fallback) {
+    /** An integer field in {@code [min, max]}, or {@code fallback} when absent; see {@link #asInt(JsonNode, String, int, int)}. */
+    public static int intField(JsonNode parent, String key, String path, int fallback, int min, int max) {
         JsonNode n = parent.get(key);
-        return n == null || n.isNull() ? fallback : asInt(n, path + "/" + key);
+        return n == null || n.isNull() ? fallback : asInt(n, path + "/" + key, min, max);
     }
 
     /** A boolean field, or {@code fallback} when absent. */
@@ -70,12 +70,23 @@ public final class ConfigNodes {
         return n.stringValue();
     }
 
-    /** The node as an int, or an error naming the path and the value. */
-    public static int asInt(JsonNode n, String path) {
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+    /**
+     * The node as an int in {@code [min, max]}, or an error naming the path, the range and the value, e.g.
+     * {@code /ffn_widths/0: must be between 1 and 1048576, got 99999999999}.
+     */
+    public static int asInt(JsonNode n, String path, int min, int max) {
+        if (!n.isIntegralNumber()) {
             throw new SpaceException(path, "must be an integer, got " + describe(n));
         }
+        if (!n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
+            throw new SpaceException(path, "must be between " + min + " and " + max + ", got " + describe(n));
+        }
         return n.intValue();
+    }
+
+    /** An {@link ItemReader} of integers in {@code [min, max]}. */
+    public static ItemReader<Integer> intIn(int min, int max) {
+        return (n, p) -> asInt(n, p, min, max);
     }
 
     /**
@@ -135,7 +146,9 @@ public final class ConfigNodes {
             return "a list";
         }
         if (n.isString()) {
-            return "'" + n.stringValue() + "'";
+            String s = n.stringValue();
+            // A long value is shown by its start and length, so that one bad field cannot flood the message.
+            return s.length() <= 80 ? "'" + s + "'" : "'" + s.substring(0, 60) + "...' (" + s.length() + " characters)";
         }
         return n.toString();
     }

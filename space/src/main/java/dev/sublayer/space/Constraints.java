@@ -25,8 +25,19 @@ public record Constraints(long maxParams, long maxFlopsPerToken, long maxMemoryB
         return new Constraints(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
-    /** What puts {@code a} outside these limits, one line each; empty when within. */
+    /**
+     * What puts {@code a} outside these limits, one line each; empty when within. A cost too large to count (a
+     * {@link CostOverflowException}) is a violation of every limit.
+     */
     public List<String> violations(Architecture a, ModelShape shape, int batch) {
+        try {
+            return countedViolations(a, shape, batch);
+        } catch (CostOverflowException e) {
+            return List.of(e.getMessage());
+        }
+    }
+
+    private List<String> countedViolations(Architecture a, ModelShape shape, int batch) {
         List<String> out = new ArrayList<>();
         Cost c = CostModel.of(a, shape);
         if (c.totalParams() > maxParams) {

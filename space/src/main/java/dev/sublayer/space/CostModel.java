@@ -36,6 +36,11 @@ package dev.sublayer.space;
  * <em>active path</em>, {@code top_k} experts, even where an engine computes all experts densely.
  * Norms, softmax, activations, gating products and the embedding lookup are left out.
  * Training ≈ 3 × forward.
+ *
+ * <h2>Range</h2>
+ * Every figure is counted exactly in a {@code long}. Within the {@link Limits} the per-token figures always fit;
+ * a figure that does not (FLOPs per sequence or training memory of a huge model, long context or large batch) is
+ * refused with a {@link CostOverflowException} naming it, never wrapped round to a wrong or negative count.
  */
 public final class CostModel {
 
@@ -44,7 +49,11 @@ public final class CostModel {
     private CostModel() {
     }
 
-    /** The cost of {@code a} at the given shape. */
+    /**
+     * The cost of {@code a} at the given shape.
+     *
+     * @throws CostOverflowException if a figure does not fit a {@code long}
+     */
     public static Cost of(Architecture a, ModelShape shape) {
         long d = a.dModel();
         long n = a.context();
@@ -54,16 +63,20 @@ public final class CostModel {
         long sublayerFlops = 0;
         for (Sublayer s : a.sublayers()) {
             long p = params(s, a.dModel(), a.normKind());
-            sublayerParams += p;
-            inactiveParams += p - activeParams(s, a.dModel(), a.normKind());
-            sublayerFlops += forwardFlopsPerToken(s, a.dModel(), a.context());
+            sublayerParams = add("the parameters", sublayerParams, p);
+            inactiveParams = add("the parameters", inactiveParams, p - activeParams(s, a.dModel(), a.normKind()));
+            sublayerFlops = add("the forward FLOPs per token", sublayerFlops,
+                    forwardFlopsPerToken(s, a.dModel(), a.context()));
         }
         long finalNorm = a.norm() == NormPlacement.PRE ? a.normKind().params(a.dModel()) : 0;
-        long nonEmbedding = sublayerParams + finalNorm;
+        long nonEmbedding = add("the parameters", sublayerParams, finalNorm);
         long embedding = v * d + n * d + (shape.tiedHead() ? 0 : d * v);
-        long forward = sublayerFlops + 2 * d * v;
-        return new Cost(nonEmbedding + embedding, embedding, nonEmbedding, forward, forward * n, 3 * forward,
-                nonEmbedding + embedding - inactiveParams);
+        long total = add("the parameters", nonEmbedding, embedding);
+        long forward = add("the forward FLOPs per token", sublayerFlops, 2 * d * v);
+        return new Cost(total, embedding, nonEmbedding, forward,
+                counted("the forward FLOPs per sequence", () -> Math.multiplyExact(forward, n)),
+                counted("the training FLOPs per token", () -> Math.multiplyExact(3, forward)),
+                total - inactiveParams);
     }
 
     /** Parameters of one sublayer with a LayerNorm; see {@link #params(Sublayer, int, NormKind)}. */
@@ -73,13 +86,13 @@ public final class CostModel {
 
     /** Parameters of one sublayer, its norm (of the given kind) included; MoE counts every expert. */
     public static long params(Sublayer s, int dModel, NormKind normKind) {
-        long d = dModel;
+        long d = dModelWithinLimits(dModel);
         return normKind.params(dModel) + switch (s) {
             case Sublayer.Attention ignored -> attentionParams(d);
             case Sublayer.FeedForward f -> ffnParams(d, f.width(), f.activation());
             case Sublayer.DeepFeedForward f -> deepFfnParams(d, f.width(), f.layers(), f.activation());
             case Sublayer.Parallel p -> attentionParams(d) + ffnParams(d, p.width(), p.activation());
-            case Sublayer.MixtureOfExperts m -> d * m.experts() + m.experts() * ffnParams(d, m.width(), m.activation());
+            case Sublayer.MixtureOfExperts m -> moeParams(d, m.experts(), m);
         };
     }
 
@@ -89,8 +102,8 @@ public final class CostModel {
      */
     public static long activeParams(Sublayer s, int dModel, NormKind normKind) {
         if (s instanceof Sublayer.MixtureOfExperts m) {
-            long d = dModel;
-            return normKind.params(dModel) + d * m.experts() + m.topK() * ffnParams(d, m.width(), m.activation());
+            long d = dModelWithinLimits(dModel);
+            return normKind.params(dModel) + moeParams(d, m.topK(), m);
         }
         return params(s, dModel, normKind);
     }
@@ -100,19 +113,20 @@ public final class CostModel {
      * {@code F}, {@code D} and {@code M} (router included), the FFN maps of a {@code P}, 0 for attention.
      */
     public static long ffnPartParams(Sublayer s, int dModel) {
-        long d = dModel;
+        long d = dModelWithinLimits(dModel);
         return switch (s) {
             case Sublayer.Attention ignored -> 0;
             case Sublayer.FeedForward f -> ffnParams(d, f.width(), f.activation());
             case Sublayer.DeepFeedForward f -> deepFfnParams(d, f.width(), f.layers(), f.activation());
             case Sublayer.Parallel p -> ffnParams(d, p.width(), p.activation());
-            case Sublayer.MixtureOfExperts m -> d * m.experts() + m.experts() * ffnParams(d, m.width(), m.activation());
+            case Sublayer.MixtureOfExperts m -> moeParams(d, m.experts(), m);
         };
     }
 
     /** Forward matrix-multiply FLOPs of one sublayer for one token at full context (MoE: the active path). */
     public static long forwardFlopsPerToken(Sublayer s, int dModel, int context) {
-        long d = dModel;
+        long d = dModelWithinLimits(dModel);
+        Limits.requireAtMost("context", context, Limits.MAX_CONTEXT);
         return switch (s) {
             case Sublayer.Attention ignored -> attentionFlops(d, context);
             case Sublayer.FeedForward f -> ffnFlops(d, f.width(), f.activation());
@@ -139,7 +153,8 @@ public final class CostModel {
             throw new IllegalArgumentException("width and d_model must be >= 1, got width " + width + ", d_model "
                     + dModel);
         }
-        long d = dModel;
+        Limits.requireAtMost("width", width, Limits.MAX_WIDTH);
+        long d = dModelWithinLimits(dModel);
         long target = ffnParams(d, width, from);
         // params(w) = slope·w + d is linear in w: solve, then take the nearer neighbour.
         long slope = (to.gated() ? 3 * d + 2 : 2 * d + 1);
@@ -153,6 +168,16 @@ public final class CostModel {
         return Math.toIntExact(best);
     }
 
+    // Within the Limits (d_model <= 2^16, context and widths <= 2^20, 64 deep layers, 1024 heads and experts) one
+    // sublayer's parameters, FLOPs and activation floats per token stay below 2^50, so the plain arithmetic on
+    // one sublayer cannot wrap; the records check the sublayer's sizes and dModelWithinLimits the d_model. Sums
+    // over sublayers and products with context, batch or vocabulary go through the exact helpers.
+
+    private static long dModelWithinLimits(int dModel) {
+        Limits.requireAtMost("d_model", dModel, Limits.MAX_D_MODEL);
+        return dModel;
+    }
+
     private static long attentionParams(long d) {
         return 4 * d * d + 4 * d;
     }
@@ -164,6 +189,11 @@ public final class CostModel {
     private static long ffnParams(long d, long w, Activation activation) {
         long in = d * w + w;
         return (activation.gated() ? 2 * in : in) + w * d + d;
+    }
+
+    /** An MoE block's router ({@code d × experts}) and {@code counted} of its experts. */
+    private static long moeParams(long d, int counted, Sublayer.MixtureOfExperts m) {
+        return d * m.experts() + counted * ffnParams(d, m.width(), m.activation());
     }
 
     private static long ffnFlops(long d, long w, Activation activation) {
@@ -182,6 +212,7 @@ public final class CostModel {
      * It is a planning figure for hard constraints, not a measurement.
      *
      * @param batch sequences per step, positive
+     * @throws CostOverflowException if the estimate does not fit a {@code long}
      */
     public static long estimateTrainingBytes(Architecture a, ModelShape shape, int batch) {
         if (batch < 1) {
@@ -193,7 +224,7 @@ public final class CostModel {
         long tokens = (long) batch * n;
         long perToken = 2 * v + d + 2 * v; // one-hot input, embedding sum, logits and softmax
         for (Sublayer s : a.sublayers()) {
-            perToken += switch (s) {
+            perToken = add("the training-memory estimate", perToken, switch (s) {
                 case Sublayer.Attention att -> 7 * d + 2L * att.heads() * n;
                 case Sublayer.FeedForward f -> 3 * d + hiddenFloats(f.width(), f.activation());
                 case Sublayer.DeepFeedForward f -> 3 * d + f.layers() * hiddenFloats(f.width(), f.activation());
@@ -203,10 +234,12 @@ public final class CostModel {
                     // every expert's hidden layer and output, its gated output; router logits, ranks, masks, gates
                     yield 3 * d + e * (hiddenFloats(m.width(), m.activation()) + 2 * d) + e * e + 8 * e;
                 }
-            };
+            });
         }
-        long state = 4 * of(a, shape).totalParams();
-        return FLOAT_BYTES * (state + tokens * perToken);
+        long params = of(a, shape).totalParams();
+        long floats = perToken;
+        return counted("the training-memory estimate", () -> Math.multiplyExact(FLOAT_BYTES,
+                Math.addExact(Math.multiplyExact(4, params), Math.multiplyExact(tokens, floats))));
     }
 
     /** Floats one hidden layer keeps per token: pre- and post-activation, plus gate and product when gated. */
@@ -216,5 +249,19 @@ public final class CostModel {
             case RELU2 -> 3L * width;
             case SWIGLU, GEGLU -> 4L * width;
         };
+    }
+
+    /** {@code a + b}, or a {@link CostOverflowException} naming {@code figure}. */
+    private static long add(String figure, long a, long b) {
+        return counted(figure, () -> Math.addExact(a, b));
+    }
+
+    /** The value {@code exact} computes, with its {@link ArithmeticException} reported as an overflow of {@code figure}. */
+    private static long counted(String figure, java.util.function.LongSupplier exact) {
+        try {
+            return exact.getAsLong();
+        } catch (ArithmeticException e) {
+            throw new CostOverflowException(figure);
+        }
     }
 }

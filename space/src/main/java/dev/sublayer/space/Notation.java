@@ -40,7 +40,9 @@ import java.util.stream.Collectors;
  * header names the norm kind only for RMSNorm, so LayerNorm architectures keep their text and
  * {@linkplain Architecture#id() id}. Formatting is canonical, so {@code parse(format(a)).equals(a)} and
  * equal architectures format equally. Parsing tolerates extra whitespace, any letter case, and
- * {@code ln}/{@code layernorm}/{@code rmsnorm} as the header's fourth word.
+ * {@code ln}/{@code layernorm}/{@code rmsnorm} as the header's fourth word. Numbers are ASCII digits only, and
+ * every size is bounded by its {@link Limits} maximum ({@code F1000000000}: "width 1000000000 is above the
+ * maximum 1048576").
  */
 public final class Notation {
 
@@ -150,7 +152,7 @@ public final class Notation {
         }
         String[] words = prefix.split("\\s+");
         if (words.length == 1) {
-            return words[0].substring(1).chars().allMatch(Character::isDigit) ? colon : -1;
+            return isAsciiDigits(words[0].substring(1)) ? colon : -1;
         }
         return words[1].startsWith("n") ? colon : -1;
     }
@@ -164,6 +166,10 @@ public final class Notation {
         String[] tokens = body.trim().split("\\s+");
         if (tokens.length == 1 && tokens[0].isEmpty()) {
             throw new NotationException("empty architecture: " + EXPECTED);
+        }
+        if (tokens.length > Limits.MAX_SUBLAYERS) {
+            throw new NotationException(Limits.aboveMaximum("sublayer count", Integer.toString(tokens.length),
+                    Limits.MAX_SUBLAYERS));
         }
         List<Sublayer> result = new ArrayList<>(tokens.length);
         for (int i = 0; i < tokens.length; i++) {
@@ -201,25 +207,27 @@ public final class Notation {
         }
         try {
             return switch (kind) {
-                case 'A' -> new Sublayer.Attention(positiveInt(rest, token, position, "heads"), residual);
-                case 'F' -> new Sublayer.FeedForward(positiveInt(rest, token, position, "width"), activation, residual);
+                case 'A' -> new Sublayer.Attention(heads(rest, token, position), residual);
+                case 'F' -> new Sublayer.FeedForward(width(rest, token, position), activation, residual);
                 case 'D' -> {
                     String[] parts = split(rest, 'x', token, position, "D<width>x<layers>, e.g. D512x2");
-                    yield new Sublayer.DeepFeedForward(positiveInt(parts[0], token, position, "width"),
-                            positiveInt(parts[1], token, position, "hidden layers"), activation, residual);
+                    yield new Sublayer.DeepFeedForward(width(parts[0], token, position),
+                            positiveInt(parts[1], token, position, "hidden layers", Limits.MAX_DEEP_LAYERS),
+                            activation, residual);
                 }
                 case 'P' -> {
                     String[] parts = split(rest, '/', token, position, "P<heads>/<width>, e.g. P4/1024");
-                    yield new Sublayer.Parallel(positiveInt(parts[0], token, position, "heads"),
-                            positiveInt(parts[1], token, position, "width"), activation, residual);
+                    yield new Sublayer.Parallel(heads(parts[0], token, position), width(parts[1], token, position),
+                            activation, residual);
                 }
                 case 'M' -> {
                     String shape = "M<experts>k<top_k>/<width>, e.g. M8k2/512";
                     String[] routing = split(rest, '/', token, position, shape);
                     String[] counts = split(routing[0], 'k', token, position, shape);
-                    yield new Sublayer.MixtureOfExperts(positiveInt(counts[0], token, position, "experts"),
-                            positiveInt(counts[1], token, position, "top_k"),
-                            positiveInt(routing[1], token, position, "width"), activation, residual);
+                    yield new Sublayer.MixtureOfExperts(
+                            positiveInt(counts[0], token, position, "experts", Limits.MAX_EXPERTS),
+                            positiveInt(counts[1], token, position, "top_k", Limits.MAX_EXPERTS),
+                            width(routing[1], token, position), activation, residual);
                 }
                 default -> throw tokenError(token, position, EXPECTED);
             };
@@ -239,16 +247,61 @@ public final class Notation {
         return new String[] {rest.substring(0, at), rest.substring(at + 1)};
     }
 
-    private static int positiveInt(String digits, String token, int position, String what) {
-        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 9) {
+    private static int heads(String digits, String token, int position) {
+        return positiveInt(digits, token, position, "heads", Limits.MAX_HEADS);
+    }
+
+    private static int width(String digits, String token, int position) {
+        return positiveInt(digits, token, position, "width", Limits.MAX_WIDTH);
+    }
+
+    /** A count of a token: ASCII digits only, at least 1 and at most {@code max}. */
+    private static int positiveInt(String digits, String token, int position, String what, int max) {
+        if (!isAsciiDigits(digits)) {
             throw tokenError(token, position, "expected a positive integer " + what + " after '"
-                    + Character.toUpperCase(token.charAt(0)) + "'");
+                    + Character.toUpperCase(token.charAt(0)) + "'" + nonAsciiHint(digits));
         }
-        int value = Integer.parseInt(digits);
+        long value = boundedValue(digits, max);
         if (value < 1) {
             throw tokenError(token, position, what + " must be >= 1");
         }
-        return value;
+        if (value > max) {
+            throw tokenError(token, position, Limits.aboveMaximum(what, digits, max));
+        }
+        return (int) value;
+    }
+
+    /**
+     * Whether {@code s} is a non-empty run of the ASCII digits 0-9: {@link Character#isDigit} and
+     * {@link Integer#parseInt} also take other scripts' digits (full-width, Arabic-Indic, ...), which notation
+     * must not read as numbers.
+     */
+    static boolean isAsciiDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value of ASCII {@code digits}, or {@code max + 1} when it is larger than {@code max} (however long). */
+    static long boundedValue(String digits, int max) {
+        int start = 0;
+        while (start < digits.length() - 1 && digits.charAt(start) == '0') {
+            start++;
+        }
+        // Ten significant digits exceed every int maximum; fewer always fit a long.
+        return digits.length() - start > 10 ? max + 1L : Long.parseLong(digits.substring(start));
+    }
+
+    private static String nonAsciiHint(String digits) {
+        return digits.chars().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'))
+                ? " (ASCII digits 0-9 only)" : "";
     }
 
     private static NotationException tokenError(String token, int position, String expected) {
@@ -263,8 +316,8 @@ public final class Notation {
         if (parts.length != 3 && parts.length != 4) {
             throw new NotationException("header '" + head + "': expected 'd<d_model> n<context> pre|post [rms]'");
         }
-        int d = headerInt(parts[0], 'd', head);
-        int n = headerInt(parts[1], 'n', head);
+        int d = headerInt(parts[0], 'd', head, "d_model", Limits.MAX_D_MODEL);
+        int n = headerInt(parts[1], 'n', head, "context", Limits.MAX_CONTEXT);
         try {
             NormPlacement placement = NormPlacement.fromConfigName(parts[2].toLowerCase(Locale.ROOT));
             NormKind kind = parts.length == 4 ? NormKind.fromHeaderWord(parts[3]) : NormKind.LAYER;
@@ -274,13 +327,16 @@ public final class Notation {
         }
     }
 
-    private static int headerInt(String part, char prefix, String head) {
+    private static int headerInt(String part, char prefix, String head, String what, int max) {
         String digits = part.substring(1);
-        if (Character.toLowerCase(part.charAt(0)) != prefix || digits.isEmpty()
-                || !digits.chars().allMatch(Character::isDigit) || digits.length() > 9) {
+        if (Character.toLowerCase(part.charAt(0)) != prefix || !isAsciiDigits(digits)) {
             throw new NotationException("header '" + head + "': expected '" + prefix + "<positive integer>', got '"
-                    + part + "'");
+                    + part + "'" + nonAsciiHint(digits));
         }
-        return Integer.parseInt(digits);
+        long value = boundedValue(digits, max);
+        if (value > max) {
+            throw new NotationException("header '" + head + "': " + Limits.aboveMaximum(what, digits, max));
+        }
+        return (int) value;
     }
 }

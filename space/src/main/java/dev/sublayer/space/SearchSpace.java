@@ -9,7 +9,8 @@ import java.util.Objects;
  * duplicates and kept in the order given (the codec's gene values index into them).
  *
  * <p>Read from YAML or JSON with {@link SearchSpaceReader}; the constructor checks
- * every bound and names the offending field with its config name.
+ * every bound and names the offending field with its config name. Sizes are bounded by the {@link Limits}
+ * (e.g. {@code /ffn_widths/0: must be between 1 and 1048576, got 2000000}).
  *
  * <p>The FFN settings are shared by every kind with an FFN path: {@code ffn_widths} and {@code activations}
  * apply to {@code F}, {@code D}, the FFN half of {@code P} and each expert of {@code M}; {@code heads} to
@@ -59,23 +60,24 @@ public record SearchSpace(
     public static final int MAX_DEPTH_LIMIT = 256;
 
     public SearchSpace {
-        if (minDepth < 1) {
-            throw new SpaceException("/depth/min", "must be >= 1, got " + minDepth);
+        if (minDepth < 1 || minDepth > MAX_DEPTH_LIMIT) {
+            throw new SpaceException("/depth/min", "must be between 1 and " + MAX_DEPTH_LIMIT + ", got " + minDepth);
         }
         if (maxDepth < minDepth || maxDepth > MAX_DEPTH_LIMIT) {
             throw new SpaceException("/depth/max", "must be between depth.min (" + minDepth + ") and "
                     + MAX_DEPTH_LIMIT + ", got " + maxDepth);
         }
         kinds = distinct("/kinds", kinds);
-        ffnWidths = positive("/ffn_widths", distinct("/ffn_widths", ffnWidths));
-        heads = positive("/heads", distinct("/heads", heads));
+        ffnWidths = within("/ffn_widths", distinct("/ffn_widths", ffnWidths), 1, Limits.MAX_WIDTH);
+        heads = within("/heads", distinct("/heads", heads), 1, Limits.MAX_HEADS);
         residual = distinct("/residual", residual);
         activations = distinct("/activations", activations);
-        dModels = positive("/d_model", distinct("/d_model", dModels));
+        dModels = within("/d_model", distinct("/d_model", dModels), 1, Limits.MAX_D_MODEL);
         norms = distinct("/norms", norms);
-        deepFfnLayers = atLeast("/deep_ffn_layers", distinct("/deep_ffn_layers", deepFfnLayers), 2);
-        moeExperts = atLeast("/moe_experts", distinct("/moe_experts", moeExperts), 2);
-        moeTopK = positive("/moe_top_k", distinct("/moe_top_k", moeTopK));
+        deepFfnLayers = within("/deep_ffn_layers", distinct("/deep_ffn_layers", deepFfnLayers), 2,
+                Limits.MAX_DEEP_LAYERS);
+        moeExperts = within("/moe_experts", distinct("/moe_experts", moeExperts), 2, Limits.MAX_EXPERTS);
+        moeTopK = within("/moe_top_k", distinct("/moe_top_k", moeTopK), 1, Limits.MAX_EXPERTS);
         normKinds = distinct("/norm_kinds", normKinds);
         int fewestExperts = moeExperts.stream().mapToInt(Integer::intValue).min().orElseThrow();
         for (int i = 0; i < moeTopK.size(); i++) {
@@ -84,8 +86,8 @@ public record SearchSpace(
                         + " must be <= every moe_experts, but not " + fewestExperts);
             }
         }
-        if (context < 1) {
-            throw new SpaceException("/context", "must be >= 1, got " + context);
+        if (context < 1 || context > Limits.MAX_CONTEXT) {
+            throw new SpaceException("/context", "must be between 1 and " + Limits.MAX_CONTEXT + ", got " + context);
         }
         for (int h : heads) {
             for (int d : dModels) {
@@ -258,14 +260,11 @@ public record SearchSpace(
         return List.copyOf(values);
     }
 
-    private static List<Integer> positive(String field, List<Integer> values) {
-        return atLeast(field, values, 1);
-    }
-
-    private static List<Integer> atLeast(String field, List<Integer> values, int min) {
+    private static List<Integer> within(String field, List<Integer> values, int min, int max) {
         for (int i = 0; i < values.size(); i++) {
-            if (values.get(i) < min) {
-                throw new SpaceException(field + "/" + i, "must be >= " + min + ", got " + values.get(i));
+            if (values.get(i) < min || values.get(i) > max) {
+                throw new SpaceException(field + "/" + i, "must be between " + min + " and " + max + ", got "
+                        + values.get(i));
             }
         }
         return values;

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Reads a {@link SearchSpace} from YAML or JSON (JSON is YAML). Every key is
@@ -39,17 +37,12 @@ public final class SearchSpaceReader {
     }
 
     /**
-     * Reads a space from YAML or JSON text.
+     * Reads a space from YAML or JSON text, parsed strictly by {@link ConfigText}.
      *
      * @throws SpaceException naming the offending field
      */
     public static SearchSpace fromText(String text) {
-        JsonNode root;
-        try {
-            root = YAMLMapper.builder().build().readTree(text);
-        } catch (JacksonException e) {
-            throw new SpaceException("/", "not valid YAML or JSON: " + e.getOriginalMessage());
-        }
+        JsonNode root = ConfigText.parse(text);
         if (root == null || root.isMissingNode() || root.isNull()) {
             return SearchSpace.defaults();
         }
@@ -63,6 +56,7 @@ public final class SearchSpaceReader {
      * @throws SpaceException naming the offending field
      */
     public static SearchSpace fromFile(Path file) throws IOException {
+        ConfigText.requireSize(Files.size(file));
         return fromText(Files.readString(file));
     }
 
@@ -80,12 +74,12 @@ public final class SearchSpaceReader {
         if (depth != null && !depth.isNull()) {
             String p = path + "/depth";
             if (depth.isIntegralNumber()) {
-                minDepth = maxDepth = ConfigNodes.asInt(depth, p);
+                minDepth = maxDepth = ConfigNodes.asInt(depth, p, 1, SearchSpace.MAX_DEPTH_LIMIT);
             } else {
                 ConfigNodes.requireObject(depth, p);
                 ConfigNodes.requireKnownKeys(depth, p, List.of("min", "max"));
-                minDepth = ConfigNodes.intField(depth, "min", p, minDepth);
-                maxDepth = ConfigNodes.intField(depth, "max", p, maxDepth);
+                minDepth = ConfigNodes.intField(depth, "min", p, minDepth, 1, SearchSpace.MAX_DEPTH_LIMIT);
+                maxDepth = ConfigNodes.intField(depth, "max", p, maxDepth, 1, SearchSpace.MAX_DEPTH_LIMIT);
             }
         }
         try {
@@ -95,18 +89,21 @@ public final class SearchSpaceReader {
                     ConfigNodes.listField(node, "kinds", path, d.kinds(),
                             (n, p) -> ConfigNodes.named(n, p, Sublayer.Kind::fromConfigName,
                                     Sublayer.Kind.allowedNames())),
-                    ConfigNodes.listField(node, "ffn_widths", path, d.ffnWidths(), ConfigNodes::asInt),
-                    ConfigNodes.listField(node, "heads", path, d.heads(), ConfigNodes::asInt),
+                    ConfigNodes.listField(node, "ffn_widths", path, d.ffnWidths(),
+                            ConfigNodes.intIn(1, Limits.MAX_WIDTH)),
+                    ConfigNodes.listField(node, "heads", path, d.heads(), ConfigNodes.intIn(1, Limits.MAX_HEADS)),
                     ConfigNodes.listField(node, "residual", path, d.residual(), SearchSpaceReader::bool),
                     ConfigNodes.listField(node, "activations", path, d.activations(),
                             (n, p) -> ConfigNodes.named(n, p, Activation::fromConfigName, Activation.allowedNames())),
-                    ConfigNodes.listField(node, "d_model", path, d.dModels(), ConfigNodes::asInt),
-                    ConfigNodes.intField(node, "context", path, d.context()),
+                    ConfigNodes.listField(node, "d_model", path, d.dModels(), ConfigNodes.intIn(1, Limits.MAX_D_MODEL)),
+                    ConfigNodes.intField(node, "context", path, d.context(), 1, Limits.MAX_CONTEXT),
                     ConfigNodes.listField(node, "norms", path, d.norms(),
                             (n, p) -> ConfigNodes.named(n, p, NormPlacement::fromConfigName, "pre, post")),
-                    ConfigNodes.listField(node, "deep_ffn_layers", path, d.deepFfnLayers(), ConfigNodes::asInt),
-                    ConfigNodes.listField(node, "moe_experts", path, d.moeExperts(), ConfigNodes::asInt),
-                    ConfigNodes.listField(node, "moe_top_k", path, d.moeTopK(), ConfigNodes::asInt),
+                    ConfigNodes.listField(node, "deep_ffn_layers", path, d.deepFfnLayers(),
+                            ConfigNodes.intIn(2, Limits.MAX_DEEP_LAYERS)),
+                    ConfigNodes.listField(node, "moe_experts", path, d.moeExperts(),
+                            ConfigNodes.intIn(2, Limits.MAX_EXPERTS)),
+                    ConfigNodes.listField(node, "moe_top_k", path, d.moeTopK(), ConfigNodes.intIn(1, Limits.MAX_EXPERTS)),
                     ConfigNodes.listField(node, "norm_kinds", path, d.normKinds(),
                             (n, p) -> ConfigNodes.named(n, p, NormKind::fromConfigName, "layernorm, rmsnorm")));
         } catch (SpaceException e) {

@@ -1,8 +1,8 @@
 package dev.sublayer.space;
 
 /**
- * An invalid search-space setting. The message starts with the field's JSON-pointer
- * path within the space (e.g. {@code /ffn_widths/2}), then says what is wrong.
+ * An invalid search-space setting, or config text that {@link ConfigText} refuses. The message starts with the
+ * field's JSON-pointer path within the space or text (e.g. {@code /ffn_widths/2}), then says what is wrong.
  */
 public final class SpaceException extends IllegalArgumentException {
     private final String path;

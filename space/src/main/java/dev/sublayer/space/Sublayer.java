@@ -88,7 +88,7 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
      * Causal multi-head self-attention with {@code heads} heads; query, key, value
      * and output projections are all {@code d_model × d_model} with biases. Notation {@code A<heads>}.
      *
-     * @param heads    number of heads, positive and dividing {@code d_model}
+     * @param heads    number of heads, positive, at most {@link Limits#MAX_HEADS} and dividing {@code d_model}
      * @param residual whether the block is residual
      */
     record Attention(int heads, boolean residual) implements Sublayer {
@@ -96,6 +96,7 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
             if (heads < 1) {
                 throw new IllegalArgumentException("attention heads must be >= 1, got " + heads);
             }
+            Limits.requireAtMost("attention heads", heads, Limits.MAX_HEADS);
         }
 
         /** A residual attention sublayer with the given number of heads. */
@@ -119,7 +120,7 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
      * biases and the given activation in between (a gated activation adds a gate
      * projection {@code d_model → width}). Notation {@code F<width>[:activation]}.
      *
-     * @param width      hidden width, positive
+     * @param width      hidden width, positive, at most {@link Limits#MAX_WIDTH}
      * @param activation the activation between the two projections
      * @param residual   whether the block is residual
      */
@@ -128,6 +129,7 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
             if (width < 1) {
                 throw new IllegalArgumentException("FFN width must be >= 1, got " + width);
             }
+            Limits.requireAtMost("FFN width", width, Limits.MAX_WIDTH);
             Objects.requireNonNull(activation, "activation");
         }
 
@@ -157,8 +159,8 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
      * compares with two stacked {@code F512} sublayers, which have two hidden layers but two norms and two
      * residuals; {@code D512x1} would be {@code F512} and is not allowed.
      *
-     * @param width      hidden width, positive
-     * @param layers     hidden layers, >= 2
+     * @param width      hidden width, positive, at most {@link Limits#MAX_WIDTH}
+     * @param layers     hidden layers, >= 2 and at most {@link Limits#MAX_DEEP_LAYERS}
      * @param activation the activation after each hidden layer
      * @param residual   whether the block is residual
      */
@@ -167,10 +169,12 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
             if (width < 1) {
                 throw new IllegalArgumentException("deep FFN width must be >= 1, got " + width);
             }
+            Limits.requireAtMost("deep FFN width", width, Limits.MAX_WIDTH);
             if (layers < 2) {
                 throw new IllegalArgumentException("deep FFN hidden layers must be >= 2 (D<width>x1 is F<width>), got "
                         + layers);
             }
+            Limits.requireAtMost("deep FFN hidden layers", layers, Limits.MAX_DEEP_LAYERS);
             Objects.requireNonNull(activation, "activation");
         }
 
@@ -191,8 +195,8 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
      * {@code N(x + Attn(x) + FFN(x))}). The attention is {@link Attention}'s, the FFN {@link FeedForward}'s
      * without its own norm. Notation {@code P<heads>/<width>[:activation]}.
      *
-     * @param heads      attention heads, positive and dividing {@code d_model}
-     * @param width      FFN hidden width, positive
+     * @param heads      attention heads, positive, at most {@link Limits#MAX_HEADS} and dividing {@code d_model}
+     * @param width      FFN hidden width, positive, at most {@link Limits#MAX_WIDTH}
      * @param activation the FFN's activation
      * @param residual   whether the block is residual
      */
@@ -201,9 +205,11 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
             if (heads < 1) {
                 throw new IllegalArgumentException("parallel block heads must be >= 1, got " + heads);
             }
+            Limits.requireAtMost("parallel block heads", heads, Limits.MAX_HEADS);
             if (width < 1) {
                 throw new IllegalArgumentException("parallel block FFN width must be >= 1, got " + width);
             }
+            Limits.requireAtMost("parallel block FFN width", width, Limits.MAX_WIDTH);
             Objects.requireNonNull(activation, "activation");
         }
 
@@ -226,9 +232,9 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
      * load-balancing loss ({@code E·Σᵢ fᵢ·Pᵢ}, see the engines). Notation
      * {@code M<experts>k<topK>/<width>[:activation]}.
      *
-     * @param experts    number of experts, >= 2
+     * @param experts    number of experts, >= 2 and at most {@link Limits#MAX_EXPERTS}
      * @param topK       experts per token, in {@code [1, experts]}
-     * @param width      each expert's hidden width, positive
+     * @param width      each expert's hidden width, positive, at most {@link Limits#MAX_WIDTH}
      * @param activation the experts' activation
      * @param residual   whether the block is residual
      */
@@ -238,6 +244,7 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
             if (experts < 2) {
                 throw new IllegalArgumentException("MoE experts must be >= 2 (one expert is an FFN), got " + experts);
             }
+            Limits.requireAtMost("MoE experts", experts, Limits.MAX_EXPERTS);
             if (topK < 1 || topK > experts) {
                 throw new IllegalArgumentException("MoE top-k must be between 1 and the experts (" + experts + "), got "
                         + topK);
@@ -245,6 +252,7 @@ public sealed interface Sublayer permits Sublayer.Attention, Sublayer.FeedForwar
             if (width < 1) {
                 throw new IllegalArgumentException("MoE expert width must be >= 1, got " + width);
             }
+            Limits.requireAtMost("MoE expert width", width, Limits.MAX_WIDTH);
             Objects.requireNonNull(activation, "activation");
         }
 

@@ -68,19 +68,27 @@ public sealed interface Template
                 return new Macaron();
             }
             if (n.startsWith("sandwich_")) {
-                return new Sandwich(Integer.parseInt(n.substring("sandwich_".length())));
+                return new Sandwich(count(n.substring("sandwich_".length())));
             }
             if (n.startsWith("par_")) {
-                return new Par(Integer.parseInt(n.substring("par_".length())));
+                return new Par(count(n.substring("par_".length())));
             }
             if (n.startsWith("ffn_stacked_")) {
-                return new FfnStacked(Integer.parseInt(n.substring("ffn_stacked_".length())));
+                return new FfnStacked(count(n.substring("ffn_stacked_".length())));
             }
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
         throw new IllegalArgumentException("unknown template '" + name
                 + "', expected interleaved, sandwich_K, par_P, macaron or ffn_stacked_M (K, P, M positive integers)");
+    }
+
+    /** A template's count: ASCII digits only ({@link Integer#parseInt} also reads other scripts' digits). */
+    private static int count(String digits) {
+        if (!Notation.isAsciiDigits(digits)) {
+            throw new NumberFormatException("not ASCII digits: " + digits);
+        }
+        return Integer.parseInt(digits);
     }
 
     private static List<Sublayer.Kind> cycle(int depth, String pattern) {

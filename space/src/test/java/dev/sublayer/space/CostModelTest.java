@@ -1,11 +1,71 @@
 package dev.sublayer.space;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CostModelTest {
+
+    /**
+     * The largest architectures the {@link Limits} allow: their per-token figures are exact (checked against the
+     * documented formulas in {@link BigInteger}), so no per-sublayer product wraps round.
+     */
+    @Test
+    void theLargestArchitecturesWithinTheLimitsCountExactly() {
+        BigInteger d = BigInteger.valueOf(Limits.MAX_D_MODEL);
+        BigInteger w = BigInteger.valueOf(Limits.MAX_WIDTH);
+        BigInteger layers = BigInteger.valueOf(Limits.MAX_DEEP_LAYERS);
+        BigInteger experts = BigInteger.valueOf(Limits.MAX_EXPERTS);
+        BigInteger depth = BigInteger.valueOf(Limits.MAX_SUBLAYERS);
+        BigInteger two = BigInteger.TWO;
+        BigInteger norm = two.multiply(d);
+        BigInteger head = two.multiply(d).multiply(BigInteger.valueOf(256));
+        BigInteger gatedFfn = two.multiply(d.multiply(w).add(w)).add(w.multiply(d)).add(d);
+
+        // 1024 x D1048576x64:swiglu: gate and value into every hidden layer, then w -> d.
+        BigInteger intoHidden = d.multiply(w).add(w).add(layers.subtract(BigInteger.ONE).multiply(w.multiply(w).add(w)));
+        BigInteger deepParams = norm.add(two.multiply(intoHidden)).add(w.multiply(d)).add(d);
+        BigInteger deepFlops = two.multiply(two.multiply(d).multiply(w)
+                .add(layers.subtract(BigInteger.ONE).multiply(two).multiply(w).multiply(w))).add(two.multiply(w).multiply(d));
+        Cost deep = CostModel.of(largest("D1048576x64:swiglu"), ModelShape.bytes());
+        assertThat(deep.nonEmbeddingParams()).isEqualTo(depth.multiply(deepParams).add(norm).longValueExact());
+        assertThat(deep.forwardFlopsPerToken()).isEqualTo(depth.multiply(deepFlops).add(head).longValueExact());
+        assertThat(deep.trainingFlopsPerToken()).isEqualTo(3 * deep.forwardFlopsPerToken());
+
+        // 1024 x M1024k1024/1048576:swiglu: router and every expert; every expert active.
+        BigInteger moeParams = norm.add(d.multiply(experts)).add(experts.multiply(gatedFfn));
+        BigInteger moeFlops = two.multiply(d).multiply(experts).add(experts.multiply(BigInteger.valueOf(6)).multiply(d).multiply(w));
+        Cost moe = CostModel.of(largest("M1024k1024/1048576:swiglu"), ModelShape.bytes());
+        assertThat(moe.nonEmbeddingParams()).isEqualTo(depth.multiply(moeParams).add(norm).longValueExact());
+        assertThat(moe.activeParams()).isEqualTo(moe.totalParams());
+        assertThat(moe.forwardFlopsPerToken()).isEqualTo(depth.multiply(moeFlops).add(head).longValueExact());
+    }
+
+    private static Architecture largest(String token) {
+        return Notation.parse("d" + Limits.MAX_D_MODEL + " n1 pre: " + (token + " ").repeat(Limits.MAX_SUBLAYERS));
+    }
+
+    @Test
+    void aFigureTooLargeToCountIsRefusedNotWrappedRound() {
+        // Per-token FLOPs near 2^58 times a context of 2^20 do not fit 64 bits.
+        Architecture longContext = Notation.parse("d65536 n1048576 pre: " + "D1048576x64 ".repeat(64));
+        assertThatThrownBy(() -> CostModel.of(longContext, ModelShape.bytes()))
+                .isInstanceOf(CostOverflowException.class)
+                .hasMessage("cannot count the forward FLOPs per sequence: it is above 9,223,372,036,854,775,807 "
+                        + "(use a smaller architecture, context or batch)");
+        Architecture wide = Notation.parse("d1024 n1048576 pre: A8 F4096");
+        assertThat(CostModel.estimateTrainingBytes(wide, ModelShape.bytes(), 1)).isPositive();
+        assertThatThrownBy(() -> CostModel.estimateTrainingBytes(wide, ModelShape.bytes(), Integer.MAX_VALUE))
+                .isInstanceOf(CostOverflowException.class)
+                .hasMessageStartingWith("cannot count the training-memory estimate");
+        // A constraint check takes an uncountable cost as a violation instead of failing.
+        assertThat(Constraints.none().violations(longContext, ModelShape.bytes(), 1))
+                .containsExactly("cannot count the forward FLOPs per sequence: it is above 9,223,372,036,854,775,807 "
+                        + "(use a smaller architecture, context or batch)");
+    }
 
     @Test
     void handComputedInterleavedPair() {

@@ -112,12 +112,78 @@ class NotationTest {
             "d128 n0 pre: A4 | context must be >= 1, got 0",
             "d12x n8 pre: A4 | header 'd12x n8 pre': expected 'd<positive integer>'",
             "d128 n8 middle: A4 | header 'd128 n8 middle': unknown norm placement 'middle'",
-            "A99999999999 | token 'A99999999999' at position 1: expected a positive integer heads",
+            "A99999999999 | token 'A99999999999' at position 1: heads 99999999999 is above the maximum 1024",
     })
     void malformedNotationNamesTokenPositionAndExpectation(String text, String message) {
         assertThatThrownBy(() -> Notation.parse(text, 128, 128, NormPlacement.PRE))
                 .isInstanceOf(NotationException.class)
                 .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "F1000000000 | token 'F1000000000' at position 1: width 1000000000 is above the maximum 1048576",
+            "D999999x999999 | token 'D999999x999999' at position 1: hidden layers 999999 is above the maximum 64",
+            "D2000000x2 | token 'D2000000x2' at position 1: width 2000000 is above the maximum 1048576",
+            "A2048 | token 'A2048' at position 1: heads 2048 is above the maximum 1024",
+            "P4/99999999999999999999999 | token 'P4/99999999999999999999999' at position 1: width 99999999999999999999999 is above the maximum 1048576",
+            "M2048k2/64 | token 'M2048k2/64' at position 1: experts 2048 is above the maximum 1024",
+            "M8k4096/64 | token 'M8k4096/64' at position 1: top_k 4096 is above the maximum 1024",
+            "d131072 n8 pre: A4 | header 'd131072 n8 pre': d_model 131072 is above the maximum 65536",
+            "d128 n2000000 pre: A4 | header 'd128 n2000000 pre': context 2000000 is above the maximum 1048576",
+    })
+    void sizesAboveTheirMaximumAreRefusedNamingIt(String text, String message) {
+        assertThatThrownBy(() -> Notation.parse(text, 128, 128, NormPlacement.PRE))
+                .isInstanceOf(NotationException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void theMaximaThemselvesAreAccepted() {
+        Architecture a = Notation.parse("d65536 n1048576 pre: A1024 F1048576 D1048576x64:swiglu P1024/1048576 "
+                + "M1024k1024/1048576");
+        assertThat(a.canonical()).isEqualTo("d65536 n1048576 pre: A1024 F1048576 D1048576x64:swiglu P1024/1048576 "
+                + "M1024k1024/1048576");
+        assertThat(Notation.parse("F0512", 128, 128, NormPlacement.PRE).notation()).isEqualTo("F512");
+        assertThat(Notation.parse("A4 ".repeat(Limits.MAX_SUBLAYERS), 128, 128, NormPlacement.PRE).depth())
+                .isEqualTo(Limits.MAX_SUBLAYERS);
+        assertThatThrownBy(() -> Notation.parse("A4 ".repeat(Limits.MAX_SUBLAYERS + 1), 128, 128, NormPlacement.PRE))
+                .hasMessage("sublayer count 1025 is above the maximum 1024");
+    }
+
+    @Test
+    void theRecordsCheckTheSameMaxima() {
+        assertThatThrownBy(() -> Sublayer.FeedForward.of(Limits.MAX_WIDTH + 1))
+                .hasMessage("FFN width 1048577 is above the maximum 1048576");
+        assertThatThrownBy(() -> new Sublayer.DeepFeedForward(64, 65, Activation.GELU, true))
+                .hasMessage("deep FFN hidden layers 65 is above the maximum 64");
+        assertThatThrownBy(() -> new Sublayer.MixtureOfExperts(1025, 1, 64, Activation.GELU, true))
+                .hasMessage("MoE experts 1025 is above the maximum 1024");
+        assertThatThrownBy(() -> Sublayer.Attention.of(1025)).hasMessage("attention heads 1025 is above the maximum 1024");
+        assertThatThrownBy(() -> Architecture.of(List.of(Sublayer.Attention.of(1)), 65537, 8))
+                .hasMessage("d_model 65537 is above the maximum 65536");
+    }
+
+    /** Character.isDigit and Integer.parseInt accept every script's digits; notation takes ASCII 0-9 only. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "A４ F５１２ | token 'A４' at position 1: expected a positive integer heads after 'A' (ASCII digits 0-9 only)",
+            "A4 F٥١٢ | token 'F٥١٢' at position 2: expected a positive integer width after 'F' (ASCII digits 0-9 only)",
+            "D512x٢ | token 'D512x٢' at position 1: expected a positive integer hidden layers after 'D' (ASCII digits 0-9 only)",
+            "M８k2/64 | token 'M８k2/64' at position 1: expected a positive integer experts after 'M' (ASCII digits 0-9 only)",
+            "d１２８ n8 pre: A4 | header 'd１２８ n8 pre': expected 'd<positive integer>', got 'd１２８' (ASCII digits 0-9 only)",
+    })
+    void nonAsciiDigitsAreRefused(String text, String message) {
+        assertThatThrownBy(() -> Notation.parse(text, 128, 128, NormPlacement.PRE))
+                .isInstanceOf(NotationException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void templateCountsAreAsciiDigitsToo() {
+        assertThat(Template.parse("sandwich_2").name()).isEqualTo("sandwich_2");
+        assertThatThrownBy(() -> Template.parse("sandwich_٢")).hasMessageStartingWith("unknown template 'sandwich_٢'");
+        assertThatThrownBy(() -> Template.parse("par_+2")).hasMessageStartingWith("unknown template 'par_+2'");
     }
 
     @ParameterizedTest

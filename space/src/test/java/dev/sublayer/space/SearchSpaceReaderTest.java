@@ -76,19 +76,28 @@ class SearchSpaceReaderTest {
     @CsvSource(delimiter = '|', value = {
             "ffn_width: [1] | /ffn_width: unknown key, did you mean 'ffn_widths'?",
             "ffn_widths: [] | /ffn_widths: must not be empty",
-            "ffn_widths: [256, -5] | /ffn_widths/1: must be >= 1, got -5",
+            "ffn_widths: [256, -5] | /ffn_widths/1: must be between 1 and 1048576, got -5",
             "ffn_widths: [256, 256] | /ffn_widths/1: duplicate value 256",
+            "ffn_widths: [256, 2000000] | /ffn_widths/1: must be between 1 and 1048576, got 2000000",
+            "ffn_widths: [99999999999] | /ffn_widths/0: must be between 1 and 1048576, got 99999999999",
+            "heads: [2048] | /heads/0: must be between 1 and 1024, got 2048",
+            "d_model: [131072] | /d_model/0: must be between 1 and 65536, got 131072",
+            "context: 99999999999999999999 | /context: must be between 1 and 1048576, got 99999999999999999999",
+            "deep_ffn_layers: [2, 65] | /deep_ffn_layers/1: must be between 2 and 64, got 65",
+            "moe_experts: [4, 4096] | /moe_experts/1: must be between 2 and 1024, got 4096",
+            "depth: {max: 300} | /depth/max: must be between 1 and 256, got 300",
+            "'ffn_widths: [64]\nffn_widths: [128]' | /ffn_widths: the key 'ffn_widths' appears twice, on lines 1 and 2; keep one",
             "ffn_widths: [a] | /ffn_widths/0: must be an integer, got 'a'",
             "depth: {min: 5, max: 2} | /depth/max: must be between depth.min (5) and 256, got 2",
-            "depth: {min: 0} | /depth/min: must be >= 1, got 0",
+            "depth: {min: 0} | /depth/min: must be between 1 and 256, got 0",
             "depth: {mn: 1} | /depth/mn: unknown key, did you mean 'min'?",
             "heads: [3] | /heads: heads 3 must divide every d_model, but not 128",
             "kinds: [conv] | /kinds/0: must be one of attention, ffn, deep_ffn, parallel, moe, got 'conv'",
             "activations: [swish] | /activations/0: must be one of relu, gelu, relu2, swiglu, geglu, got 'swish'",
             "norm_kinds: [batchnorm] | /norm_kinds/0: must be one of layernorm, rmsnorm, got 'batchnorm'",
             "norm_kinds: [] | /norm_kinds: must not be empty",
-            "deep_ffn_layers: [2, 1] | /deep_ffn_layers/1: must be >= 2, got 1",
-            "moe_experts: [1] | /moe_experts/0: must be >= 2, got 1",
+            "deep_ffn_layers: [2, 1] | /deep_ffn_layers/1: must be between 2 and 64, got 1",
+            "moe_experts: [1] | /moe_experts/0: must be between 2 and 1024, got 1",
             "moe_top_k: [1, 1] | /moe_top_k/1: duplicate value 1",
             "'{moe_experts: [8, 2], moe_top_k: [1, 4]}' | /moe_top_k/1: top-k 4 must be <= every moe_experts, but not 2",
             "moe_topk: [1] | /moe_topk: unknown key, did you mean 'moe_top_k'?",
@@ -109,7 +118,7 @@ class SearchSpaceReaderTest {
         var node = tools.jackson.dataformat.yaml.YAMLMapper.builder().build()
                 .readTree("search_space: {ffn_widths: [0], heads: [3]}");
         assertThatThrownBy(() -> SearchSpaceReader.fromNode(node.get("search_space"), "/search_space"))
-                .hasMessageStartingWith("/search_space/ffn_widths/0: must be >= 1, got 0");
+                .hasMessageStartingWith("/search_space/ffn_widths/0: must be between 1 and 1048576, got 0");
     }
 
     private static SearchSpace withContext(SearchSpace s, int context) {

@@ -20,13 +20,18 @@ import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.BigIntegerNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON schema of study configs ({@code study-config.schema.json}, draft 2020-12) and the translation of
  * its violations into Sublayer's error style: the value's path, then the rule in plain words, e.g.
- * {@code /search/population: must be >= 2, got 1} or
- * {@code /search/popultion: unknown key, did you mean 'population'?}.
+ * {@code /search/population: must be between 2 and 100000, got 1} or
+ * {@code /search/popultion: unknown key, did you mean 'population'?}. Every number in the schema has a minimum
+ * and a maximum and every string a maximum length, so an out-of-range value (a seed beyond 64 bits, a
+ * {@code max_trials} of 9223372036854775807, a 50,000-character description) is refused with its path and
+ * its range.
  *
  * <p>The values {@code search.strategy} may take are the names registered in {@link StrategyRegistry} when the
  * config is validated: the resource leaves that {@code enum} out, and it is filled in from the registry.
@@ -80,14 +85,18 @@ public final class ConfigSchema {
      */
     public static List<String> validate(JsonNode config) {
         Compiled schema = current();
-        List<Error> errors = new ArrayList<>(schema.schema().validate(config));
+        List<Error> errors = new ArrayList<>(schema.schema().validate(integralBeyondLong(config)));
         // The if/then/else of objective items repeats the inner failure as an "else"/"then" entry: keep the inner one.
         errors.removeIf(e -> "if".equals(e.getKeyword()) || "then".equals(e.getKeyword())
                 || "else".equals(e.getKeyword()));
         errors.sort(Comparator.comparing(ConfigSchema::path));
+        // A string too long is said once: its pattern's failure would repeat the whole string.
+        Set<String> tooLong = new java.util.HashSet<>();
+        errors.stream().filter(e -> "maxLength".equals(e.getKeyword())).forEach(e -> tooLong.add(path(e)));
+        errors.removeIf(e -> "pattern".equals(e.getKeyword()) && tooLong.contains(path(e)));
         Set<String> out = new LinkedHashSet<>();
         for (Error e : errors) {
-            out.add(describe(e, schema.node()));
+            out.add(describe(e, schema.node(), config));
         }
         return List.copyOf(out);
     }
@@ -102,16 +111,47 @@ public final class ConfigSchema {
         return p.isEmpty() ? "/" : p;
     }
 
-    private static String describe(Error e, JsonNode schema) {
+    /**
+     * {@code config}, with every floating-point number beyond the {@code long} range that has no fraction (YAML
+     * reads {@code 1e19} as a double) as an integer: the validator compares such a double with an integer bound
+     * through {@code long} and would fail with Jackson's conversion error instead of the bound's message.
+     */
+    private static JsonNode integralBeyondLong(JsonNode n) {
+        if (n.isFloatingPointNumber()) {
+            double v = n.doubleValue();
+            return Double.isFinite(v) && Math.abs(v) >= 0x1p63 ? BigIntegerNode.valueOf(new BigDecimal(v).toBigInteger()) : n;
+        }
+        if (n.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            n.properties().forEach(p -> copy.set(p.getKey(), integralBeyondLong(p.getValue())));
+            return copy;
+        }
+        if (n.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            n.values().forEach(v -> copy.add(integralBeyondLong(v)));
+            return copy;
+        }
+        return n;
+    }
+
+    /** The value at {@code path} as written (integralBeyondLong may have made it an integer), else {@code checked}. */
+    private static JsonNode written(JsonNode config, String path, JsonNode checked) {
+        try {
+            JsonNode n = "/".equals(path) ? config : config.at(path);
+            return n.isMissingNode() ? checked : n;
+        } catch (IllegalArgumentException e) {
+            return checked; // a key such as 'a~b' is no valid JSON pointer segment
+        }
+    }
+
+    private static String describe(Error e, JsonNode schema, JsonNode config) {
         String path = path(e);
-        JsonNode value = e.getInstanceNode();
+        JsonNode value = written(config, path, e.getInstanceNode());
         JsonNode rule = e.getSchemaNode();
         String got = ", got " + ConfigNodes.describe(value);
         String message = switch (e.getKeyword()) {
-            case "minimum" -> "must be >= " + number(rule) + got;
-            case "maximum" -> "must be <= " + number(rule) + got;
-            case "exclusiveMinimum" -> "must be > " + number(rule) + got;
-            case "exclusiveMaximum" -> "must be < " + number(rule) + got;
+            case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> "must be "
+                    + range(ruleParent(e, schema)) + got;
             case "type" -> "must be " + typeWords(rule) + got;
             case "enum" -> enumMessage(rule, value);
             case "additionalProperties" -> unknownKey(e, schema);
@@ -121,10 +161,40 @@ public final class ConfigSchema {
             case "maxItems" -> "must have at most " + rule.asInt() + " items, got " + value.size();
             case "minProperties" -> "must set at least " + rule.asInt() + " key" + (rule.asInt() == 1 ? "" : "s");
             case "minLength" -> "must not be empty";
+            case "maxLength" -> "must be at most " + rule.asInt() + " characters, got "
+                    + value.stringValue().codePointCount(0, value.stringValue().length());
             case "pattern" -> "must match " + rule.stringValue() + got;
             default -> e.getMessage();
         };
         return path + ": " + message;
+    }
+
+    /** The schema object holding the keyword that failed, e.g. the rule of one property. */
+    private static JsonNode ruleParent(Error e, JsonNode schema) {
+        String location = e.getSchemaLocation().getFragment().toString();
+        String parent = location.substring(0, location.lastIndexOf('/'));
+        return schema.at(parent.startsWith("#") ? parent.substring(1) : parent);
+    }
+
+    /** A number rule's whole range in words: {@code between 2 and 100000}, {@code > 0 and <= 10}. */
+    private static String range(JsonNode rule) {
+        JsonNode min = rule.get("minimum");
+        JsonNode max = rule.get("maximum");
+        if (min != null && max != null) {
+            return "between " + number(min) + " and " + number(max);
+        }
+        List<String> bounds = new ArrayList<>();
+        if (min != null) {
+            bounds.add(">= " + number(min));
+        } else if (rule.has("exclusiveMinimum")) {
+            bounds.add("> " + number(rule.get("exclusiveMinimum")));
+        }
+        if (max != null) {
+            bounds.add("<= " + number(max));
+        } else if (rule.has("exclusiveMaximum")) {
+            bounds.add("< " + number(rule.get("exclusiveMaximum")));
+        }
+        return String.join(" and ", bounds);
     }
 
     private static String unknownKey(Error e, JsonNode schema) {
@@ -170,9 +240,14 @@ public final class ConfigSchema {
         };
     }
 
+    /** A bound as written for people: {@code 100000}, {@code 0.5}, {@code 1e30} (not thirty zeros). */
     private static String number(JsonNode n) {
-        return n.isIntegralNumber() ? Long.toString(n.longValue())
-                : new BigDecimal(n.asString()).stripTrailingZeros().toPlainString();
+        if (n.isIntegralNumber()) {
+            return n.asString();
+        }
+        BigDecimal d = new BigDecimal(n.asString()).stripTrailingZeros();
+        String plain = d.toPlainString();
+        return plain.length() <= 16 ? plain : d.toString().toLowerCase(java.util.Locale.ROOT).replace("+", "");
     }
 
     private static JsonNode load() {

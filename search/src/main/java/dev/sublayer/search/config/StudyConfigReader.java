@@ -8,6 +8,7 @@ import dev.sublayer.search.strategy.Nsga2Strategy;
 import dev.sublayer.search.strategy.RandomSearch;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ConfigNodes;
+import dev.sublayer.space.ConfigText;
 import dev.sublayer.space.Constraints;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.NormPlacement;
@@ -27,14 +28,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Reads a study configuration from YAML (or JSON): first the text is parsed, then checked against
- * {@link ConfigSchema} (shapes, ranges, unknown keys with a "did you mean"), then read into a
+ * Reads a study configuration from YAML (or JSON): first the text is parsed strictly ({@link ConfigText}: at most
+ * 1 MiB, no key twice in one mapping, no aliases), then checked against {@link ConfigSchema} (shapes, every
+ * number's range, every string's length, unknown keys with a "did you mean"), then read into a
  * {@link StudyConfig} with defaults filled in and cross-field rules checked. Every error names the path of
  * the offending value and the rule; nothing is used before the whole config passed.
  *
@@ -49,8 +49,6 @@ public final class StudyConfigReader {
     /** The default reference (worst counted value) of the bits-per-byte objective: a uniform byte distribution. */
     public static final double DEFAULT_BITS_PER_BYTE_REFERENCE = 8.0;
 
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
-
     private StudyConfigReader() {
     }
 
@@ -62,13 +60,28 @@ public final class StudyConfigReader {
     public static StudyConfig readFile(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = readText(file);
         } catch (NoSuchFileException e) {
             throw ConfigException.at("/", "no config file " + file);
         } catch (IOException e) {
             throw ConfigException.at("/", "cannot read config file " + file + ": " + e.getMessage());
         }
         return read(text);
+    }
+
+    /**
+     * The text of a config file, refused by its size before it is read when above {@link ConfigText#MAX_BYTES}.
+     *
+     * @throws IOException         if the file cannot be read ({@link NoSuchFileException} if it does not exist)
+     * @throws ConfigException     e.g. {@code /: the config is 52,428,800 bytes, above the maximum of 1,048,576 (1 MiB)}
+     */
+    public static String readText(Path file) throws IOException {
+        try {
+            ConfigText.requireSize(Files.size(file));
+        } catch (SpaceException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
+        return Files.readString(file);
     }
 
     /**
@@ -80,13 +93,16 @@ public final class StudyConfigReader {
         return fromNode(parse(text));
     }
 
-    /** Parses YAML or JSON text into a tree, with a path-named error for malformed text. */
+    /**
+     * Parses YAML or JSON text into a tree, strictly ({@link ConfigText}: at most 1 MiB, no key twice in one
+     * mapping, no aliases), with a path-named error for malformed text.
+     */
     public static JsonNode parse(String text) {
         JsonNode root;
         try {
-            root = YAML.readTree(text);
-        } catch (JacksonException e) {
-            throw ConfigException.at("/", "not valid YAML: " + e.getOriginalMessage().replace('\n', ' '));
+            root = ConfigText.parse(text);
+        } catch (SpaceException e) {
+            throw new ConfigException(List.of(e.getMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw ConfigException.at("/", "the config is empty; it needs at least a name");

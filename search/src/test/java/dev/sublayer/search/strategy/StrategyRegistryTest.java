@@ -75,7 +75,7 @@ class StrategyRegistryTest {
         // The name is checked with the rest of the schema: every problem is reported at once, in document order.
         assertThatThrownBy(() -> StudyConfigReader.read("name: t\nsearch: {strategy: nope, population: 1}\n"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "/search/population: must be >= 2, got 1",
+                        "/search/population: must be between 2 and 100000, got 1",
                         "/search/strategy: must be one of nsga2, regularized_evolution, random, fixed, "
                                 + "user_strategy, got 'nope'"));
 
