@@ -93,7 +93,11 @@ final class StudyRun {
                 // shutting down already: the hook is running and has what it waits for
             }
         }
-        return outcome.state() == SearchOutcome.State.STOPPED ? EXIT_STOPPED : 0;
+        return switch (outcome.state()) {
+            case STOPPED -> EXIT_STOPPED;
+            case FAILED -> Main.EXIT_FAILURE;
+            case FINISHED, ALREADY_FINISHED -> 0;
+        };
     }
 
     private static SearchListener listeners(Search search, PrintWriter err) {
@@ -108,6 +112,8 @@ final class StudyRun {
                     + "); nothing to train";
             case STOPPED -> "study '" + config.name() + "' stopped (" + o.reason() + "); continue with: sublayer resume "
                     + o.directory();
+            case FAILED -> "study '" + config.name() + "' stopped: " + o.reason() + "\nfix the cause, then continue "
+                    + "with: sublayer resume " + o.directory();
         };
         out.println(head);
         out.printf(Locale.ROOT, "%d generation%s, %d candidates trained%s%n", o.generations(),
