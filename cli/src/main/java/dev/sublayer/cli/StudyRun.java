@@ -93,7 +93,15 @@ final class StudyRun {
                 // shutting down already: the hook is running and has what it waits for
             }
         }
-        return switch (outcome.state()) {
+        return exitCode(outcome.state());
+    }
+
+    /**
+     * The exit code of a session that ended in {@code state}: 0 finished, {@value #EXIT_STOPPED} stopped,
+     * {@value Main#EXIT_FAILURE} when every trial failed alike.
+     */
+    static int exitCode(SearchOutcome.State state) {
+        return switch (state) {
             case STOPPED -> EXIT_STOPPED;
             case FAILED -> Main.EXIT_FAILURE;
             case FINISHED, ALREADY_FINISHED -> 0;

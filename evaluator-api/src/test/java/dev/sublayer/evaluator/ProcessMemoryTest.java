@@ -30,4 +30,24 @@ class ProcessMemoryTest {
         assertThat(ProcessMemory.physicalCap(Long.MAX_VALUE, 1)).isEqualTo(share);
         assertThatThrownBy(() -> ProcessMemory.physicalCap(1L << 30, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void thisProcessIsCappedUnlessItsCommandLineSetTheLimit() {
+        String saved = System.getProperty(ProcessMemory.MAX_PHYSICAL_BYTES);
+        try {
+            System.clearProperty(ProcessMemory.MAX_PHYSICAL_BYTES);
+            ProcessMemory.capThisProcess();
+            assertThat(System.getProperty(ProcessMemory.MAX_PHYSICAL_BYTES)).isEqualTo(Long.toString(
+                    ProcessMemory.physicalCap(Runtime.getRuntime().maxMemory(), 1)));
+            System.setProperty(ProcessMemory.MAX_PHYSICAL_BYTES, "3g");
+            ProcessMemory.capThisProcess();
+            assertThat(System.getProperty(ProcessMemory.MAX_PHYSICAL_BYTES)).isEqualTo("3g");
+        } finally {
+            if (saved == null) {
+                System.clearProperty(ProcessMemory.MAX_PHYSICAL_BYTES);
+            } else {
+                System.setProperty(ProcessMemory.MAX_PHYSICAL_BYTES, saved);
+            }
+        }
+    }
 }
