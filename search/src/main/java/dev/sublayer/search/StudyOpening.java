@@ -1,10 +1,8 @@
 package dev.sublayer.search;
 
-import dev.sublayer.evaluator.CorpusCheck;
 import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
-import dev.sublayer.search.config.StudyConfigReader;
 import dev.sublayer.search.config.StudyConfigWriter;
 import dev.sublayer.search.config.StudyCorpus;
 import dev.sublayer.search.exec.Provenances;
@@ -53,7 +51,7 @@ final class StudyOpening {
             StudyStore store = StudyStore.create(dir, info, TrialIdentity.KEY_VERSION);
             return new Search(new StudyContext(config, dir), store, executors, false);
         }
-        StudyConfig stored = storedConfig(readInfo(dir));
+        StudyConfig stored = StoredConfig.of(readInfo(dir));
         String difference = firstDifference(stored, config);
         if (difference != null) {
             throw ConfigException.at(difference.substring(0, difference.indexOf(' ')),
@@ -87,7 +85,7 @@ final class StudyOpening {
     static Search resume(Path directory, UnaryOperator<StudyConfig.Workers> workers,
                          Search.ExecutorFactory executors) {
         Path dir = directory.toAbsolutePath().normalize();
-        StudyConfig config = storedConfig(readInfo(dir));
+        StudyConfig config = StoredConfig.of(readInfo(dir));
         config = config.withWorkers(workers.apply(config.workers()));
         StudyCorpus.check(config);
         StudyStore store = openForSession(dir);
@@ -99,21 +97,6 @@ final class StudyOpening {
         try (StudyStore store = StudyStore.openReadOnly(dir)) {
             return store.info();
         }
-    }
-
-    /**
-     * The config a study was last run with: the text as given, with a relative corpus path replaced by the
-     * absolute one the study resolved it to (stored in its resolved config) when it was created.
-     */
-    static StudyConfig storedConfig(StudyInfo info) {
-        StudyConfig config = StudyConfigReader.read(info.configAsGiven());
-        if (CorpusCheck.isRelativeFile(config.data().corpus()) && !info.configResolved().isBlank()) {
-            JsonNode corpus = StudyConfigReader.parse(info.configResolved()).at(StudyCorpus.PATH);
-            if (corpus.isString() && !CorpusCheck.isRelativeFile(corpus.stringValue())) {
-                config = config.withData(config.data().withCorpus(corpus.stringValue()));
-            }
-        }
-        return config;
     }
 
     /**

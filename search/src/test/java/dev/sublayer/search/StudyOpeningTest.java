@@ -124,7 +124,7 @@ class StudyOpeningTest {
         try (StudyStore s = StudyStore.openReadOnly(dir)) {
             assertThat(s.info().configAsGiven()).isEqualTo(yaml);
             assertThat(s.info().configResolved()).contains("file:" + corpus);
-            assertThat(StudyOpening.storedConfig(s.info()).data().corpus()).isEqualTo("file:" + corpus);
+            assertThat(StoredConfig.of(s.info()).data().corpus()).isEqualTo("file:" + corpus);
         }
         // continued with the same config file, and resumed, it trains on the same absolute path
         Search.open(config, yaml, dir, "test", stub).close();
