@@ -2,10 +2,12 @@ package dev.sublayer.cli;
 
 import static dev.sublayer.cli.ArchitectureOptions.requirePositive;
 
+import dev.sublayer.evaluator.CorpusCheck;
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.Engines;
 import dev.sublayer.evaluator.TrainingConfig;
+import dev.sublayer.evaluator.TrainingMemory;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.evaluator.data.Task;
@@ -116,10 +118,16 @@ final class EvaluateCommand implements Callable<Integer> {
         Architecture architecture = architectureOptions.parse(notation);
         Budget caps = budget();
         DataConfig data = DataConfig.defaults().withCorpus(corpus).withBatchSize(batch).withDataSeed(dataSeed);
-        Task task = Tasks.of(data); // bad corpus names and unreadable files are bad input: exit 2 before training
+        // A bad corpus, or a model whose training would not fit this process's memory, is bad input: exit 2
+        // before anything is built.
+        CorpusCheck.require(corpus, architecture.context());
+        Task task = Tasks.of(data);
         task.validationBatches(1, architecture.context(), 1, dataSeed);
         TrainingConfig training = TrainingConfig.defaults().withTiedHead(!untied).withMoeAuxWeight(moeAuxWeight);
         TrialRequest request = new TrialRequest(architecture, data, training, caps, seed);
+        TrainingMemory.excess(request, training.shape(task.vocabSize())).ifPresent(why -> {
+            throw new IllegalArgumentException(why + "; use a smaller --batch, --context or model");
+        });
 
         PrintWriter err = spec.commandLine().getErr();
         err.printf(Locale.ROOT, "evaluating %s on %s, batch %d, %s, seed %d, engine %s%n", architecture.canonical(),

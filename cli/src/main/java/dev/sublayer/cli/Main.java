@@ -1,5 +1,6 @@
 package dev.sublayer.cli;
 
+import dev.sublayer.evaluator.ProcessMemory;
 import dev.sublayer.trial.BuildInfo;
 import java.io.PrintWriter;
 import org.apache.logging.log4j.Level;
@@ -51,6 +52,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // evaluate and in-process searches train in this JVM: bound its native memory before ND4J loads.
+        ProcessMemory.capThisProcess();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -4,6 +4,7 @@ import dev.sublayer.search.Search;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.config.StudyConfigReader;
+import dev.sublayer.search.config.StudyCorpus;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ final class SearchCommand implements Callable<Integer> {
         StudyConfig c;
         try {
             c = StudyConfigReader.read(text);
+            // A relative corpus path is read from the config's folder; a corpus no trial could read is refused here.
+            c = StudyCorpus.resolve(c, config.toAbsolutePath().getParent());
         } catch (ConfigException e) {
             throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
         }

@@ -2,11 +2,11 @@ package dev.sublayer.cli;
 
 import dev.sublayer.reports.StudyPlan;
 import dev.sublayer.reports.StudyView;
+import dev.sublayer.search.StoredConfig;
 import dev.sublayer.search.StudyContext;
 import dev.sublayer.search.StudyResults;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
-import dev.sublayer.search.config.StudyConfigReader;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.trial.Objective;
 import java.time.Instant;
@@ -14,8 +14,9 @@ import java.time.Instant;
 /**
  * What the report and {@code study info} know of a study beyond its store, taken from the search: the study's
  * config, read with the search's own strict reader from the text stored with the study (the config the search
- * ran with), and the study's front, as the search stored it ({@link StudyResults#frontOf}). The reports module
- * depends on the store and the trial vocabulary only; this is where the CLI, which depends on both, joins them.
+ * ran with, {@link StoredConfig}), and the study's front, as the search stored it ({@link StudyResults#frontOf}).
+ * The reports module depends on the store and the trial vocabulary only; this is where the CLI, which depends on
+ * both, joins them.
  */
 final class StudyReports {
 
@@ -31,7 +32,7 @@ final class StudyReports {
     static StudyContext context(StudyStorage store) {
         StudyConfig config;
         try {
-            config = StudyConfigReader.read(store.info().configAsGiven());
+            config = StoredConfig.of(store.info());
         } catch (ConfigException e) {
             throw new IllegalArgumentException("study " + store.directory() + ": its stored config cannot be read: "
                     + e.getMessage(), e);

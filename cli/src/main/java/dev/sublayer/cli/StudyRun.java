@@ -93,7 +93,19 @@ final class StudyRun {
                 // shutting down already: the hook is running and has what it waits for
             }
         }
-        return outcome.state() == SearchOutcome.State.STOPPED ? EXIT_STOPPED : 0;
+        return exitCode(outcome.state());
+    }
+
+    /**
+     * The exit code of a session that ended in {@code state}: 0 finished, {@value #EXIT_STOPPED} stopped,
+     * {@value Main#EXIT_FAILURE} when every trial failed alike.
+     */
+    static int exitCode(SearchOutcome.State state) {
+        return switch (state) {
+            case STOPPED -> EXIT_STOPPED;
+            case FAILED -> Main.EXIT_FAILURE;
+            case FINISHED, ALREADY_FINISHED -> 0;
+        };
     }
 
     private static SearchListener listeners(Search search, PrintWriter err) {
@@ -108,6 +120,8 @@ final class StudyRun {
                     + "); nothing to train";
             case STOPPED -> "study '" + config.name() + "' stopped (" + o.reason() + "); continue with: sublayer resume "
                     + o.directory();
+            case FAILED -> "study '" + config.name() + "' stopped: " + o.reason() + "\nfix the cause, then continue "
+                    + "with: sublayer resume " + o.directory();
         };
         out.println(head);
         out.printf(Locale.ROOT, "%d generation%s, %d candidates trained%s%n", o.generations(),

@@ -11,10 +11,13 @@ import dev.sublayer.trial.CurvePoint;
 import dev.sublayer.trial.ObjectiveKind;
 import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import dev.sublayer.testing.NativeTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -108,5 +111,20 @@ class EvaluateCommandTest {
         CliRunner tooLong = CliRunner.run("evaluate", "A2", "--corpus", "mqar", "--context", "3", "--d-model", "8");
         assertThat(tooLong.exitCode()).isEqualTo(2);
         assertThat(tooLong.err()).contains("context >= 4");
+    }
+
+    @Test
+    void aCorpusFileThatCannotFeedTheContextIsRefusedBeforeTraining(@TempDir Path tmp) throws Exception {
+        Path shorter = Files.write(tmp.resolve("short.txt"), new byte[359]);
+        CliRunner tooShort = CliRunner.run("evaluate", "A2 F32", "--context", "16", "--corpus", "file:" + shorter);
+        assertThat(tooShort.exitCode()).isEqualTo(2);
+        assertThat(tooShort.err().strip()).isEqualTo("sublayer: error: corpus 'file:" + shorter + "': the file "
+                + shorter + " has 359 bytes, fewer than the 360 that context 16 needs (its 5% validation split must "
+                + "hold context + 1 = 17 bytes); use a longer text or a shorter context");
+        CliRunner directory = CliRunner.run("evaluate", "A2 F32", "--corpus", "file:" + tmp);
+        assertThat(directory.exitCode()).isEqualTo(2);
+        assertThat(directory.err().strip()).isEqualTo("sublayer: error: corpus 'file:" + tmp + "': " + tmp
+                + " is a directory, expected a text file");
+        assertThat(directory.out()).isEmpty();
     }
 }

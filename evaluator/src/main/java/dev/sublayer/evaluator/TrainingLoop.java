@@ -73,7 +73,8 @@ public final class TrainingLoop {
 
     /**
      * Trains {@code request} with the trainer {@code build} makes for the model shape: rejects it first when
-     * it breaks its constraints, and turns every exception into a FAILED or OUT_OF_MEMORY result.
+     * it breaks its constraints or its estimated memory exceeds this process's ({@link TrainingMemory}), and
+     * turns every exception into a FAILED or OUT_OF_MEMORY result.
      *
      * @param provenance    stamped on the result
      * @param engine        the engine's name, part of its checkpoints' fingerprint
@@ -83,8 +84,10 @@ public final class TrainingLoop {
     public static TrialResult train(TrialRequest request, TrialListener listener, Provenance provenance,
                                     String engine, Function<ModelShape, Trainer> build,
                                     Optional<Path> resumeFrom, Optional<Path> checkpointTo) {
-        List<String> violations = request.constraints().violations(request.architecture(),
-                request.training().shape(256), request.data().batchSize());
+        ModelShape shape = request.training().shape(256);
+        List<String> violations = new ArrayList<>(request.constraints().violations(request.architecture(), shape,
+                request.data().batchSize()));
+        TrainingMemory.excess(request, shape).ifPresent(violations::add);
         if (!violations.isEmpty()) {
             return new TrialResult(TrialStatus.REJECTED, TrialMetrics.none(), List.of(),
                     String.join("; ", violations), provenance);

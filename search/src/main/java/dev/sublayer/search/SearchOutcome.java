@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * How a search session ended.
  *
- * @param state         finished, stopped (resumable) or already finished before this session
- * @param reason        why: the budget that ran out, or the stop reason
+ * @param state         finished, stopped (resumable), failed (resumable) or already finished before this session
+ * @param reason        why: the budget that ran out, the stop reason, or the error every trial ended with
  * @param front         the study's front when the session ended (as stored with the last generation, where no
  *                      search trial finished after it)
  * @param reevaluation  mean and std of each front member's objectives over its seeds
@@ -28,6 +28,11 @@ public record SearchOutcome(State state, String reason, StudyFront front, FrontS
         /** The study had finished before: nothing was trained. */
         ALREADY_FINISHED,
         /** Stopped before the budget was reached (Ctrl-C); resumable. */
-        STOPPED
+        STOPPED,
+        /**
+         * Stopped because every trial failed with the same error ({@code reason} says which): a cause no
+         * candidate can avoid; resumable once it is fixed.
+         */
+        FAILED
     }
 }

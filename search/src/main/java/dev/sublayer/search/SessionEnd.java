@@ -20,9 +20,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * How a search session ends, in each of its three ways: the budget is spent and the final front is
+ * How a search session ends, in each of its four ways: the budget is spent and the final front is
  * re-evaluated with extra seeds and written as finished; the session is stopped (resumable, or finished when
- * the wall-time budget stopped it); or the study had finished before and nothing is trained. Each way writes
+ * the wall-time budget stopped it); every trial failed alike (resumable once the cause is fixed); or the study
+ * had finished before and nothing is trained. Each way writes
  * {@code front.json}, records the study's status, hands the {@link SearchOutcome} to the listener and returns it.
  */
 final class SessionEnd {
@@ -140,6 +141,23 @@ final class SessionEnd {
         SearchOutcome outcome = new SearchOutcome(budget ? SearchOutcome.State.FINISHED
                 : SearchOutcome.State.STOPPED, reason, front, FrontStats.none(), generations,
                 results.trainedCandidates(), trainedThisSession, context.directory(), frontFile);
+        listener.searchFinished(outcome, store);
+        return outcome;
+    }
+
+    /**
+     * The session stopped because every trial of the study failed alike ({@link CommonFailure}): the study stays
+     * resumable, to be continued once the cause is fixed.
+     */
+    SearchOutcome failed(String reason, int generations, long trainedThisSession) {
+        StudyFront front = results.front();
+        Path frontFile = FrontJson.write(context.directory(), FrontJson.toNode(context, StudyStatus.INTERRUPTED,
+                front, FrontStats.none()));
+        store.logEvent("search_failed", reason);
+        store.updateInfo(store.info().withStatus(StudyStatus.INTERRUPTED));
+        LOG.error("study '{}' stopped: {}", context.config().name(), reason);
+        SearchOutcome outcome = new SearchOutcome(SearchOutcome.State.FAILED, reason, front, FrontStats.none(),
+                generations, results.trainedCandidates(), trainedThisSession, context.directory(), frontFile);
         listener.searchFinished(outcome, store);
         return outcome;
     }

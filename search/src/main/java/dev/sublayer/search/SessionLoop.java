@@ -132,6 +132,10 @@ final class SessionLoop {
                             counting.failed, results.trainedCandidates(), limit(config.budget().maxTrials()),
                             record.bestBitsPerByte(), front.hypervolume(), seconds));
                     listener.generationDone(summary, store);
+                    Optional<CommonFailure> common = CommonFailure.of(results.all());
+                    if (common.isPresent()) {
+                        return end.failed(common.get().describe(), history.size(), counting.trainedTotal);
+                    }
                     g++;
                     exhausted = policy.exhausted(g, BudgetPolicy.usedBefore(g, results, history.size(),
                             wallBefore + sessionSeconds), history);

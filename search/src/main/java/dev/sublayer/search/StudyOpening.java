@@ -3,9 +3,10 @@ package dev.sublayer.search;
 import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
-import dev.sublayer.search.config.StudyConfigReader;
 import dev.sublayer.search.config.StudyConfigWriter;
+import dev.sublayer.search.config.StudyCorpus;
 import dev.sublayer.search.exec.Provenances;
+import dev.sublayer.storage.StoreException;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
@@ -33,10 +34,15 @@ final class StudyOpening {
     private StudyOpening() {
     }
 
-    /** {@link Search#open}: creates the study in {@code directory}, or continues it with the same search settings. */
+    /**
+     * {@link Search#open}: creates the study in {@code directory}, or continues it with the same search settings.
+     * Everything that can refuse (the corpus, a changed setting, a directory that cannot be written) is checked
+     * on a read-only view first: a refused open leaves the store byte for byte as it was.
+     */
     static Search open(StudyConfig config, String configText, Path directory, String command,
                        Search.ExecutorFactory executors) {
         Path dir = directory.toAbsolutePath().normalize();
+        StudyCorpus.check(config);
         String resolved = StudyConfigWriter.resolvedYaml(config);
         if (!Files.exists(StudyStore.studyFile(dir))) {
             StudyInfo info = new StudyInfo(config.name(), config.description(), config.seed(), configText, resolved,
@@ -45,18 +51,17 @@ final class StudyOpening {
             StudyStore store = StudyStore.create(dir, info, TrialIdentity.KEY_VERSION);
             return new Search(new StudyContext(config, dir), store, executors, false);
         }
-        TrialKeyMigration.upgradeIfNeeded(dir);
-        StudyStore store = StudyStore.openForWriting(dir);
+        StudyConfig stored = StoredConfig.of(readInfo(dir));
+        String difference = firstDifference(stored, config);
+        if (difference != null) {
+            throw ConfigException.at(difference.substring(0, difference.indexOf(' ')),
+                    "differs from the study in " + dir + difference.substring(difference.indexOf(' '))
+                            + "; a study's search settings are fixed (only budget, workers, reevaluation and "
+                            + "report may change): restore the config or pass --dir for a new study");
+        }
+        StudyStore store = openForSession(dir);
         try {
             StudyInfo info = store.info();
-            StudyConfig stored = StudyConfigReader.read(info.configAsGiven());
-            String difference = firstDifference(stored, config);
-            if (difference != null) {
-                throw ConfigException.at(difference.substring(0, difference.indexOf(' ')),
-                        "differs from the study in " + dir + difference.substring(difference.indexOf(' '))
-                                + "; a study's search settings are fixed (only budget, workers, reevaluation and "
-                                + "report may change): restore the config or pass --dir for a new study");
-            }
             if (!info.configAsGiven().equals(configText)) {
                 store.updateInfo(new StudyInfo(info.name(), config.description(), info.seed(), configText, resolved,
                         info.status(), info.created(), info.finished(), info.command(), info.provenance()));
@@ -73,20 +78,41 @@ final class StudyOpening {
         return new Search(new StudyContext(config, store.directory()), store, executors, store.trialCount() > 0);
     }
 
-    /** {@link Search#resume}: the study in {@code directory} with the config it was last run with. */
+    /**
+     * {@link Search#resume}: the study in {@code directory} with the config it was last run with. As for
+     * {@link #open}, every check comes before the first write.
+     */
     static Search resume(Path directory, UnaryOperator<StudyConfig.Workers> workers,
                          Search.ExecutorFactory executors) {
         Path dir = directory.toAbsolutePath().normalize();
-        TrialKeyMigration.upgradeIfNeeded(dir);
-        StudyStore store = StudyStore.openForWriting(dir);
-        try {
-            StudyConfig config = StudyConfigReader.read(store.info().configAsGiven());
-            config = config.withWorkers(workers.apply(config.workers()));
-            return new Search(new StudyContext(config, dir), store, executors, true);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
+        StudyConfig config = StoredConfig.of(readInfo(dir));
+        config = config.withWorkers(workers.apply(config.workers()));
+        StudyCorpus.check(config);
+        StudyStore store = openForSession(dir);
+        return new Search(new StudyContext(config, dir), store, executors, true);
+    }
+
+    /** The info of the closed study in {@code dir}, read without writing. */
+    private static StudyInfo readInfo(Path dir) {
+        try (StudyStore store = StudyStore.openReadOnly(dir)) {
+            return store.info();
         }
+    }
+
+    /**
+     * Opens the study in {@code dir} for a session's writes, after checking that the session can write its files
+     * there ({@code front.json}, the report, logs, checkpoints): upgrades old trial keys, then opens the store.
+     */
+    private static StudyStore openForSession(Path dir) {
+        for (Path p : List.of(dir, dir.resolve("checkpoints"), dir.resolve("logs"))) {
+            if (Files.isDirectory(p) && !Files.isWritable(p)) {
+                throw new StoreException("cannot continue study " + dir + ": " + p + " is not writable (a search "
+                        + "writes front.json, the report, logs and checkpoints there); reports and exports can "
+                        + "still read it");
+            }
+        }
+        TrialKeyMigration.upgradeIfNeeded(dir);
+        return StudyStore.openForWriting(dir);
     }
 
     /** The first path where two configs differ in a search setting, with both values; null if none. */

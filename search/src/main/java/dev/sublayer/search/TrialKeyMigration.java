@@ -5,7 +5,6 @@ import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
-import dev.sublayer.search.config.StudyConfigReader;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.Notation;
 import dev.sublayer.storage.StoreException;
@@ -76,7 +75,7 @@ public final class TrialKeyMigration {
             }
             StudyConfig config;
             try {
-                config = StudyConfigReader.read(store.info().configAsGiven());
+                config = StoredConfig.of(store.info());
             } catch (ConfigException e) {
                 throw new StoreException("cannot upgrade the trial keys of study " + dir + ": its stored config "
                         + "cannot be read: " + e.getMessage(), e);

@@ -3,13 +3,12 @@ package dev.sublayer.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sublayer.testing.TestEnvironment;
+import dev.sublayer.testing.ReadOnlyPath;
 import dev.sublayer.trial.TrialStatus;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Random;
 import org.h2.mvstore.MVMap;
@@ -197,7 +196,7 @@ class StudyStoreFailureTest {
         Path existing = study("ro-study", 2);
         Path f = existing.resolve(StudyStore.FILE_NAME);
         byte[] before = Files.readAllBytes(f);
-        try (ReadOnly ro = ReadOnly.of(parent); ReadOnly ro2 = ReadOnly.of(f)) {
+        try (ReadOnlyPath ro = ReadOnlyPath.of(parent); ReadOnlyPath ro2 = ReadOnlyPath.of(f)) {
             assertThat(ro.path()).isNotEqualTo(ro2.path());
             assertThatThrownBy(() -> StudyStore.create(parent.resolve("new"), Fixtures.info("n")))
                     .isInstanceOf(StoreException.class).hasMessageContaining("cannot create study");
@@ -221,47 +220,5 @@ class StudyStoreFailureTest {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);
         return b;
-    }
-
-    /**
-     * Makes a path read-only for this process: POSIX permissions for a normal user; root ignores those, so
-     * there the immutable attribute is set (skips the test, named on stderr, where that is not allowed: a container
-     * without the capability, a file system without the attribute).
-     */
-    private record ReadOnly(Path path, boolean immutable) implements AutoCloseable {
-
-        static ReadOnly of(Path p) throws IOException {
-            if ("root".equals(System.getProperty("user.name"))) {
-                TestEnvironment.skipUnless(chattr("+i", p), "running as root, and cannot set the immutable attribute "
-                        + "(chattr +i) here to make a path read-only");
-                return new ReadOnly(p, true);
-            }
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "r-xr-xr-x"
-                    : "r--r--r--"));
-            return new ReadOnly(p, false);
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (immutable) {
-                chattr("-i", path);
-            } else {
-                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Files.isDirectory(path)
-                        ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-
-        private static boolean chattr(String flag, Path p) {
-            try {
-                Process proc = new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
-                proc.getInputStream().readAllBytes();
-                return proc.waitFor() == 0;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
     }
 }

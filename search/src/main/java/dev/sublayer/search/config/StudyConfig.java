@@ -78,6 +78,12 @@ public record StudyConfig(
                 budget, reevaluation, newWorkers, report);
     }
 
+    /** This configuration with other data settings (e.g. the corpus path resolved). */
+    public StudyConfig withData(DataConfig newData) {
+        return new StudyConfig(name, description, seed, space, newData, training, fidelity, objectives, constraints,
+                search, budget, reevaluation, workers, report);
+    }
+
     /** This configuration with another budget. */
     public StudyConfig withBudget(StudyBudget newBudget) {
         return new StudyConfig(name, description, seed, space, data, training, fidelity, objectives, constraints, search,

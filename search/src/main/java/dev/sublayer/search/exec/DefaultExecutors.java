@@ -49,7 +49,7 @@ public final class DefaultExecutors implements Search.ExecutorFactory {
         }
         WorkerSpec spec = WorkerPoolExecutor.javaWorker(workerMainClass,
                 List.of("--engine", engine, "--threads", Integer.toString(w.threads())), w.heap(), w.threads(),
-                Optional.of(context.directory().resolve("logs")));
+                w.count(), Optional.of(context.directory().resolve("logs")));
         if (w.count() * w.threads() > Runtime.getRuntime().availableProcessors()
                 && System.getenv("OMP_WAIT_POLICY") == null) {
             // More busy threads than cores: spinning OpenMP threads would steal the cores others need.

@@ -1,5 +1,6 @@
 package dev.sublayer.search.exec;
 
+import dev.sublayer.evaluator.ProcessMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,16 +11,16 @@ import java.util.Optional;
 
 /**
  * The command line and environment of a worker JVM: this JVM's {@code java} and classpath, the flags ND4J and
- * the engines need, the heap and thread count, and the thread settings of the native libraries that keep runs
- * fast and reproducible.
+ * the engines need, the heap, the native-memory limit ({@link ProcessMemory}) and thread count, and the thread
+ * settings of the native libraries that keep runs fast and reproducible.
  */
 final class WorkerCommand {
 
     private WorkerCommand() {
     }
 
-    /** See {@link WorkerPoolExecutor#javaWorker}. */
-    static WorkerSpec javaWorker(String mainClass, List<String> args, String heap, int threads,
+    /** See {@link WorkerPoolExecutor#javaWorker(String, List, String, int, int, Optional)}. */
+    static WorkerSpec javaWorker(String mainClass, List<String> args, String heap, int threads, int workers,
                                  Optional<Path> logDirectory) {
         List<String> cmd = new ArrayList<>();
         Path setsid = Path.of("/usr/bin/setsid");
@@ -33,6 +34,10 @@ final class WorkerCommand {
         }
         cmd.add("-Xss4m");
         cmd.add("-Xmx" + heap);
+        // Native memory beyond the estimate ends as the worker's own OutOfMemoryError (a failed trial), never as
+        // the kernel's OOM killer: JavaCPP's default limit, four heaps, ignores the machine and the other workers.
+        cmd.add("-D" + ProcessMemory.MAX_PHYSICAL_BYTES + "="
+                + ProcessMemory.physicalCap(ProcessMemory.heapBytes(heap), workers));
         cmd.add("-XX:ActiveProcessorCount=" + threads);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -33,13 +33,23 @@ public final class WorkerPoolExecutor implements TrialExecutor {
 
     /**
      * The spec of a worker JVM running {@code mainClass} on this JVM's classpath, with the flags ND4J needs,
-     * the given heap, and {@code threads} cores ({@code OMP_NUM_THREADS}, {@code -XX:ActiveProcessorCount});
+     * the given heap (and a native-memory limit of at most four heaps), and {@code threads} cores ({@code OMP_NUM_THREADS}, {@code -XX:ActiveProcessorCount});
      * {@code MKL_DYNAMIC=FALSE} keeps the djl engine deterministic; {@code OMP_WAIT_POLICY=PASSIVE} (unless set in
      * this JVM's environment) keeps idle OpenMP threads from spinning.
      */
     public static WorkerSpec javaWorker(String mainClass, List<String> args, String heap, int threads,
                                         Optional<Path> logDirectory) {
-        return WorkerCommand.javaWorker(mainClass, args, heap, threads, logDirectory);
+        return javaWorker(mainClass, args, heap, threads, 1, logDirectory);
+    }
+
+    /**
+     * As {@link #javaWorker(String, List, String, int, Optional)}, for one of {@code workers} workers that run at
+     * once: each may hold its share of the machine's memory
+     * ({@link dev.sublayer.evaluator.ProcessMemory#physicalCap}, set as JavaCPP's physical-memory limit).
+     */
+    public static WorkerSpec javaWorker(String mainClass, List<String> args, String heap, int threads, int workers,
+                                        Optional<Path> logDirectory) {
+        return WorkerCommand.javaWorker(mainClass, args, heap, threads, workers, logDirectory);
     }
 
     /** A pool of {@code count} workers started from {@code spec}. */

@@ -3,6 +3,7 @@ package dev.sublayer.search.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sublayer.evaluator.ProcessMemory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,19 @@ class WorkerSpecTest {
                 .containsEntry("MKL_DYNAMIC", "FALSE");
         assertThat(spec.threads()).isEqualTo(3);
         assertThat(spec.logDirectory()).contains(Path.of("logs"));
+    }
+
+    @Test
+    void eachWorkerGetsANativeMemoryLimitOfAtMostFourHeapsAndItsShareOfTheMachine() {
+        long machine = ProcessMemory.machineBytes();
+        String one = "-D" + ProcessMemory.MAX_PHYSICAL_BYTES + "=" + Math.min(4 * (768L << 20),
+                (long) (machine * ProcessMemory.MACHINE_SHARE));
+        assertThat(WorkerPoolExecutor.javaWorker("dev.example.Main", List.of(), "768m", 1, Optional.empty())
+                .command()).contains(one);
+        String three = "-D" + ProcessMemory.MAX_PHYSICAL_BYTES + "=" + Math.min(4 * (64L << 30),
+                (long) (machine * ProcessMemory.MACHINE_SHARE / 3));
+        assertThat(WorkerPoolExecutor.javaWorker("dev.example.Main", List.of(), "64g", 1, 3, Optional.empty())
+                .command()).contains(three);
     }
 
     @Test
