@@ -278,7 +278,7 @@ public final class TrainingLoop {
      * checkpoint that was never written).
      */
     static boolean byInfrastructure(Throwable e) {
-        return IoFailures.refusal(e).filter(r -> r != IoFailures.Refusal.NO_SUCH_FILE).isPresent();
+        return IoFailures.byEnvironment(e);
     }
 
     /**

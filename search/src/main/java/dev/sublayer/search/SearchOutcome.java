@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * How a search session ended.
  *
- * @param state         finished, stopped (resumable) or already finished before this session
- * @param reason        why: the budget that ran out, or the stop reason
+ * @param state         finished, stopped or faulted (both resumable) or already finished before this session
+ * @param reason        why: the budget that ran out, the stop reason, or the fault and the trial it cut off
  * @param front         the study's front when the session ended (as stored with the last generation, where no
  *                      search trial finished after it)
  * @param reevaluation  mean and std of each front member's objectives over its seeds
@@ -27,7 +27,13 @@ public record SearchOutcome(State state, String reason, StudyFront front, FrontS
         FINISHED,
         /** The study had finished before: nothing was trained. */
         ALREADY_FINISHED,
-        /** Stopped before the budget was reached (Ctrl-C); resumable. */
-        STOPPED
+        /** Stopped before the budget was reached (Ctrl-C, a signal); resumable. */
+        STOPPED,
+        /**
+         * Stopped by a fault outside the candidates (no space left on device, worker processes that cannot start):
+         * the trial it cut off is kept as interrupted, and the study resumes where it stopped once the fault is
+         * fixed.
+         */
+        FAULTED
     }
 }

@@ -78,6 +78,15 @@ public final class IoFailures {
         return refusal(failure).map(Refusal::outOfSpace).orElse(false);
     }
 
+    /**
+     * Whether {@code failure} is a refusal that the environment causes whatever is written: no space left, a quota
+     * spent, permissions, a read-only file system. A missing file is not one of them: it can be what the failed
+     * operation itself was about (a checkpoint never written).
+     */
+    public static boolean byEnvironment(Throwable failure) {
+        return refusal(failure).filter(r -> r != Refusal.NO_SUCH_FILE).isPresent();
+    }
+
     /** The deepest path a {@link FileSystemException} in {@code failure}'s chain names, if any. */
     public static Optional<Path> path(Throwable failure) {
         Path found = null;
