@@ -28,6 +28,8 @@ final class WorkerSlot {
     private final BooleanSupplier closed;
     /** Whether the last run's worker was killed from outside (SIGKILL, SIGTERM). */
     private boolean killedFromOutside;
+    /** Whether the last run's worker could not be started. */
+    private boolean cannotStart;
 
     /** Slot {@code index} (from 1) of a pool whose jobs wait in {@code queue}; its thread is not yet started. */
     WorkerSlot(int index, WorkerSpec spec, BlockingQueue<WorkerJob> queue, BooleanSupplier closed) {
@@ -83,7 +85,8 @@ final class WorkerSlot {
      */
     private TrialResult runRetryingOnce(WorkerJob job) {
         TrialResult first = run(job);
-        if (first.cause() != FailureCause.INFRASTRUCTURE || job.cancelled || closed.getAsBoolean()) {
+        // Only the slot's own faults: a fault the worker reported (a full disk) would meet the retry just the same.
+        if (!(killedFromOutside || cannotStart) || job.cancelled || closed.getAsBoolean()) {
             return first;
         }
         LOG.warn("worker {}: trial {}: {}; retrying it once on a fresh worker", index, job.task.key(),
@@ -98,9 +101,11 @@ final class WorkerSlot {
     private TrialResult run(WorkerJob job) {
         TrialTask task = job.task;
         killedFromOutside = false;
+        cannotStart = false;
         try {
             worker.ensureWorker();
         } catch (IOException e) {
+            cannotStart = true;
             return WorkerFailures.cannotStart(e.getMessage());
         }
         job.callback.started(worker.name());
