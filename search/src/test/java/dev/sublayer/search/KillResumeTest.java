@@ -6,6 +6,8 @@ import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.search.exec.InProcessExecutor;
+import dev.sublayer.search.exec.StubWorkerMain;
+import dev.sublayer.search.exec.WorkerPoolExecutor;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.FailureCause;
@@ -18,7 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,6 +142,74 @@ class KillResumeTest {
         assertThat(last.state()).isEqualTo(SearchOutcome.State.FINISHED);
         assertThat(partial).doesNotExist();
         assertThat(tmpFile).doesNotExist();
+        SearchTest.assertSame(SearchTest.Final.of(dir), SearchTest.Final.of(tmp.resolve("straight")));
+    }
+
+    /**
+     * Worker processes killed from outside mid-study ({@code kill -9}): each trial they were training runs once more
+     * on a fresh worker, no trial is recorded as failed, and the study equals an uninterrupted one.
+     */
+    @Test
+    void workersKilledFromOutsideMidStudyLeaveTheStudyAsAnUninterruptedRunLeavesIt() throws Exception {
+        String yaml = TestStudies.yaml("nsga2", 42, 30, "");
+        TestStudies.open(yaml, tmp.resolve("straight"), TestStudies.stub(new StubEngine.Counters(), 0))
+                .run(SearchListener.NONE);
+
+        Path dir = tmp.resolve("killed-workers");
+        Search.ExecutorFactory workers = context -> new WorkerPoolExecutor(2, WorkerPoolExecutor.javaWorker(
+                StubWorkerMain.class.getName(), List.of("20"), "64m", 1, Optional.empty()));
+        // The trials running now, by key, with the worker that trains them ("worker-1 pid 1234").
+        Map<String, String> running = new ConcurrentHashMap<>();
+        Set<String> finished = ConcurrentHashMap.newKeySet();
+        SearchListener watch = new SearchListener() {
+            @Override
+            public void trialStarted(TrialRecord trial) {
+                running.put(trial.key(), trial.worker());
+            }
+
+            @Override
+            public void trialFinished(TrialRecord trial) {
+                running.remove(trial.key());
+                finished.add(trial.key());
+            }
+        };
+        List<String> killed = new ArrayList<>();
+        Thread killer = new Thread(() -> {
+            Random random = new Random(20261203);
+            try {
+                while (killed.size() < 2) {
+                    Thread.sleep(300 + random.nextInt(500));
+                    // A worker mid-trial, killed from outside the pool (SIGKILL, as kill -9); then nothing more until
+                    // that trial is done, so its retry on a fresh worker is left alone.
+                    var target = running.entrySet().stream().filter(e -> !killed.contains(e.getKey())).findFirst();
+                    if (target.isEmpty()) {
+                        continue;
+                    }
+                    String worker = target.get().getValue();
+                    ProcessHandle.of(Long.parseLong(worker.substring(worker.indexOf("pid ") + 4)))
+                            .ifPresent(ProcessHandle::destroyForcibly);
+                    killed.add(target.get().getKey());
+                    while (!finished.contains(target.get().getKey())) {
+                        Thread.sleep(20);
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the study ended first
+            }
+        }, "worker-killer");
+        killer.start();
+        SearchOutcome o;
+        try {
+            o = TestStudies.open(yaml, dir, workers).run(watch);
+        } finally {
+            killer.interrupt();
+            killer.join();
+        }
+        assertThat(o.state()).isEqualTo(SearchOutcome.State.FINISHED);
+        assertThat(killed).as("trials whose worker was killed mid-trial").isNotEmpty();
+        try (StudyStore s = StudyStore.openReadOnly(dir)) {
+            assertThat(s.trials()).allSatisfy(t -> assertThat(t.status()).isEqualTo(TrialStatus.COMPLETED));
+        }
         SearchTest.assertSame(SearchTest.Final.of(dir), SearchTest.Final.of(tmp.resolve("straight")));
     }
 
