@@ -1,9 +1,11 @@
 package dev.sublayer.cli;
 
 import dev.sublayer.evaluator.ProcessMemory;
+import dev.sublayer.io.IoFailures;
 import dev.sublayer.trial.BuildInfo;
 import java.io.PrintWriter;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +13,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code sublayer} command. Results go to stdout, diagnostics to stderr.
- * Exit codes: 0 success, 1 a failure while working, 2 bad input (usage, config, notation).
+ * Exit codes: 0 success, 1 a failure while working, 2 bad input (usage, config, notation) or a fault of the user's
+ * environment (no space left on device, a directory that refuses writes or does not exist), 128 + the signal of a
+ * search stopped by SIGINT (130), SIGTERM (143) or SIGHUP (129).
  */
 @Command(
         name = "sublayer",
@@ -30,7 +34,7 @@ import picocli.CommandLine.Option;
         })
 public final class Main implements Runnable {
 
-    /** Exit code for bad input: usage errors, invalid configs or notation. */
+    /** Exit code for bad input (usage errors, invalid configs or notation) and faults of the user's environment. */
     public static final int EXIT_BAD_INPUT = 2;
 
     /** Exit code for a failure while working. */
@@ -54,7 +58,11 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // evaluate and in-process searches train in this JVM: bound its native memory before ND4J loads.
         ProcessMemory.capThisProcess();
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        // Log4j's own shutdown hook is off (log4j2.xml): it would start while a signal stops the JVM, too late to
+        // register, and warn. Everything is logged by now; stop it here, the last thing before the exit.
+        LogManager.shutdown();
+        System.exit(code);
     }
 
     /** Runs the command line with the given streams; returns the exit code. */
@@ -62,10 +70,12 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException ? EXIT_BAD_INPUT : EXIT_FAILURE);
+        // The user's input, and the user's environment (a full disk, a directory that refuses writes): exit 2.
+        cli.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || IoFailures.refusal(t).isPresent()
+                ? EXIT_BAD_INPUT : EXIT_FAILURE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Users get one line; the stack trace is for --verbose.
-            org.apache.logging.log4j.LogManager.getLogger(Main.class).debug("command failed", e);
+            LogManager.getLogger(Main.class).debug("command failed", e);
             commandLine.getErr().println("sublayer: error: " + oneLine(e));
             return commandLine.getExitCodeExceptionMapper().getExitCode(e);
         });
@@ -81,6 +91,11 @@ public final class Main implements Runnable {
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
             m = e.getClass().getSimpleName();
+        }
+        var refusal = IoFailures.refusal(e);
+        if (refusal.isPresent() && !m.contains(refusal.get().words())) {
+            // A library's wrapping hides the cause: say what the file system refused, and where.
+            m = m + ": " + IoFailures.describe(e, null);
         }
         return m.replace('\n', ' ').replace('\r', ' ');
     }

@@ -1,5 +1,6 @@
 package dev.sublayer.cli;
 
+import dev.sublayer.io.IoFailures;
 import dev.sublayer.reports.ReportFormat;
 import dev.sublayer.reports.ReportWriter;
 import dev.sublayer.reports.StudyView;
@@ -68,11 +69,22 @@ final class ReportCommand implements Callable<Integer> {
         Path target = out != null ? Path.of(out) : studyDir.resolve("report" + f.extension());
         try {
             ReportWriter.write(view, f, target);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        } catch (IOException | UncheckedIOException e) {
+            // Where the report cannot go is the user's environment, like an export's (exit 2), said with the reason.
+            throw new IllegalArgumentException(cannotWrite(target, e), e);
         }
         stdout.printf(Locale.ROOT, "%s (%s, %,d bytes, %d trials)%n", target, f.configName(), Files.size(target),
                 view.trials().size());
         return 0;
+    }
+
+    /** Why the report could not be written to {@code target}, in one line naming it and the reason. */
+    static String cannotWrite(Path target, Exception e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.startsWith("cannot write report")) {
+            return m; // the report writer's own check: a missing directory, a directory in the way
+        }
+        return "cannot write report " + target + ": " + IoFailures.refusal(e).map(IoFailures.Refusal::words)
+                .orElseGet(() -> IoFailures.describe(e, null));
     }
 }

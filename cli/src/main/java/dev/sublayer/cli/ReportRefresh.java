@@ -1,5 +1,6 @@
 package dev.sublayer.cli;
 
+import dev.sublayer.io.IoFailures;
 import dev.sublayer.reports.ReportFormat;
 import dev.sublayer.reports.ReportWriter;
 import dev.sublayer.search.GenerationSummary;
@@ -77,7 +78,8 @@ final class ReportRefresh implements SearchListener {
             ReportWriter.write(StudyReports.view(store, context, Instant.now()), ReportFormat.HTML, file);
             LOG.debug("report written to {}", file);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("could not write the report {}: {}", file, e.getMessage());
+            LOG.warn("could not write the report {}: {}", file, IoFailures.refusal(e).isPresent()
+                    ? IoFailures.describe(e, file) : e.getMessage());
         }
     }
 

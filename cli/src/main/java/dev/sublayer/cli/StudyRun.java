@@ -20,18 +20,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What {@code search} and {@code resume} share: opening the study with one-line errors, the Ctrl-C hook that
- * stops the search cleanly, progress on stderr, and the front as a table on stdout.
+ * What {@code search} and {@code resume} share: opening the study with one-line errors, the signal handlers that
+ * stop the search cleanly ({@link StopSignals}), progress on stderr, and the front as a table on stdout.
  */
 final class StudyRun {
 
-    /** Exit code of a search stopped by Ctrl-C (128 + SIGINT), resumable. */
+    /** Exit code of a search stopped by Ctrl-C (128 + SIGINT), resumable; other signals give 128 + theirs. */
     static final int EXIT_STOPPED = 130;
 
     private StudyRun() {
@@ -60,50 +58,58 @@ final class StudyRun {
                 w.heap(), w.mode(), w.trialTimeoutSeconds(), w.marginSeconds());
     }
 
-    /** The command line as typed, for the study's record. */
+    /** The command line as typed, for the study's record: each word quoted for a POSIX shell, ready to paste. */
     static String commandLine(CommandSpec spec) {
         List<String> parts = new ArrayList<>();
         parts.add("sublayer");
         parts.addAll(spec.commandLine().getParseResult().originalArgs());
-        return String.join(" ", parts);
-    }
-
-    /** Runs the search with a Ctrl-C hook and progress; prints the outcome; returns the exit code. */
-    static int run(Search search, PrintWriter out, PrintWriter err) {
-        CountDownLatch printed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            search.requestStop("interrupted (Ctrl-C)");
-            try {
-                // Let the search record what was running as interrupted, close the store and print.
-                printed.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "sublayer-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        SearchOutcome outcome;
-        try {
-            outcome = search.run(listeners(search, err));
-            print(outcome, search.context().config(), out);
-        } finally {
-            printed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already: the hook is running and has what it waits for
-            }
-        }
-        return exitCode(outcome.state());
+        return shellWords(parts);
     }
 
     /**
-     * The exit code of a session that ended in {@code state}: 0 finished, {@value #EXIT_STOPPED} stopped,
-     * {@value Main#EXIT_FAILURE} when every trial failed alike.
+     * {@code words} as one POSIX shell command line: a word of only letters, digits and {@code @%+=:,./_-} as it
+     * is, any other in single quotes (a single quote inside as {@code '\''}), the empty word as {@code ''}.
+     */
+    static String shellWords(List<String> words) {
+        StringBuilder b = new StringBuilder();
+        for (String w : words) {
+            if (!b.isEmpty()) {
+                b.append(' ');
+            }
+            if (!w.isEmpty() && w.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c)
+                    || "@%+=:,./_-".indexOf(c) >= 0))) {
+                b.append(w);
+            } else {
+                b.append('\'').append(w.replace("'", "'\\''")).append('\'');
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Runs the search with progress, stopping it cleanly on SIGINT (Ctrl-C), SIGTERM or SIGHUP; prints the outcome;
+     * returns the exit code ({@link #exitCode}, with {@code 128 + signal} for a stop by a signal).
+     */
+    static int run(Search search, PrintWriter out, PrintWriter err) {
+        SearchOutcome outcome;
+        try (StopSignals signals = StopSignals.install(search::requestStop, err)) {
+            outcome = search.run(listeners(search, err));
+            print(outcome, search.context().config(), out);
+            int code = exitCode(outcome.state());
+            return outcome.state() == SearchOutcome.State.STOPPED ? signals.exitCode().orElse(code) : code;
+        }
+    }
+
+    /**
+     * The exit code of a session that ended in {@code state}: 0 finished, {@value #EXIT_STOPPED} stopped (Ctrl-C),
+     * {@value Main#EXIT_FAILURE} when every trial failed alike, {@value Main#EXIT_BAD_INPUT} when a fault of the
+     * environment (no space left on device) stopped it.
      */
     static int exitCode(SearchOutcome.State state) {
         return switch (state) {
             case STOPPED -> EXIT_STOPPED;
             case FAILED -> Main.EXIT_FAILURE;
+            case FAULTED -> Main.EXIT_BAD_INPUT;
             case FINISHED, ALREADY_FINISHED -> 0;
         };
     }
@@ -122,6 +128,8 @@ final class StudyRun {
                     + o.directory();
             case FAILED -> "study '" + config.name() + "' stopped: " + o.reason() + "\nfix the cause, then continue "
                     + "with: sublayer resume " + o.directory();
+            case FAULTED -> "study '" + config.name() + "' stopped: " + o.reason() + "; the trial is kept: fix that, "
+                    + "then continue with: sublayer resume " + o.directory();
         };
         out.println(head);
         out.printf(Locale.ROOT, "%d generation%s, %d candidates trained%s%n", o.generations(),

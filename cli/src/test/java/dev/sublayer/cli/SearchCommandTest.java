@@ -24,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,27 @@ class SearchCommandTest {
         CliRunner resume = CliRunner.run("resume", dir.toString());
         assertThat(resume.exitCode()).isZero();
         assertThat(resume.out()).contains("was already finished");
+    }
+
+    @Test
+    void theCommandThatRanAStudyIsQuotedSoAShellReadsBackTheSameWords() throws Exception {
+        List<String> words = List.of("sublayer", "search", "my studies/q.yaml", "--dir", "runs/it's $HOME", "",
+                "--workers=2", "a\"b;c|d");
+        String line = StudyRun.shellWords(words);
+        assertThat(line).isEqualTo("sublayer search 'my studies/q.yaml' --dir 'runs/it'\\''s $HOME' '' --workers=2 "
+                + "'a\"b;c|d'");
+        // Pasted into a shell, it is the very same words.
+        Process sh = new ProcessBuilder("sh", "-c", "for w in " + line + "; do printf '%s\\n' \"[$w]\"; done")
+                .redirectErrorStream(true).start();
+        String echoed = new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(sh.waitFor()).isZero();
+        assertThat(echoed.lines().toList()).isEqualTo(words.stream().map(w -> "[" + w + "]").toList());
+
+        // What a search records as the command that ran it (the report shows it).
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        picocli.CommandLine.ParseResult parsed = cli.parseArgs("search", "my studies/q.yaml", "--dir", "runs/a b");
+        assertThat(StudyRun.commandLine(parsed.subcommand().commandSpec()))
+                .isEqualTo("sublayer search 'my studies/q.yaml' --dir 'runs/a b'");
     }
 
     @Test
@@ -177,6 +199,7 @@ class SearchCommandTest {
     void aStudyWhoseTrialsAllFailedAlikeExitsOneAndSaysWhyAndHowToGoOn() {
         assertThat(StudyRun.exitCode(SearchOutcome.State.FAILED)).isEqualTo(1);
         assertThat(StudyRun.exitCode(SearchOutcome.State.STOPPED)).isEqualTo(130);
+        assertThat(StudyRun.exitCode(SearchOutcome.State.FAULTED)).isEqualTo(2);
         assertThat(StudyRun.exitCode(SearchOutcome.State.FINISHED)).isZero();
         assertThat(StudyRun.exitCode(SearchOutcome.State.ALREADY_FINISHED)).isZero();
         StudyConfig config = StudyConfigReader.read(MICRO);

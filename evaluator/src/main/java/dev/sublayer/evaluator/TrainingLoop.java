@@ -3,6 +3,7 @@ package dev.sublayer.evaluator;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.evaluator.data.Task;
 import dev.sublayer.evaluator.data.Tasks;
+import dev.sublayer.io.IoFailures;
 import dev.sublayer.space.Cost;
 import dev.sublayer.space.CostModel;
 import dev.sublayer.space.ModelShape;
@@ -74,7 +75,9 @@ public final class TrainingLoop {
     /**
      * Trains {@code request} with the trainer {@code build} makes for the model shape: rejects it first when
      * it breaks its constraints or its estimated memory exceeds this process's ({@link TrainingMemory}), and
-     * turns every exception into a FAILED or OUT_OF_MEMORY result.
+     * turns every exception into a FAILED or OUT_OF_MEMORY result (a FAILED one with
+     * {@link dev.sublayer.trial.FailureCause#INFRASTRUCTURE} when the file system refused a write: no space left
+     * on device, naming the file).
      *
      * @param provenance    stamped on the result
      * @param engine        the engine's name, part of its checkpoints' fingerprint
@@ -98,6 +101,12 @@ public final class TrainingLoop {
         } catch (OutOfMemoryError e) {
             return loop.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + e.getMessage());
         } catch (Throwable e) {
+            if (byInfrastructure(e)) {
+                // A full disk (or a checkpoint directory that refuses writes) says nothing about the candidate.
+                String why = IoFailures.describe(e, null);
+                LOG.warn("trial {} cut off: {}", request.architecture().canonical(), why);
+                return TrialResult.infrastructureFailure(why, provenance);
+            }
             if (isNativeOutOfMemory(e)) {
                 return loop.failed(TrialStatus.OUT_OF_MEMORY, "out of memory: " + message(e));
             }
@@ -264,6 +273,15 @@ public final class TrainingLoop {
         if (trainer != null) {
             trainer.close();
         }
+    }
+
+    /**
+     * Whether {@code e} is a refusal of the file system that a trial's candidate has no part in: no space left on
+     * device, a quota spent, a directory that refuses writes (a missing file is not: it can be the candidate's
+     * checkpoint that was never written).
+     */
+    static boolean byInfrastructure(Throwable e) {
+        return IoFailures.byEnvironment(e);
     }
 
     /**

@@ -57,6 +57,34 @@ final class CheckpointFiles {
         AtomicFiles.replace(source, target);
     }
 
+    /**
+     * Deletes what trials of an earlier session left unfinished in the checkpoint directory: checkpoints under their
+     * {@linkplain #partial partial name} (never published: their trial did not complete in that session) and the
+     * temporary files of checkpoint writes that a kill or a full disk interrupted ({@code .*.tmp}). Only while no
+     * trial of the study runs: at the start of a session.
+     */
+    void removeLeftovers() {
+        Path dir = context.checkpointDirectory();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        int removed = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".partial") || name.endsWith(".tmp")) {
+                    deleteQuietly(p);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list the checkpoints in {}: {}", dir, e.getMessage());
+        }
+        if (removed > 0) {
+            LOG.info("removed {} partial checkpoint file(s) an earlier session left in {}", removed, dir);
+        }
+    }
+
     /** Deletes the checkpoint of trial {@code key}, if any. */
     void delete(String key) {
         deleteQuietly(context.checkpoint(key));

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 /**
  * How a search session ended.
  *
- * @param state         finished, stopped (resumable), failed (resumable) or already finished before this session
- * @param reason        why: the budget that ran out, the stop reason, or the error every trial ended with
+ * @param state         finished, stopped, failed or faulted (all three resumable) or already finished before
+ *                      this session
+ * @param reason        why: the budget that ran out, the stop reason, the error every trial ended with, or the
+ *                      fault and the trial it cut off
  * @param front         the study's front when the session ended (as stored with the last generation, where no
  *                      search trial finished after it)
  * @param reevaluation  mean and std of each front member's objectives over its seeds
@@ -27,12 +29,18 @@ public record SearchOutcome(State state, String reason, StudyFront front, FrontS
         FINISHED,
         /** The study had finished before: nothing was trained. */
         ALREADY_FINISHED,
-        /** Stopped before the budget was reached (Ctrl-C); resumable. */
+        /** Stopped before the budget was reached (Ctrl-C, a signal); resumable. */
         STOPPED,
         /**
          * Stopped because every trial failed with the same error ({@code reason} says which): a cause no
          * candidate can avoid; resumable once it is fixed.
          */
-        FAILED
+        FAILED,
+        /**
+         * Stopped by a fault outside the candidates (no space left on device, worker processes that cannot start):
+         * the trial it cut off is kept as interrupted, and the study resumes where it stopped once the fault is
+         * fixed.
+         */
+        FAULTED
     }
 }

@@ -123,10 +123,12 @@ final class SessionEnd {
     }
 
     /**
-     * The session stopped for {@code reason} before the budget was spent: the study stays resumable, unless the
-     * wall-time budget stopped it ({@code budget}), which finishes the study without a re-evaluation.
+     * The session stopped ({@code stop}) before the budget was spent: the study stays resumable, unless the
+     * wall-time budget stopped it ({@code budget}), which finishes the study without a re-evaluation. A fault outside
+     * the candidates ends it {@link SearchOutcome.State#FAULTED}.
      */
-    SearchOutcome stopped(String reason, boolean budget, int generations, long trainedThisSession) {
+    SearchOutcome stopped(TrialRunner.Stopped stop, boolean budget, int generations, long trainedThisSession) {
+        String reason = stop.reason();
         StudyFront front = results.front();
         Path frontFile = FrontJson.write(context.directory(), FrontJson.toNode(context,
                 budget ? StudyStatus.FINISHED : StudyStatus.INTERRUPTED, front, FrontStats.none()));
@@ -138,8 +140,9 @@ final class SessionEnd {
             store.logEvent("search_stopped", reason);
             store.updateInfo(now.withStatus(StudyStatus.INTERRUPTED));
         }
-        SearchOutcome outcome = new SearchOutcome(budget ? SearchOutcome.State.FINISHED
-                : SearchOutcome.State.STOPPED, reason, front, FrontStats.none(), generations,
+        SearchOutcome.State state = budget ? SearchOutcome.State.FINISHED
+                : stop.fault() ? SearchOutcome.State.FAULTED : SearchOutcome.State.STOPPED;
+        SearchOutcome outcome = new SearchOutcome(state, reason, front, FrontStats.none(), generations,
                 results.trainedCandidates(), trainedThisSession, context.directory(), frontFile);
         listener.searchFinished(outcome, store);
         return outcome;

@@ -146,7 +146,7 @@ final class SessionLoop {
                         ? SearchOutcome.State.ALREADY_FINISHED : SearchOutcome.State.FINISHED;
                 return end.finished(state, exhausted, last, history.size(), counting.trainedTotal);
             } catch (TrialRunner.Stopped s) {
-                return end.stopped(s.reason(), wallBudgetHit, history.size(), counting.trainedTotal);
+                return end.stopped(s, wallBudgetHit, history.size(), counting.trainedTotal);
             }
         } finally {
             wallTimer.interrupt();

@@ -8,6 +8,7 @@ import dev.sublayer.search.exec.TrialTask;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
+import dev.sublayer.trial.FailureCause;
 import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -27,7 +28,9 @@ import org.apache.logging.log4j.Logger;
  * Runs planned trials on the executor and records each in the store as it starts and as it ends, publishing
  * the checkpoint of each trial that completed. When a stop is requested it cancels what is still running,
  * records those trials as interrupted (keeping any result that won the race), and throws
- * {@link TrialRunner.Stopped}.
+ * {@link TrialRunner.Stopped}. A trial that a fault outside its candidate cut off
+ * ({@link FailureCause#INFRASTRUCTURE}: no space left on device) is recorded as interrupted, never as the candidate's
+ * failure, and stops the session as a fault.
  *
  * <p>Only the calling thread touches the store, the results index and the listener: executor callbacks post
  * events to a queue that this thread drains.
@@ -113,6 +116,7 @@ final class TrialDispatch {
             });
         }
         int open = pending.size();
+        String fault = null;
         while (open > 0) {
             Event e;
             try {
@@ -137,6 +141,11 @@ final class TrialDispatch {
                             start = runningRecord(p, "");
                         }
                         TrialResult result = f.result();
+                        if (result.cause() == FailureCause.INFRASTRUCTURE) {
+                            String why = fault(p, start, result);
+                            fault = fault == null ? why : fault;
+                            break;
+                        }
                         if (result.status() == TrialStatus.RUNNING || result.status() == TrialStatus.INTERRUPTED) {
                             result = new TrialResult(TrialStatus.FAILED, result.metrics(), result.curve(),
                                     "engine returned a non-final status " + result.status().configName(),
@@ -184,7 +193,9 @@ final class TrialDispatch {
                     open--;
                     Plan p = pending.get(late.key());
                     TrialRecord start = running.remove(p.key());
-                    if (late instanceof Finished f && start != null && f.result().status().terminal()
+                    if (late instanceof Finished f && start != null && f.result().cause() == FailureCause.INFRASTRUCTURE) {
+                        fault(p, start, f.result());
+                    } else if (late instanceof Finished f && start != null && f.result().status().terminal()
                             && !f.result().failure().equals("cancelled")) {
                         TrialRecord done = start.finish(f.result(), Instant.now());
                         if (f.result().status() == TrialStatus.COMPLETED && p.checkpointTo().isPresent()) {
@@ -201,10 +212,34 @@ final class TrialDispatch {
                         results.record(r);
                     }
                 }
-                throw new TrialRunner.Stopped(stop.reason());
+                throw stopped(fault);
             }
         }
+        if (fault != null) {
+            throw stopped(fault); // the faulted trial was the last one open
+        }
         return out;
+    }
+
+    private TrialRunner.Stopped stopped(String fault) {
+        return new TrialRunner.Stopped(stop.reason(), fault != null && fault.equals(stop.reason()));
+    }
+
+    /**
+     * Records the trial of {@code p} that a fault outside its candidate cut off ({@code result}: no space left on
+     * device, a worker that cannot start) as interrupted, to be trained again when the study resumes, and stops the
+     * session: the machine cannot train now, and going on without the trial would change what the study finds.
+     *
+     * @return the stop reason: the fault and the trial
+     */
+    private String fault(Plan p, TrialRecord start, TrialResult result) {
+        TrialRecord r = start.interruptedBy(result);
+        store.putTrial(r);
+        results.record(r);
+        String why = result.failure() + " (trial " + p.key() + ", " + p.architecture().notation() + ")";
+        LOG.warn("stopping: {}; the trial is kept and trained again when the study resumes", why);
+        stop.request(why);
+        return why;
     }
 
     /** The record of {@code p} running on {@code worker}, started now. */

@@ -44,24 +44,42 @@ public final class TrialRunner {
     /** Thrown out of {@link #evaluate} and {@link #reevaluate} when the search must stop before finishing. */
     public static final class Stopped extends Exception {
         private final String reason;
+        private final boolean fault;
 
         Stopped(String reason) {
+            this(reason, false);
+        }
+
+        Stopped(String reason, boolean fault) {
             super(reason, null, false, false);
             this.reason = reason;
+            this.fault = fault;
         }
 
         /** Why the search stopped. */
         public String reason() {
             return reason;
         }
+
+        /**
+         * Whether a fault outside the candidates stopped it (no space left on device, workers that cannot start),
+         * rather than a request (Ctrl-C, a signal, the wall-time budget).
+         */
+        public boolean fault() {
+            return fault;
+        }
     }
 
-    /** A runner for the study of {@code context}. */
+    /**
+     * A runner for the study of {@code context}. It first removes the partial checkpoints that a session which ended
+     * mid-trial (killed, out of disk space) left: no trial runs yet, and a partial one is never continued from.
+     */
     public TrialRunner(StudyContext context, StudyStorage store, StudyResults results, TrialExecutor executor,
                        SearchListener listener, StopSignal stop) {
         this.context = context;
         this.results = results;
         this.checkpoints = new CheckpointFiles(context);
+        checkpoints.removeLeftovers();
         this.promotion = new RungPromotion(context, results);
         this.dispatch = new TrialDispatch(context, store, results, executor, listener, stop, checkpoints);
     }

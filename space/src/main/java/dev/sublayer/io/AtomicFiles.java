@@ -73,14 +73,23 @@ public final class AtomicFiles {
      * Writes {@code target} atomically with what {@code content} writes (through a 64 KiB buffer).
      *
      * @return {@code target}
-     * @throws IOException as thrown by {@code content} or the file system; the previous file, if any, is
-     *                     unchanged and no temporary file is left
+     * @throws IOException as thrown by {@code content} or the file system (a refusal of the file system, such as
+     *                     no space left on device, as a {@link java.nio.file.FileSystemException} naming
+     *                     {@code target}: see {@link IoFailures}); the previous file, if any, is unchanged and no
+     *                     temporary file is left
      */
     public static Path write(Path target, Content content) throws IOException {
         Objects.requireNonNull(content, "content");
         try (Pending pending = begin(target)) {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pending.path()), 1 << 16)) {
                 content.writeTo(out);
+            } catch (IOException | RuntimeException e) {
+                // A full disk reaches the stream without a path (and through a library as its own exception):
+                // name the file the caller asked for.
+                if (IoFailures.refusal(e).isPresent()) {
+                    throw IoFailures.at(pending.target(), e);
+                }
+                throw e;
             }
             pending.replaceTarget();
         }
@@ -101,7 +110,8 @@ public final class AtomicFiles {
      * Creates an empty temporary file {@code .<target name>.<random>.tmp} beside {@code target}, to be filled
      * and published by the caller. Use it in try-with-resources: closing deletes it unless it was published.
      *
-     * @throws IOException if the temporary file cannot be created (e.g. the directory does not exist)
+     * @throws IOException if the temporary file cannot be created (e.g. the directory does not exist, is not
+     *                     writable); it names {@code target} and the reason
      */
     public static Pending begin(Path target) throws IOException {
         return begin(target, "." + name(target) + ".", ".tmp");
@@ -126,6 +136,9 @@ public final class AtomicFiles {
                 return new Pending(tmp, absolute, move);
             } catch (FileAlreadyExistsException e) {
                 // another temporary file drew the same number: draw again
+            } catch (IOException e) {
+                // The temporary name means nothing to the caller: say what could not be written, and why.
+                throw IoFailures.at(absolute, e);
             }
         }
     }

@@ -61,7 +61,9 @@ public final class TrialJson {
 
     /**
      * A result as a JSON object: {@code status} (lower-case name), {@code metrics}, {@code curve} (array of
-     * points, oldest first), {@code failure} and {@code provenance}.
+     * points, oldest first), {@code failure} and {@code provenance}; and {@code "cause": "infrastructure"} for a
+     * result a fault of the machine caused (absent for the candidate's own outcomes, so their JSON is what it
+     * always was).
      */
     public static ObjectNode toNode(TrialResult result) {
         ObjectNode node = NODES.objectNode();
@@ -73,6 +75,9 @@ public final class TrialJson {
         }
         node.put("failure", result.failure());
         node.set("provenance", toNode(result.provenance()));
+        if (result.cause() != FailureCause.CANDIDATE) {
+            node.put("cause", result.cause().configName());
+        }
         return node;
     }
 
@@ -97,12 +102,38 @@ public final class TrialJson {
         for (int i = 0; i < curveNode.size(); i++) {
             curve.add(curvePointAt(curveNode.get(i), curvePath + "/" + i));
         }
+        TrialStatus status = statusAt(field(node, path, "status"), path + "/status");
         return new TrialResult(
-                statusAt(field(node, path, "status"), path + "/status"),
+                status,
                 metricsAt(field(node, path, "metrics"), path + "/metrics"),
                 curve,
                 stringAt(node, path, "failure"),
-                provenanceAt(field(node, path, "provenance"), path + "/provenance"));
+                provenanceAt(field(node, path, "provenance"), path + "/provenance"),
+                causeAt(node, path, status));
+    }
+
+    private static FailureCause causeAt(JsonNode node, String path, TrialStatus status) {
+        if (!node.has("cause")) {
+            return FailureCause.CANDIDATE;
+        }
+        JsonNode c = node.get("cause");
+        if (c.isString()) {
+            for (FailureCause f : FailureCause.values()) {
+                if (f.configName().equals(c.stringValue())) {
+                    if (f == FailureCause.INFRASTRUCTURE && status != TrialStatus.FAILED
+                            && status != TrialStatus.INTERRUPTED) {
+                        throw wrong(path + "/cause", c, "absent for a " + status.configName() + " trial (only a "
+                                + "failed or interrupted one can have the cause " + f.configName() + ")");
+                    }
+                    return f;
+                }
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (FailureCause f : FailureCause.values()) {
+            allowed.add(f.configName());
+        }
+        throw wrong(path + "/cause", c, "one of " + allowed);
     }
 
     private static TrialStatus statusAt(JsonNode node, String path) {

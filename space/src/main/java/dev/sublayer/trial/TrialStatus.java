@@ -14,7 +14,10 @@ public enum TrialStatus {
     OUT_OF_MEMORY,
     /** Any other failure; the result's failure text says what. */
     FAILED,
-    /** Was running when its process died; retried under the same key on resume. */
+    /**
+     * Was running when its process died or the search stopped, or was cut off by a fault outside the candidate
+     * (its result's {@link FailureCause} is then {@code INFRASTRUCTURE}); retried under the same key on resume.
+     */
     INTERRUPTED,
     /** Refused before anything was built: outside the hard constraints. */
     REJECTED;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.sublayer.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,6 +162,41 @@ class AtomicFilesTest {
     void aMissingDirectoryIsAClearError() {
         assertThatThrownBy(() -> AtomicFiles.writeString(tmp.resolve("no/such/dir/f"), "x"))
                 .isInstanceOf(IOException.class).hasMessageContaining("no/such/dir");
+    }
+
+    @Test
+    void aFullDiskIsNamedWithTheTargetNotTheTemporaryFile() throws IOException {
+        Path f = Files.writeString(tmp.resolve("report.html"), "old");
+        // What a full disk throws from a stream: the operating system's words and no path.
+        assertThatThrownBy(() -> AtomicFiles.write(f, out -> {
+            out.write(new byte[100_000]);
+            throw new IOException("No space left on device");
+        })).isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessage(f.toAbsolutePath() + ": no space left on device");
+        // ... and wrapped by a library in its own unchecked exception (a template engine rendering into the stream).
+        assertThatThrownBy(() -> AtomicFiles.write(f, out -> {
+            throw new IllegalStateException("Failed to render report.jte, error at report.jte:265",
+                    new IOException("No space left on device"));
+        })).isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessage(f.toAbsolutePath() + ": no space left on device");
+        assertThat(Files.readString(f)).isEqualTo("old");
+        assertThat(names()).containsExactly("report.html");
+    }
+
+    @Test
+    void aDirectoryThatRefusesTheTemporaryFileIsNamedWithTheTargetAndTheReason() throws IOException {
+        // Root ignores permissions (the CLI's report test makes a directory read-only for root with chattr).
+        TestEnvironment.skipUnless(!"root".equals(System.getProperty("user.name")),
+                "running as root, whom directory permissions do not refuse");
+        Path dir = Files.createDirectories(tmp.resolve("locked"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assertThatThrownBy(() -> AtomicFiles.writeString(dir.resolve("report.html"), "x"))
+                    .isInstanceOf(java.nio.file.AccessDeniedException.class)
+                    .hasMessage(dir.resolve("report.html").toAbsolutePath() + ": permission denied");
+        } finally {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     private List<String> names() throws IOException {

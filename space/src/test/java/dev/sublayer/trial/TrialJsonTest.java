@@ -89,6 +89,31 @@ class TrialJsonTest {
     }
 
     @Test
+    void anInfrastructureFailureCarriesItsCauseAndTheCandidatesOutcomesKeepTheirJson() {
+        TrialResult full = TrialResult.infrastructureFailure("no space left on device: /runs/s/checkpoints/k.ckpt",
+                provenance());
+        JsonNode node = TrialJson.toNode(full);
+        assertThat(node.get("status").stringValue()).isEqualTo("failed");
+        assertThat(node.get("cause").stringValue()).isEqualTo("infrastructure");
+        assertThat(TrialJson.resultFromNode(node)).isEqualTo(full);
+
+        TrialResult own = new TrialResult(TrialStatus.FAILED, TrialMetrics.none(), List.of(), "boom", provenance());
+        assertThat(own.cause()).isEqualTo(FailureCause.CANDIDATE);
+        assertThat(TrialJson.toNode(own).has("cause")).isFalse();
+        assertThat(TrialJson.readResult(TrialJson.write(own))).isEqualTo(own);
+
+        String completed = TrialJson.write(new TrialResult(TrialStatus.COMPLETED, TrialMetrics.none(), List.of(), "",
+                provenance()));
+        assertThatThrownBy(() -> TrialJson.readResult(completed.replace("{", "{\"cause\":\"infrastructure\",")))
+                .hasMessageContaining("/cause").hasMessageContaining("absent for a completed trial");
+        assertThatThrownBy(() -> TrialJson.readResult(TrialJson.write(full).replace("\"infrastructure\"",
+                "\"weather\""))).hasMessageContaining("/cause").hasMessageContaining("weather")
+                .hasMessageContaining("[candidate, infrastructure]");
+        assertThatThrownBy(() -> new TrialResult(TrialStatus.DIVERGED, TrialMetrics.none(), List.of(), "",
+                provenance(), FailureCause.INFRASTRUCTURE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void unknownKeysAreIgnored() {
         String json = TrialJson.write(Budget.tokens(5)).replace("{", "{\"future\":1,");
         assertThat(TrialJson.readBudget(json)).isEqualTo(Budget.tokens(5));
@@ -107,7 +132,9 @@ class TrialJsonTest {
         String failure = rnd.nextBoolean() ? "" : anyString(rnd);
         Provenance p = new Provenance(maybeNull(rnd), maybeNull(rnd), maybeNull(rnd), maybeNull(rnd),
                 maybeNull(rnd), maybeNull(rnd), maybeNull(rnd), maybeNull(rnd));
-        return new TrialResult(status, m, curve, failure, p);
+        FailureCause cause = (status == TrialStatus.FAILED || status == TrialStatus.INTERRUPTED) && rnd.nextBoolean()
+                ? FailureCause.INFRASTRUCTURE : FailureCause.CANDIDATE;
+        return new TrialResult(status, m, curve, failure, p, cause);
     }
 
     static Budget randomBudget(Random rnd) {

@@ -50,7 +50,10 @@ final class CommitPolicy {
             try {
                 store.rollback();
             } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+                // A store that failed to write (a full disk) is closed, and its rollback rethrows that very failure.
+                if (suppressed != e) {
+                    e.addSuppressed(suppressed);
+                }
             }
             throw where.translateAny(e);
         }

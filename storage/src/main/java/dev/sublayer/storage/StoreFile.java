@@ -1,5 +1,6 @@
 package dev.sublayer.storage;
 
+import dev.sublayer.io.IoFailures;
 import dev.sublayer.trial.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,9 @@ import tools.jackson.databind.JsonNode;
  * failure, which names the file.
  */
 final class StoreFile {
+
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(StudyStore.class);
 
     /** The value of the {@code format} entry of the {@code meta} map. */
     static final String FORMAT = "sublayer-study";
@@ -135,11 +139,38 @@ final class StoreFile {
         return best;
     }
 
+    /**
+     * Deletes the temporary store files ({@value #TMP_PREFIX}…{@value #TMP_SUFFIX}) left in the study directory by
+     * a process that died while building or compacting a copy (a killed {@code study compact}). Call only while
+     * holding the study's write lock: a running compaction holds the store open, so no writer can open it, and a
+     * new study or an import builds its file where no study file exists yet.
+     */
+    void removeLeftoverCopies() {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(TMP_PREFIX) && name.endsWith(TMP_SUFFIX) && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    LOG.info("study {}: removed {}, left by a process that ended while writing a copy of the store",
+                            dir, name);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("study {}: cannot remove leftover temporary store files: {}", dir, reason(e));
+        }
+    }
+
     // ================================================================== opening and checking
+
+    /**
+     * The H2 file system prefix MVStore opens study files through: empty (the disk) except in tests, which put a
+     * file system that fails writes in between (a seam for the full disk, which cannot otherwise be made at will).
+     */
+    static volatile String fileSystem = "";
 
     /** Opens the file with MVStore (taking its lock), auto-commit off, pages compressed. */
     MVStore open(boolean readOnly) {
-        MVStore.Builder b = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled();
+        MVStore.Builder b = new MVStore.Builder().fileName(fileSystem + file).autoCommitDisabled();
         // LZF page compression halves the size of JSON-heavy pages at no measurable cost in speed.
         b.compress();
         if (readOnly) {
@@ -238,8 +269,14 @@ final class StoreFile {
             return new StoreException("study file " + file + " was written in a newer MVStore format than this "
                     + "Sublayer reads (" + what + ")", e);
         }
+        if (IoFailures.refusal(e).isPresent()) {
+            // MVStore's own words name a channel ("Writing to sun.nio.ch.FileChannelImpl@… failed"); a store that
+            // failed to write is closed, and every later call fails with that failure as its cause.
+            return new StoreException(IoFailures.describe(e, file) + " (the study store could not be written; it "
+                    + "holds every change made before)", e);
+        }
         if (code == DataUtils.ERROR_WRITING_FAILED) {
-            return new StoreException("cannot write study file " + file + " (" + what + ")", e);
+            return new StoreException("cannot write study file " + file + ": " + IoFailures.describe(e, null), e);
         }
         return new StoreException("cannot open study file " + file + " (" + what + ")", e);
     }

@@ -53,6 +53,7 @@ final class StudyBuilder {
             throw new StoreException("cannot " + verb + " " + dir + ": it already holds " + target
                     + " (choose a new directory)");
         }
+        Path created = firstMissing(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -62,6 +63,16 @@ final class StudyBuilder {
         if (!Files.isWritable(dir)) {
             throw new StoreException("cannot " + verb + " " + dir + ": the directory is not writable");
         }
+        try {
+            build(dir, target, verb, fill);
+        } catch (RuntimeException e) {
+            // Nothing half-made stays behind: not the file, nor the directories made for it.
+            removeCreated(dir, created);
+            throw e;
+        }
+    }
+
+    private static void build(Path dir, Path target, String verb, Consumer<StudyBuilder> fill) {
         try (AtomicFiles.Pending tmp = AtomicFiles.begin(target, StoreFile.TMP_PREFIX, StoreFile.TMP_SUFFIX)) {
             StoreFile where = new StoreFile(dir, tmp.path());
             MVStore s = where.open(false);
@@ -83,6 +94,29 @@ final class StudyBuilder {
             String why = e instanceof MVStoreException mv ? StoreFile.firstLine(mv.getMessage())
                     : StoreFile.reason(e);
             throw new StoreException("cannot " + verb + " " + dir + ": " + why, e);
+        }
+    }
+
+    /** The outermost directory of {@code dir}'s path that does not exist yet, or {@code null} if it exists. */
+    private static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    /** Deletes {@code dir} and its parents up to {@code created}, which this build made, where they are empty. */
+    private static void removeCreated(Path dir, Path created) {
+        if (created == null) {
+            return;
+        }
+        for (Path p = dir; p != null && p.startsWith(created); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return; // not empty (someone else wrote there) or not ours to delete: leave it
+            }
         }
     }
 

@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * Rebuilds a study from a JSONL export ({@link StudyExport}) in a new directory. The new store has the same
  * info, trials (in the same order), generation checkpoints and events as the exported one; no event is
  * added. The store is built under a temporary name and renamed into place only when every line was read, so
- * a bad file leaves nothing behind.
+ * a bad file leaves nothing behind (a directory created for it is removed again).
  */
 public final class StudyImport {
 
@@ -86,6 +86,11 @@ public final class StudyImport {
             throw new StoreException(source + ":1: the first line must be the study line (kind \"study\") of a "
                     + "Sublayer JSONL export, got kind \"" + kind(head, source, n) + "\"");
         }
+        // The study line is a versioned document like every other line: one rule for all of them.
+        at(source, n, () -> {
+            StoreCodec.checkVersion(head, "");
+            return null;
+        });
         long schema = at(source, n, () -> StrictJson.longAt(head, "", "schema_version"));
         if (schema > StudyStore.SCHEMA_VERSION) {
             throw new StoreException(source + ":1: exported from store schema " + schema + ", newer than the "

@@ -170,6 +170,7 @@ public final class StudyStore implements StudyStorage {
             s.closeImmediately();
             throw f.translateAny(e);
         }
+        f.removeLeftoverCopies();
         if (resume) {
             try {
                 st.resume();
@@ -421,6 +422,9 @@ public final class StudyStore implements StudyStorage {
             return;
         }
         closed = true;
+        if (store.isClosed()) {
+            return; // a failed write (a full disk) closed it, and that failure was thrown where it happened
+        }
         try {
             if (!readOnly) {
                 commits.commit();

@@ -1,6 +1,7 @@
 package dev.sublayer.storage;
 
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.FailureCause;
 import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.RecordedTrial;
@@ -87,6 +88,16 @@ public record TrialRecord(
     public TrialRecord interrupted(String why) {
         TrialResult r = new TrialResult(TrialStatus.INTERRUPTED, result.metrics(), result.curve(), why,
                 result.provenance());
+        return new TrialRecord(key, architecture, rung, seed, budget, generation, origin, worker, started, null, r);
+    }
+
+    /**
+     * This trial marked interrupted by a fault outside its candidate ({@link FailureCause#INFRASTRUCTURE}, e.g. no
+     * space left on device): {@code failure} is what the executor reported; it is trained again on resume.
+     */
+    public TrialRecord interruptedBy(TrialResult failure) {
+        TrialResult r = new TrialResult(TrialStatus.INTERRUPTED, failure.metrics(), failure.curve(), failure.failure(),
+                failure.provenance(), FailureCause.INFRASTRUCTURE);
         return new TrialRecord(key, architecture, rung, seed, budget, generation, origin, worker, started, null, r);
     }
 }

@@ -38,6 +38,43 @@ class CrashSafetyTest {
     Path tmp;
 
     @Test
+    void aFullDiskIsNamedLosesNoReturnedCommitAndTheStudyReopensOnceSpaceIsBack() throws Exception {
+        Path dir = tmp.resolve("full-study");
+        Path file = StudyStore.studyFile(dir);
+        StudyStore.create(dir, Fixtures.info("full")).close();
+        Random rnd = new Random(SEED);
+        List<String> stored = new ArrayList<>();
+        try (AutoCloseable disk = FullDisk.install()) {
+            try (StudyStore store = StudyStore.openForWriting(dir)) {
+                for (int i = 0; i < 5; i++) {
+                    store.putTrial(Fixtures.finished(rnd, "t" + i, 0, 0, 20));
+                    stored.add("t" + i);
+                }
+                FullDisk.allow(0);
+                assertThatThrownBy(() -> store.putTrial(Fixtures.finished(rnd, "t5", 0, 0, 20)))
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageStartingWith("no space left on device: " + file + " (")
+                        .hasMessageNotContaining("FileChannelImpl");
+                // The failed write closed the store: every later call names the same cause.
+                assertThatThrownBy(() -> store.logEvent("x", "y"))
+                        .hasMessageStartingWith("no space left on device: " + file);
+            }
+            // Still full: reopening for writing (what resume does) names the cause, not "Self-suppression not
+            // permitted" (the store's rollback rethrew the very failure its commit had thrown).
+            assertThatThrownBy(() -> StudyStore.openForWriting(dir)).isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("no space left on device: " + file);
+            FullDisk.free();
+            try (StudyStore store = StudyStore.openForWriting(dir)) {
+                assertThat(store.trials().stream().map(TrialRecord::key).toList()).isEqualTo(stored);
+                store.putTrial(Fixtures.finished(rnd, "t5", 0, 0, 20));
+            }
+        }
+        try (StudyStore store = StudyStore.openReadOnly(dir)) {
+            assertThat(store.trialCount()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void everyReturnedCommitSurvivesSigkill() throws Exception {
         Path dir = tmp.resolve("crash-study");
         StudyStore.create(dir, Fixtures.info("crash")).close();

@@ -140,6 +140,10 @@ class ExportImportTest {
         badField.set(3, lines.get(3).replace("\"rung\":", "\"rung\":\"x\",\"was\":"));
         List<String> newer = new ArrayList<>(lines);
         newer.set(0, lines.get(0).replace("\"schema_version\":1", "\"schema_version\":9"));
+        List<String> studyV99 = new ArrayList<>(lines);
+        studyV99.set(0, lines.get(0).replaceFirst("\"v\":1", "\"v\":99"));
+        List<String> trialV99 = new ArrayList<>(lines);
+        trialV99.set(1, lines.get(1).replaceFirst("\"v\":1", "\"v\":99"));
         List<String> unknown = new ArrayList<>(lines);
         unknown.add("{\"kind\":\"banana\"}");
         List<Case> cases = List.of(
@@ -147,6 +151,11 @@ class ExportImportTest {
                 new Case("broken", broken, ":3: not valid JSON"),
                 new Case("field", badField, ":4: /rung: must be a 32-bit integer, got \"x\""),
                 new Case("newer", newer, ":1: exported from store schema 9, newer than the schema 1"),
+                // One rule for the study line and the trial lines: a value version this Sublayer does not read.
+                new Case("study-v99", studyV99, ":1: /v: value version 99 is not supported (this Sublayer reads "
+                        + "version 1; upgrade Sublayer)"),
+                new Case("trial-v99", trialV99, ":2: /v: value version 99 is not supported (this Sublayer reads "
+                        + "version 1; upgrade Sublayer)"),
                 new Case("unknown", unknown, ": /kind must be one of [study, trial, generation, event], got \"banana\""),
                 new Case("headless", lines.subList(1, lines.size()), ":1: the first line must be the study line"),
                 new Case("empty", List.of(), "empty file"));
@@ -156,15 +165,45 @@ class ExportImportTest {
             assertThatThrownBy(() -> StudyImport.jsonl(file, target)).as(c.name())
                     .isInstanceOf(StoreException.class).hasMessageContaining(file.toString())
                     .hasMessageContaining(c.message());
-            try (var files = Files.list(target)) {
-                assertThat(files).as(c.name()).isEmpty();
-            }
+            assertThat(target).as(c.name() + ": the directory made for the import is removed again").doesNotExist();
         }
+        Path nested = tmp.resolve("new/parents/study");
+        assertThatThrownBy(() -> StudyImport.jsonl(Files.write(tmp.resolve("again.jsonl"), broken), nested))
+                .isInstanceOf(StoreException.class);
+        assertThat(tmp.resolve("new")).as("parents made for the import").doesNotExist();
+        Path existing = Files.createDirectories(tmp.resolve("existing"));
+        assertThatThrownBy(() -> StudyImport.jsonl(tmp.resolve("again.jsonl"), existing))
+                .isInstanceOf(StoreException.class);
+        assertThat(existing).as("a directory the user made stays").isEmptyDirectory();
         Path good = Files.write(tmp.resolve("good.jsonl"), lines);
         assertThatThrownBy(() -> StudyImport.jsonl(good, dir)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("already holds");
         assertThatThrownBy(() -> StudyImport.jsonl(tmp.resolve("missing.jsonl"), tmp.resolve("t2")))
                 .hasMessageContaining("the file does not exist");
+    }
+
+    @Test
+    void aCopyLeftByAKilledCompactionIsRemovedWhenTheStudyIsNextOpenedForWriting() throws IOException {
+        Path dir = richStudy("killed-compact");
+        byte[] store = Files.readAllBytes(StudyStore.studyFile(dir));
+        // What a compaction killed mid-copy leaves: part of a store under the temporary name.
+        Path left = Files.write(dir.resolve(StoreFile.TMP_PREFIX + "8151872410925463410" + StoreFile.TMP_SUFFIX),
+                java.util.Arrays.copyOf(store, store.length / 2));
+        Path unrelated = Files.writeString(dir.resolve("notes.tmp"), "mine");
+        try (StudyStore reader = StudyStore.openReadOnly(dir)) {
+            assertThat(reader.trialCount()).isPositive();
+        }
+        assertThat(left).as("a reader changes nothing").exists();
+        try (StudyStore writer = StudyStore.openForWriting(dir)) {
+            assertThat(writer.trialCount()).isPositive();
+        }
+        assertThat(left).doesNotExist();
+        assertThat(unrelated).exists();
+        StudyMaintenance.compact(dir);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(StudyStore.FILE_NAME,
+                    "notes.tmp");
+        }
     }
 
     @Test

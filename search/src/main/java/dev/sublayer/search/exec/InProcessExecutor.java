@@ -2,6 +2,7 @@ package dev.sublayer.search.exec;
 
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.io.IoFailures;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
@@ -109,7 +110,10 @@ public final class InProcessExecutor implements TrialExecutor {
                     result = failure(engine, TrialStatus.OUT_OF_MEMORY, "out of memory: " + e.getMessage());
                 } catch (RuntimeException | Error e) {
                     LOG.debug("trial {} threw", job.task.key(), e);
-                    result = failure(engine, TrialStatus.FAILED, "engine threw " + e);
+                    result = IoFailures.byEnvironment(e)
+                            ? TrialResult.infrastructureFailure(IoFailures.describe(e, null),
+                                    Provenances.local(engine == null ? "unknown" : engine.name()))
+                            : failure(engine, TrialStatus.FAILED, "engine threw " + e);
                 }
                 Thread.interrupted(); // a cancel may have interrupted this thread; the next job starts clean
                 boolean report;

@@ -16,7 +16,10 @@ import org.apache.logging.log4j.Logger;
  * Runs trials in long-lived worker JVMs, one task at a time per worker, speaking {@link WorkerProtocol} over
  * the worker's stdin and stdout. A worker that crashes, runs out of memory or exceeds a task's time limit is
  * killed if need be, its task ends {@code FAILED} (or {@code OUT_OF_MEMORY}) with the reason, and a fresh
- * worker takes the next task; the pool itself never fails.
+ * worker takes the next task; the pool itself never fails. A worker killed from outside ({@code kill -9}: signal
+ * and no out-of-memory report of its own) or one that cannot start is no fault of the task's: the task runs once
+ * more on a fresh worker, and ends {@code FAILED} only when its worker is killed again (a worker that cannot start
+ * twice ends it as an {@link dev.sublayer.trial.FailureCause#INFRASTRUCTURE} failure).
  *
  * <p>Workers start lazily (or all at once with {@link #prestart()}), in a session of their own where
  * {@code setsid} exists, so a Ctrl-C in the terminal reaches only the search, which then stops them on purpose.

@@ -170,21 +170,34 @@ final class WorkerProcess {
                     }
                 }
                 if (log != null) {
-                    log.write(l);
-                    log.write('\n');
-                    log.flush();
+                    try {
+                        log.write(l);
+                        log.write('\n');
+                        log.flush();
+                    } catch (IOException e) {
+                        // A full disk must not stop the draining: a worker blocked on a full stderr pipe would hang.
+                        LOG.warn("{}: cannot write its log any more ({}); its stderr is no longer logged", who,
+                                dev.sublayer.io.IoFailures.describe(e, spec.logDirectory().get()
+                                        .resolve("worker-" + index + ".log")));
+                        closeQuietly(log, who);
+                        log = null;
+                    }
                 }
             }
         } catch (IOException e) {
             LOG.debug("{} stderr: {}", who, e.getMessage());
         } finally {
             if (log != null) {
-                try {
-                    log.close();
-                } catch (IOException e) {
-                    LOG.debug("closing the log of {}: {}", who, e.getMessage());
-                }
+                closeQuietly(log, who);
             }
+        }
+    }
+
+    private static void closeQuietly(Writer log, String who) {
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.debug("closing the log of {}: {}", who, e.getMessage());
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.sublayer.search.exec;
 
 import dev.sublayer.evaluator.worker.WorkerProtocol;
+import dev.sublayer.trial.FailureCause;
 import dev.sublayer.trial.TrialResult;
-import dev.sublayer.trial.TrialStatus;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.BooleanSupplier;
@@ -13,7 +13,8 @@ import org.apache.logging.log4j.Logger;
  * One slot of a {@link WorkerPoolExecutor}: a thread that takes jobs from the pool's queue and feeds them, one
  * at a time, to its {@link WorkerProcess} as {@link WorkerProtocol} request lines, waits for the result line
  * until the task's time limit, and kills the process when it hangs, answers nonsense or its job is cancelled.
- * A process that ends or is killed is replaced at the next job.
+ * A process that ends or is killed is replaced at the next job. A job whose process was killed from outside
+ * ({@code kill -9}) or could not start runs once more on a fresh process.
  */
 final class WorkerSlot {
 
@@ -25,6 +26,10 @@ final class WorkerSlot {
     private final WorkerProcess worker;
     private final BlockingQueue<WorkerJob> queue;
     private final BooleanSupplier closed;
+    /** Whether the last run's worker was killed from outside (SIGKILL, SIGTERM). */
+    private boolean killedFromOutside;
+    /** Whether the last run's worker could not be started. */
+    private boolean cannotStart;
 
     /** Slot {@code index} (from 1) of a pool whose jobs wait in {@code queue}; its thread is not yet started. */
     WorkerSlot(int index, WorkerSpec spec, BlockingQueue<WorkerJob> queue, BooleanSupplier closed) {
@@ -62,11 +67,11 @@ final class WorkerSlot {
             current = job;
             try {
                 if (!job.cancelled) {
-                    job.finish(run(job));
+                    job.finish(runRetryingOnce(job));
                 }
             } catch (RuntimeException e) {
                 LOG.warn("worker {}: unexpected failure", index, e);
-                job.finish(WorkerFailures.failure(TrialStatus.FAILED, "worker pool error: " + e));
+                job.finish(WorkerFailures.poolError(e));
             } finally {
                 job.cancel(); // no-op when already finished
                 current = null;
@@ -74,12 +79,34 @@ final class WorkerSlot {
         }
     }
 
+    /**
+     * Runs the job; a job whose worker failed for a reason outside the trial (killed from outside, could not
+     * start) runs once more on a fresh worker. A worker killed from outside again fails the trial as its own.
+     */
+    private TrialResult runRetryingOnce(WorkerJob job) {
+        TrialResult first = run(job);
+        // Only the slot's own faults: a fault the worker reported (a full disk) would meet the retry just the same.
+        if (!(killedFromOutside || cannotStart) || job.cancelled || closed.getAsBoolean()) {
+            return first;
+        }
+        LOG.warn("worker {}: trial {}: {}; retrying it once on a fresh worker", index, job.task.key(),
+                first.failure());
+        TrialResult again = run(job);
+        if (again.cause() == FailureCause.INFRASTRUCTURE && killedFromOutside) {
+            return WorkerFailures.killedAgain(again);
+        }
+        return again;
+    }
+
     private TrialResult run(WorkerJob job) {
         TrialTask task = job.task;
+        killedFromOutside = false;
+        cannotStart = false;
         try {
             worker.ensureWorker();
         } catch (IOException e) {
-            return WorkerFailures.failure(TrialStatus.FAILED, "cannot start a worker process: " + e.getMessage());
+            cannotStart = true;
+            return WorkerFailures.cannotStart(e.getMessage());
         }
         job.callback.started(worker.name());
         String line = WorkerProtocol.requestLine(task.request(), task.resumeFrom(), task.checkpointTo());
@@ -133,6 +160,8 @@ final class WorkerSlot {
         if (onPurpose || job.cancelled) {
             return WorkerFailures.cancelled();
         }
-        return WorkerFailures.died(exit, detail, worker.stderrTail());
+        TrialResult r = WorkerFailures.died(exit, detail, worker.stderrTail());
+        killedFromOutside = r.cause() == FailureCause.INFRASTRUCTURE;
+        return r;
     }
 }

@@ -2,6 +2,7 @@ package dev.sublayer.search.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sublayer.trial.FailureCause;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import java.util.List;
@@ -29,11 +30,40 @@ class WorkerFailuresTest {
     }
 
     @Test
-    void exitCode137IsTheOutOfMemoryKiller() {
+    void aKillFromOutsideIsNotAnOutOfMemoryAndNotTheCandidatesFailure() {
+        // Exit code 137 is 128 + SIGKILL: kill -9 from outside, or the kernel's out-of-memory killer; without the
+        // worker's own out-of-memory report it is no fault of the trial's.
         TrialResult r = WorkerFailures.died(137, null, List.of("training"));
+        assertThat(r.status()).isEqualTo(TrialStatus.FAILED);
+        assertThat(r.cause()).isEqualTo(FailureCause.INFRASTRUCTURE);
+        assertThat(r.failure()).isEqualTo("worker killed (signal 9)");
+        TrialResult term = WorkerFailures.died(143, null, List.of());
+        assertThat(term.failure()).isEqualTo("worker killed (signal 15)");
+        assertThat(term.cause()).isEqualTo(FailureCause.INFRASTRUCTURE);
+
+        TrialResult again = WorkerFailures.killedAgain(r);
+        assertThat(again.status()).isEqualTo(TrialStatus.FAILED);
+        assertThat(again.cause()).isEqualTo(FailureCause.CANDIDATE);
+        assertThat(again.failure()).isEqualTo("worker killed (signal 9), also when retried on a fresh worker (killed "
+                + "by another process, or by the kernel's out-of-memory killer)");
+    }
+
+    @Test
+    void theWorkersOwnOutOfMemoryReportWinsOverTheSignalThatEndedIt() {
+        TrialResult r = WorkerFailures.died(137, null, List.of("java.lang.OutOfMemoryError: Java heap space"));
         assertThat(r.status()).isEqualTo(TrialStatus.OUT_OF_MEMORY);
-        assertThat(r.failure()).isEqualTo("worker was killed by SIGKILL (exit code 137), most likely by the "
-                + "kernel's out-of-memory killer");
+        assertThat(r.cause()).isEqualTo(FailureCause.CANDIDATE);
+    }
+
+    @Test
+    void aCrashBySignalNamesTheSignalAndStaysTheCandidates() {
+        TrialResult r = WorkerFailures.died(139, null, List.of("# A fatal error has been detected"));
+        assertThat(r.status()).isEqualTo(TrialStatus.FAILED);
+        assertThat(r.cause()).isEqualTo(FailureCause.CANDIDATE);
+        assertThat(r.failure()).isEqualTo("worker crashed (exit code 139: signal 11); last stderr line: "
+                + "# A fatal error has been detected");
+        assertThat(WorkerFailures.cannotStart("Cannot run program \"java\"").cause())
+                .isEqualTo(FailureCause.INFRASTRUCTURE);
     }
 
     @Test

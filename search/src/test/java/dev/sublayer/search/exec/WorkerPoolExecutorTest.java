@@ -10,6 +10,7 @@ import dev.sublayer.space.Architecture;
 import dev.sublayer.space.Notation;
 import dev.sublayer.testing.SlowTest;
 import dev.sublayer.trial.Budget;
+import dev.sublayer.trial.FailureCause;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +95,66 @@ class WorkerPoolExecutorTest {
         }
         String log = Files.readString(tmp.resolve("logs").resolve("worker-1.log"));
         assertThat(log).contains("stub worker: training A2 F64", "crashing on purpose");
+    }
+
+    /** A task's callbacks as they come: every worker that started it, then its result. */
+    private static final class Watched implements TrialCallback {
+        final LinkedBlockingQueue<String> starts = new LinkedBlockingQueue<>();
+        final CompletableFuture<TrialResult> result = new CompletableFuture<>();
+
+        @Override
+        public void started(String worker) {
+            starts.add(worker);
+        }
+
+        @Override
+        public void finished(TrialResult r) {
+            result.complete(r);
+        }
+
+        @Override
+        public void cancelled() {
+            result.completeExceptionally(new IllegalStateException("cancelled"));
+        }
+
+        /** Kills the worker that started the task next, from outside the pool (SIGKILL, as kill -9 does). */
+        void killNextWorker() throws InterruptedException {
+            String worker = starts.poll(60, TimeUnit.SECONDS);
+            assertThat(worker).as("a worker started the task").isNotNull();
+            long pid = Long.parseLong(worker.substring(worker.indexOf("pid ") + 4));
+            Thread.sleep(300); // into the trial, not its start
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        }
+    }
+
+    @Test
+    void aWorkerKilledFromOutsideIsRetriedOnceAndASecondKillFailsTheTrial() throws Exception {
+        // Trials of 30 steps at 100 ms a step: time to kill their worker mid-trial.
+        try (WorkerPoolExecutor pool = new WorkerPoolExecutor(1, WorkerPoolExecutor.javaWorker(
+                StubWorkerMain.class.getName(), List.of("100"), "64m", 1, Optional.of(tmp.resolve("logs"))))) {
+            TrialTask once = task("A2 F64", 60);
+            Watched killedOnce = new Watched();
+            pool.submit(once, killedOnce);
+            killedOnce.killNextWorker();
+            TrialResult r = killedOnce.result.get(60, TimeUnit.SECONDS);
+            assertThat(r.status()).as(r.failure()).isEqualTo(TrialStatus.COMPLETED);
+            assertThat(r).isEqualTo(withProvenance(StubEngine.result(once.request(), 30), r));
+            assertThat(killedOnce.starts).as("the retry's worker").hasSize(1);
+
+            Watched killedTwice = new Watched();
+            pool.submit(task("A4 F64", 60), killedTwice);
+            killedTwice.killNextWorker();
+            killedTwice.killNextWorker();
+            TrialResult twice = killedTwice.result.get(60, TimeUnit.SECONDS);
+            assertThat(twice.status()).isEqualTo(TrialStatus.FAILED);
+            assertThat(twice.cause()).isEqualTo(FailureCause.CANDIDATE);
+            assertThat(twice.failure()).startsWith("worker killed (signal 9), also when retried on a fresh worker");
+            assertThat(twice.failure()).doesNotContainIgnoringCase("memory (exit");
+
+            Watched after = new Watched();
+            pool.submit(task("A2 F64 F64", 60), after);
+            assertThat(after.result.get(60, TimeUnit.SECONDS).status()).isEqualTo(TrialStatus.COMPLETED);
+        }
     }
 
     @Test
