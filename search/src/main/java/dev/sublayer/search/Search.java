@@ -91,6 +91,42 @@ public final class Search implements AutoCloseable {
         return StudyOpening.resume(directory, workers, executors);
     }
 
+    /**
+     * What {@link #changeBudget} did.
+     *
+     * @param applied whether the change was made to the stored study at once (no search had it open); otherwise
+     *                it was requested from the running search, which applies it at its next generation
+     * @param change  what changes, e.g. {@code max_trials 24 -> 30} (when requested: the new limits)
+     */
+    public record BudgetOutcome(boolean applied, String change) {
+    }
+
+    /**
+     * Changes the budget of the study in {@code directory}, stopped or running. A study no process has open is
+     * changed at once: the budget of its stored config (the one {@code resume} continues with) is replaced and a
+     * {@code budget_changed} event logged, merged with a request its last search left untaken. A running study
+     * is sent a request ({@link BudgetRequests}) that its search applies, logs and records the same way at its
+     * next generation.
+     *
+     * @throws dev.sublayer.storage.StoreException if there is no study or its store cannot be opened
+     * @throws ConfigException                     if the stored config cannot be read
+     * @throws java.io.IOException                 if the request cannot be written
+     */
+    public static BudgetOutcome changeBudget(Path directory, BudgetChange change) throws java.io.IOException {
+        Path dir = directory.toAbsolutePath().normalize();
+        dev.sublayer.storage.StudyStore store;
+        try {
+            store = dev.sublayer.storage.StudyStore.openForUpdate(dir);
+        } catch (dev.sublayer.storage.StudyInUseException e) {
+            BudgetRequests.request(dir, change);
+            return new BudgetOutcome(false, change.describe());
+        }
+        try (store) {
+            BudgetChange merged = BudgetRequests.take(dir).map(pending -> pending.then(change)).orElse(change);
+            return new BudgetOutcome(true, SessionLoop.recordBudgetChange(store, merged));
+        }
+    }
+
     /** The study's context. */
     public StudyContext context() {
         return context;

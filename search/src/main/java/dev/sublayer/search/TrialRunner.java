@@ -56,14 +56,14 @@ public final class TrialRunner {
         }
     }
 
-    /** A runner for the study of {@code context}. */
-    public TrialRunner(StudyContext context, StudyStorage store, StudyResults results, TrialExecutor executor,
-                       SearchListener listener, StopSignal stop) {
+    /** A runner for the study of {@code context}, telling {@code progress} of every trial. */
+    TrialRunner(StudyContext context, StudyStorage store, StudyResults results, TrialExecutor executor,
+                ProgressTally progress, StopSignal stop) {
         this.context = context;
         this.results = results;
         this.checkpoints = new CheckpointFiles(context);
         this.promotion = new RungPromotion(context, results);
-        this.dispatch = new TrialDispatch(context, store, results, executor, listener, stop, checkpoints);
+        this.dispatch = new TrialDispatch(context, store, results, executor, progress, stop, checkpoints);
     }
 
     /**

@@ -152,6 +152,18 @@ public final class StudyStore implements StudyStorage {
         return openWriter(studyDir.toAbsolutePath().normalize(), durability, true);
     }
 
+    /**
+     * Opens a study that no process has open as its one writer for a change to its info or event log by a
+     * maintenance command (e.g. a budget change), without resuming it: trials left {@code RUNNING} stay so and no
+     * {@code study_resumed} is logged (the next search session does both).
+     *
+     * @throws StudyInUseException if another process (or store) has the study open
+     * @throws StoreException      as for {@link #openForWriting(Path)}
+     */
+    public static StudyStore openForUpdate(Path studyDir) {
+        return openWriter(studyDir.toAbsolutePath().normalize(), Durability.SYNC, false);
+    }
+
     private static StudyStore openWriter(Path dir, Durability durability, boolean resume) {
         StoreFile f = StoreFile.check(dir);
         if (!Files.isWritable(f.file())) {
