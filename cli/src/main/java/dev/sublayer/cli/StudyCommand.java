@@ -94,6 +94,8 @@ final class StudyCommand implements Runnable {
             Instant snapshot;
             Optional<Double> age;
             try (StudyStore store = StudyReading.open(studyDir)) {
+                StudyReading.note(store, studyDir, Instant.now())
+                        .ifPresent(line -> spec.commandLine().getErr().println("sublayer: " + line));
                 info = StudyMaintenance.info(store);
                 StudyContext context = StudyReports.context(store);
                 use = BudgetUse.of(store.trials(), StudyEvent.sessions(store.events()),

@@ -287,7 +287,9 @@ public record BudgetChange(OptionalLong maxTrials, OptionalLong maxGenerations, 
         if (v == Double.POSITIVE_INFINITY) {
             return "unlimited";
         }
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-                : String.format(Locale.ROOT, "%.4g", v);
+        if (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3) {
+            return String.format(Locale.ROOT, "%.4g", v);
+        }
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }
