@@ -94,7 +94,8 @@ final class StudyCommand implements Runnable {
             Instant snapshot;
             Optional<Double> age;
             try (StudyStore store = StudyReading.open(studyDir)) {
-                StudyReading.note(store, studyDir, Instant.now())
+                Instant now = Instant.now();
+                StudyReading.note(store, studyDir, now)
                         .ifPresent(line -> spec.commandLine().getErr().println("sublayer: " + line));
                 info = StudyMaintenance.info(store);
                 StudyContext context = StudyReports.context(store);
@@ -102,7 +103,7 @@ final class StudyCommand implements Runnable {
                         store.generations().size());
                 front = StudyResults.frontOf(store, context);
                 snapshot = store.snapshotTime().orElse(null);
-                age = StudyReading.ageSeconds(store, Instant.now());
+                age = StudyReading.ageSeconds(store, now);
             } catch (StoreException e) {
                 throw StoreErrors.badInput(e);
             }

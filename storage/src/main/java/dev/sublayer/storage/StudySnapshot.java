@@ -27,8 +27,8 @@ import org.apache.logging.log4j.Logger;
  *
  * <p><b>When.</b> A daemon thread of the writer publishes at once when the store opens, then whenever something
  * was committed since the last snapshot, at most every {@link #MIN_INTERVAL}, and no more often than
- * {@value #COST_FACTOR} times the last copy took: a large store is copied less often, so publishing costs the
- * writer a few percent of its time at most. A failed publication is logged and retried; it never fails the
+ * {@value #COST_FACTOR} times the last copy took (up to {@link #MAX_INTERVAL}): a large store is copied less
+ * often, so publishing costs the writer a few percent of its time. A failed publication is logged and retried; it never fails the
  * writer. Closing the writer stops the thread and deletes the snapshot: a closed study is read from its store.
  *
  * <p><b>Reading</b> ({@link StudyStore#openForReading}): a study no writer holds is read from its store; one that
@@ -44,8 +44,10 @@ final class StudySnapshot {
     static final String TIME_KEY = "snapshot_time";
     /** The shortest time between two snapshots. */
     static final Duration MIN_INTERVAL = Duration.ofSeconds(2);
-    /** The time between two snapshots is at least this many times what the last copy took. */
+    /** The time between two snapshots is at least this many times what the last copy took... */
     static final int COST_FACTOR = 20;
+    /** ... but at most this long, so a snapshot is never much older than this while the store changes. */
+    static final Duration MAX_INTERVAL = Duration.ofSeconds(30);
 
     private static final String TMP_PREFIX = "study.snapshot.";
     private static final Logger LOG = LogManager.getLogger(StudyStore.class);
@@ -144,7 +146,7 @@ final class StudySnapshot {
                 long t0 = System.nanoTime();
                 publishOnce();
                 long took = System.nanoTime() - t0;
-                wait = Math.max(MIN_INTERVAL.toNanos(), COST_FACTOR * took);
+                wait = Math.min(MAX_INTERVAL.toNanos(), Math.max(MIN_INTERVAL.toNanos(), COST_FACTOR * took));
             }
         }
 

@@ -92,7 +92,7 @@ public final class SearchProgress implements SearchListener {
         if (!Double.isNaN(p.bestBitsPerByte())) {
             best = String.format(Locale.ROOT, "%.3f", p.bestBitsPerByte());
         }
-        eta = Double.isNaN(p.etaSeconds()) ? "" : " | ETA " + duration(p.etaSeconds());
+        eta = Double.isNaN(p.etaSeconds()) ? "" : "study ETA " + duration(p.etaSeconds()) + " | ";
         if (!bars) {
             err.println(trialLine(p));
             err.flush();
@@ -203,8 +203,9 @@ public final class SearchProgress implements SearchListener {
     }
 
     private String extra() {
-        return String.format(Locale.ROOT, "run %d fail %d | best %s | HV %s%s", running, failed, best, hypervolume,
-                eta);
+        // The study's ETA first: the bar cuts what does not fit the terminal's width.
+        return String.format(Locale.ROOT, "%srun %d fail %d | best %s | HV %s", eta, running, failed, best,
+                hypervolume);
     }
 
     private static String notation(String canonical) {
