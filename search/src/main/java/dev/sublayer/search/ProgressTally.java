@@ -178,8 +178,8 @@ final class ProgressTally {
         FinalReevaluation r = strategy.finalReevaluation(config.reevaluation());
         return switch (r) {
             case FinalReevaluation.OfCandidates listed -> listed.candidates().size() * listed.seeds();
-            case FinalReevaluation.OfFront front -> Math.min(front.maxCandidates(),
-                    Math.max(1, results.front().members().size())) * front.seeds();
+            case FinalReevaluation.OfFront front -> front.seeds() == 0 || front.maxCandidates() == 0 ? 0
+                    : Math.min(front.maxCandidates(), Math.max(1, results.front().members().size())) * front.seeds();
         };
     }
 }

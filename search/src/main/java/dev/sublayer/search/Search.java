@@ -4,7 +4,11 @@ import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.exec.TrialExecutor;
+import dev.sublayer.storage.StoreException;
+import dev.sublayer.storage.StudyInUseException;
 import dev.sublayer.storage.StudyStorage;
+import dev.sublayer.storage.StudyStore;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -108,16 +112,16 @@ public final class Search implements AutoCloseable {
      * is sent a request ({@link BudgetRequests}) that its search applies, logs and records the same way at its
      * next generation.
      *
-     * @throws dev.sublayer.storage.StoreException if there is no study or its store cannot be opened
-     * @throws ConfigException                     if the stored config cannot be read
-     * @throws java.io.IOException                 if the request cannot be written
+     * @throws StoreException   if there is no study or its store cannot be opened
+     * @throws ConfigException  if the stored config cannot be read
+     * @throws IOException      if the request cannot be written
      */
-    public static BudgetOutcome changeBudget(Path directory, BudgetChange change) throws java.io.IOException {
+    public static BudgetOutcome changeBudget(Path directory, BudgetChange change) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
-        dev.sublayer.storage.StudyStore store;
+        StudyStore store;
         try {
-            store = dev.sublayer.storage.StudyStore.openForUpdate(dir);
-        } catch (dev.sublayer.storage.StudyInUseException e) {
+            store = StudyStore.openForUpdate(dir);
+        } catch (StudyInUseException e) {
             BudgetRequests.request(dir, change);
             return new BudgetOutcome(false, change.describe());
         }
