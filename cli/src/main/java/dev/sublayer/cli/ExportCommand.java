@@ -6,6 +6,7 @@ import dev.sublayer.storage.StudyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,10 +14,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code sublayer export}: a closed study as JSONL (everything, re-importable) or CSV (one row per trial). */
+/**
+ * {@code sublayer export}: a study as JSONL (everything, re-importable) or CSV (one row per trial); a running study
+ * from the snapshot its search publishes.
+ */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export a closed study: jsonl (every trial, generation and event; 'sublayer import' rebuilds "
-                + "the study from it) or csv (one row per trial, stable column order).")
+        description = {"Export a study: jsonl (every trial, generation and event; 'sublayer import' rebuilds "
+                + "the study from it) or csv (one row per trial, stable column order).",
+                "A running study is exported from the snapshot its search publishes (stderr says how old it is)."})
 final class ExportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "STUDY_DIR", description = "The study directory.")
@@ -35,16 +40,16 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudyExport.Format f = StudyExport.Format.parse(format);
-        try {
+        try (StudyStore store = StudyReading.open(studyDir)) {
+            StudyReading.note(store, studyDir, Instant.now())
+                    .ifPresent(line -> spec.commandLine().getErr().println("sublayer: " + line));
             if (out != null) {
-                StudyExport.toFile(studyDir, f, out);
+                StudyExport.toFile(store, f, out);
             } else {
-                try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
-                    StudyExport.write(store, f, spec.commandLine().getOut());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                StudyExport.write(store, f, spec.commandLine().getOut());
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (StoreException e) {
             throw StoreErrors.badInput(e);
         }

@@ -5,8 +5,6 @@ import dev.sublayer.reports.ReportFormat;
 import dev.sublayer.reports.ReportWriter;
 import dev.sublayer.reports.StudyView;
 import dev.sublayer.storage.StoreException;
-import dev.sublayer.storage.StudyInUseException;
-import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,13 +22,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sublayer report}: writes the report of a closed study. A running search keeps its own report up to
- * date after every generation; this command is for a finished or interrupted study, or another format.
+ * {@code sublayer report}: writes the report of a study, stopped or running (then from the snapshot its search
+ * publishes, as of when that was taken). A running search keeps its own report up to date; this command is for
+ * another file or format, or a study that is not running.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write a study's report: one self-contained HTML file that opens offline, or a short Markdown "
-                + "summary.", "The study must not be open in a running search (which refreshes <study-dir>/report.html "
-                + "itself after every generation)."})
+                + "summary.", "A running study is read from the snapshot its search publishes (stderr says how old it "
+                + "is); the search itself refreshes <study-dir>/report.html after every generation and every minute "
+                + "while trials finish."})
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "STUDY_DIR", description = "The study directory (it holds study.mv.db).")
@@ -52,14 +53,15 @@ final class ReportCommand implements Callable<Integer> {
         ReportFormat f = format != null ? ReportFormat.fromConfigName(format)
                 : out != null && out.toLowerCase(Locale.ROOT).endsWith(".md") ? ReportFormat.MARKDOWN : ReportFormat.HTML;
         StudyView view;
-        try (StudyStorage store = StudyStore.openReadOnly(studyDir)) {
-            view = StudyReports.view(store, StudyReports.context(store), Instant.now());
-        } catch (StudyInUseException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; a running search rewrites "
-                    + studyDir.resolve("report.html") + " after every generation", e);
+        Optional<String> snapshot;
+        try (StudyStore store = StudyReading.open(studyDir)) {
+            Instant now = Instant.now();
+            view = StudyReports.view(store, StudyReports.context(store), StudyReading.asOf(store, now));
+            snapshot = StudyReading.note(store, studyDir, now);
         } catch (StoreException e) {
             throw StoreErrors.badInput(e);
         }
+        snapshot.ifPresent(line -> spec.commandLine().getErr().println("sublayer: " + line));
         PrintWriter stdout = spec.commandLine().getOut();
         if ("-".equals(out)) {
             ReportWriter.render(view, f, stdout);

@@ -1,6 +1,9 @@
 package dev.sublayer.cli;
 
+import dev.sublayer.search.BudgetChange;
+import dev.sublayer.search.Search;
 import dev.sublayer.search.StudyContext;
+import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.StudyResults;
 import dev.sublayer.space.Notation;
 import dev.sublayer.storage.StoreException;
@@ -13,11 +16,13 @@ import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +32,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code sublayer study}: maintenance of study stores. */
 @Command(name = "study", mixinStandardHelpOptions = true, description = "Inspect and maintain study stores.",
-        subcommands = {StudyCommand.Compact.class, StudyCommand.Info.class})
+        subcommands = {StudyCommand.Compact.class, StudyCommand.Info.class, StudyCommand.Budget.class})
 final class StudyCommand implements Runnable {
 
     @Spec
@@ -65,9 +70,11 @@ final class StudyCommand implements Runnable {
 
     /** {@code sublayer study info}: what a store holds, and the study's budget use and front. */
     @Command(name = "info", mixinStandardHelpOptions = true,
-            description = {"Print a closed study's schema version, trial counts by status, generations and size, "
+            description = {"Print a study's schema version, trial counts by status, generations and size, "
                     + "its budget use (counted as the search counts it) and its front (as the search stored it).",
-                    "Front values are the search's single-seed values, in the study's objective order."})
+                    "Front values are the search's single-seed values, in the study's objective order.",
+                    "A running study is read from the snapshot its search publishes; snapshot_time and "
+                            + "snapshot_age_seconds say how old it is (- for a stopped study, read from its store)."})
     static final class Info implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "STUDY_DIR", description = "The study directory.")
@@ -84,14 +91,19 @@ final class StudyCommand implements Runnable {
             StudyMaintenance.StoreInfo info;
             BudgetUse use;
             StudyFront front;
-            try {
-                info = StudyMaintenance.info(studyDir);
-                try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
-                    StudyContext context = StudyReports.context(store);
-                    use = BudgetUse.of(store.trials(), StudyEvent.sessions(store.events()),
-                            store.generations().size());
-                    front = StudyResults.frontOf(store, context);
-                }
+            Instant snapshot;
+            Optional<Double> age;
+            try (StudyStore store = StudyReading.open(studyDir)) {
+                Instant now = Instant.now();
+                StudyReading.note(store, studyDir, now)
+                        .ifPresent(line -> spec.commandLine().getErr().println("sublayer: " + line));
+                info = StudyMaintenance.info(store);
+                StudyContext context = StudyReports.context(store);
+                use = BudgetUse.of(store.trials(), StudyEvent.sessions(store.events()),
+                        store.generations().size());
+                front = StudyResults.frontOf(store, context);
+                snapshot = store.snapshotTime().orElse(null);
+                age = StudyReading.ageSeconds(store, now);
             } catch (StoreException e) {
                 throw StoreErrors.badInput(e);
             }
@@ -111,6 +123,8 @@ final class StudyCommand implements Runnable {
             v.put("last_generation", info.lastGeneration().orElse(null));
             v.put("events", info.events());
             v.put("file_bytes", info.fileBytes());
+            v.put("snapshot_time", snapshot == null ? null : snapshot.toString());
+            v.put("snapshot_age_seconds", age.map(a -> Math.round(a * 10) / 10.0).orElse(null));
             v.put("candidates_trained", use.candidates());
             v.put("training_flops", use.trainingFlops());
             v.put("wall_seconds", use.wallSeconds());
@@ -150,6 +164,69 @@ final class StudyCommand implements Runnable {
                         + "  " + m.get("strategy"));
             }
             return 0;
+        }
+    }
+
+    /** {@code sublayer study budget}: new budget totals for a study, stopped or running. */
+    @Command(name = "budget", mixinStandardHelpOptions = true,
+            description = {"Change a study's budget totals, stopped or running; the other limits stay.",
+                    "A stopped study's stored config gets the new budget at once ('sublayer resume' continues with "
+                            + "it); a running search takes it at its next generation and logs it. Either way the "
+                            + "event log records a budget_changed event. A limit below what the study has spent "
+                            + "ends it at its next generation (then the final re-evaluation, as when a budget runs "
+                            + "out)."})
+    static final class Budget implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "STUDY_DIR", description = "The study directory.")
+        Path studyDir;
+
+        @Option(names = "--max-trials", paramLabel = "N", description = "Candidates trained at the first rung, >= 1.")
+        Long maxTrials;
+
+        @Option(names = "--max-generations", paramLabel = "N", description = "Generations, >= 1.")
+        Long maxGenerations;
+
+        @Option(names = "--max-wall-hours", paramLabel = "H", description = "Hours of search wall time, > 0.")
+        Double maxWallHours;
+
+        @Option(names = "--max-training-flops", paramLabel = "F", description = "Training FLOPs spent, > 0.")
+        Double maxTrainingFlops;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            BudgetChange change;
+            try {
+                change = BudgetChange.of(maxTrials, maxGenerations, maxWallHours, maxTrainingFlops);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(flags(e.getMessage()), e);
+            }
+            Search.BudgetOutcome outcome;
+            try {
+                outcome = Search.changeBudget(studyDir, change);
+            } catch (StoreException e) {
+                throw StoreErrors.badInput(e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (outcome.applied()) {
+                out.println("budget of study " + studyDir + " changed: " + outcome.change());
+            } else {
+                out.println("budget of running study " + studyDir + " requested: " + outcome.change() + "; its search "
+                        + "applies it at its next generation (the next session, if it ends first) and logs it");
+            }
+            return 0;
+        }
+
+        /** A config-path message in the words of this command's options: {@code /budget/max_trials} -> {@code --max-trials}. */
+        private static String flags(String message) {
+            String m = message.replace("/budget: give at least one limit to change: ", "give at least one of ");
+            for (String key : BudgetChange.KEYS) {
+                m = m.replace("/budget/" + key + ":", "--" + key.replace('_', '-')).replace(key,
+                        "--" + key.replace('_', '-'));
+            }
+            return m;
         }
     }
 }

@@ -15,7 +15,8 @@ package dev.sublayer.search;
  * @param frontRung          the rung the front was measured at
  * @param seconds            wall seconds the generation took
  * @param studySeconds       wall seconds the study has run, all sessions
- * @param etaSeconds         estimated seconds until the trial budget is spent (NaN when unknown)
+ * @param etaSeconds         estimated seconds until the study ends, as for {@link TrialProgress#etaSeconds()}
+ *                           (NaN when unknown)
  */
 public record GenerationSummary(int generation, int candidates, int trained, int failed, long trainedCandidates,
                                 long maxTrials, double hypervolume, double bestBitsPerByte, int frontSize,

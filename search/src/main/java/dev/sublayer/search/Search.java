@@ -4,7 +4,11 @@ import dev.sublayer.evaluator.TrialIdentity;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.exec.TrialExecutor;
+import dev.sublayer.storage.StoreException;
+import dev.sublayer.storage.StudyInUseException;
 import dev.sublayer.storage.StudyStorage;
+import dev.sublayer.storage.StudyStore;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -89,6 +93,42 @@ public final class Search implements AutoCloseable {
     public static Search resume(Path directory, UnaryOperator<StudyConfig.Workers> workers,
                                 ExecutorFactory executors) {
         return StudyOpening.resume(directory, workers, executors);
+    }
+
+    /**
+     * What {@link #changeBudget} did.
+     *
+     * @param applied whether the change was made to the stored study at once (no search had it open); otherwise
+     *                it was requested from the running search, which applies it at its next generation
+     * @param change  what changes, e.g. {@code max_trials 24 -> 30} (when requested: the new limits)
+     */
+    public record BudgetOutcome(boolean applied, String change) {
+    }
+
+    /**
+     * Changes the budget of the study in {@code directory}, stopped or running. A study no process has open is
+     * changed at once: the budget of its stored config (the one {@code resume} continues with) is replaced and a
+     * {@code budget_changed} event logged, merged with a request its last search left untaken. A running study
+     * is sent a request ({@link BudgetRequests}) that its search applies, logs and records the same way at its
+     * next generation.
+     *
+     * @throws StoreException   if there is no study or its store cannot be opened
+     * @throws ConfigException  if the stored config cannot be read
+     * @throws IOException      if the request cannot be written
+     */
+    public static BudgetOutcome changeBudget(Path directory, BudgetChange change) throws IOException {
+        Path dir = directory.toAbsolutePath().normalize();
+        StudyStore store;
+        try {
+            store = StudyStore.openForUpdate(dir);
+        } catch (StudyInUseException e) {
+            BudgetRequests.request(dir, change);
+            return new BudgetOutcome(false, change.describe());
+        }
+        try (store) {
+            BudgetChange merged = BudgetRequests.take(dir).map(pending -> pending.then(change)).orElse(change);
+            return new BudgetOutcome(true, SessionLoop.recordBudgetChange(store, merged));
+        }
     }
 
     /** The study's context. */

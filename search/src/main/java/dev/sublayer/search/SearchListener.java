@@ -1,11 +1,12 @@
 package dev.sublayer.search;
 
+import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
 
 /**
- * What a running search reports: progress for a console or a log, and the hook that regenerates the report
- * after every generation ({@link #generationDone}). Calls come from the search thread, in order; a listener
+ * What a running search reports: progress for a console or a log, and the hooks that regenerate the report
+ * after every generation ({@link #generationDone}) and while trials finish ({@link #trialFinished}). Calls come from the search thread, in order; a listener
  * must not keep the search waiting long.
  */
 public interface SearchListener {
@@ -26,8 +27,19 @@ public interface SearchListener {
     default void trialStarted(TrialRecord trial) {
     }
 
-    /** A trial ended (any final status). */
-    default void trialFinished(TrialRecord trial) {
+    /**
+     * A trial ended (any final status): {@code progress} holds it and where the study stands now;
+     * {@code store} is the study's open store, readable here (e.g. for a report refreshed on a timer). It must not
+     * be closed or written.
+     */
+    default void trialFinished(TrialProgress progress, StudyStorage store) {
+    }
+
+    /**
+     * The study's budget changed while the search runs ({@code sublayer study budget}); {@code change} says what
+     * changed, e.g. {@code max_trials 24 -> 30}.
+     */
+    default void budgetChanged(StudyConfig.StudyBudget budget, String change) {
     }
 
     /**

@@ -8,14 +8,14 @@ import dev.sublayer.search.strategy.StrategyContext;
 import dev.sublayer.search.strategy.StrategyRegistry;
 import dev.sublayer.storage.GenerationRecord;
 import dev.sublayer.storage.Individual;
+import dev.sublayer.search.config.StudyConfigReader;
+import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.StudyInfo;
 import dev.sublayer.storage.StudyStorage;
-import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.BudgetUse;
 import dev.sublayer.trial.Seeds;
 import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.StudyStatus;
-import dev.sublayer.trial.TrialStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +28,10 @@ import org.apache.logging.log4j.Logger;
 /**
  * One session's loop over generations: restores the population checkpointed after the last stored generation,
  * runs the strategy generation by generation while the {@link BudgetPolicy} allows, stores each generation's
- * checkpoint with its front and budget use, rewrites {@code front.json} and reports progress; then
- * {@link SessionEnd} ends the session. A thread watches the wall-time budget and stops the session when it
- * runs out mid-generation.
+ * checkpoint with its front and budget use, rewrites {@code front.json} and reports progress (per trial through
+ * the {@link ProgressTally}, per generation here); then {@link SessionEnd} ends the session. Before the first
+ * generation and after each it applies a pending budget request ({@link BudgetRequests}). A thread watches the
+ * wall-time budget and stops the session when it runs out mid-generation.
  */
 final class SessionLoop {
 
@@ -43,6 +44,8 @@ final class SessionLoop {
     private final boolean resumed;
     private final StopSignal stop;
     private volatile boolean wallBudgetHit;
+    /** The budget, which a budget request may change between generations (the wall timer reads it). */
+    private volatile StudyConfig.StudyBudget budget;
 
     SessionLoop(StudyContext context, StudyStorage store, Search.ExecutorFactory executors, boolean resumed,
                 StopSignal stop) {
@@ -51,6 +54,7 @@ final class SessionLoop {
         this.executors = executors;
         this.resumed = resumed;
         this.stop = stop;
+        this.budget = context.config().budget();
     }
 
     /** Runs the session to its end; the caller closes the store. */
@@ -74,30 +78,31 @@ final class SessionLoop {
             g = last.generation() + 1;
         }
         Strategy strategy = StrategyRegistry.create(config.search().strategy(), StrategyContext.of(context));
-        BudgetPolicy policy = new BudgetPolicy(config.budget(), strategy);
+        ProgressTally tally = new ProgressTally(context, store, results, listener, strategy, budget, wallBefore,
+                sessionStart);
+        takeBudgetRequest(tally, listener);
+        BudgetPolicy policy = new BudgetPolicy(budget, strategy);
         String exhausted = policy.exhausted(g, BudgetPolicy.usedBefore(g, results, history.size(), wallBefore),
                 history);
-        CountingListener counting = new CountingListener(listener);
         SessionEnd end = new SessionEnd(context, store, results, listener);
 
         if (exhausted != null && wasFinished) {
             return end.alreadyFinished(exhausted, history.size());
         }
 
-        store.updateInfo(info.withStatus(StudyStatus.RUNNING).withFinished(null));
+        store.updateInfo(store.info().withStatus(StudyStatus.RUNNING).withFinished(null));
         Thread wallTimer = startWallTimer(wallBefore, sessionStart);
         try (TrialExecutor executor = executors.create(context)) {
-            TrialRunner runner = new TrialRunner(context, store, results, executor, counting, stop);
+            TrialRunner runner = new TrialRunner(context, store, results, executor, tally, stop);
             listener.searchStarted(new SearchStatus(config.name(), context.directory(), strategy.name(),
-                    executor.describe(), g, results.trainedCandidates(), config.budget().maxTrials(), resumed));
+                    executor.describe(), g, results.trainedCandidates(), budget.maxTrials(), resumed));
             LOG.info("study '{}' in {}: {} from generation {}, {}", config.name(), context.directory(), strategy.name(),
                     g, executor.describe());
-            long trainedAtStart = results.trainedCandidates();
             try {
                 while (exhausted == null) {
                     final int generation = g;
                     long t0 = System.nanoTime();
-                    counting.startGeneration();
+                    tally.startGeneration(generation);
                     int planned = strategy.plannedCandidates(generation);
                     listener.generationStarted(generation, planned);
                     Generation gen = new Generation(generation, new SplittableRandom(Seeds.generation(config.seed(),
@@ -117,52 +122,84 @@ final class SessionLoop {
                     FrontJson.write(context.directory(), FrontJson.toNode(context, StudyStatus.RUNNING, front,
                             FrontStats.none()));
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    long trainedSession = results.trainedCandidates() - trainedAtStart;
-                    double eta = Double.NaN;
-                    if (config.budget().maxTrials() != Long.MAX_VALUE && trainedSession > 0) {
-                        eta = Math.max(0, config.budget().maxTrials() - results.trainedCandidates())
-                                * sessionSeconds / trainedSession;
-                    }
                     GenerationSummary summary = new GenerationSummary(generation, population.size(),
-                            counting.trained, counting.failed, results.trainedCandidates(), config.budget().maxTrials(),
+                            tally.trained(), tally.failed(), results.trainedCandidates(), budget.maxTrials(),
                             front.hypervolume(), record.bestBitsPerByte(), front.members().size(), front.rung(),
-                            seconds, wallBefore + sessionSeconds, eta);
+                            seconds, wallBefore + sessionSeconds, tally.eta());
                     LOG.info(String.format(Locale.ROOT, "generation %d: %d trials (%d failed), %d/%s candidates, "
-                                    + "best %.4f bits/byte, hypervolume %.4f, %.1f s", generation, counting.trained,
-                            counting.failed, results.trainedCandidates(), limit(config.budget().maxTrials()),
+                                    + "best %.4f bits/byte, hypervolume %.4f, %.1f s", generation, tally.trained(),
+                            tally.failed(), results.trainedCandidates(), limit(budget.maxTrials()),
                             record.bestBitsPerByte(), front.hypervolume(), seconds));
                     listener.generationDone(summary, store);
                     Optional<CommonFailure> common = CommonFailure.of(results.all());
                     if (common.isPresent()) {
-                        return end.failed(common.get().describe(), history.size(), counting.trainedTotal);
+                        return end.failed(common.get().describe(), history.size(), tally.trainedTotal());
                     }
                     g++;
+                    takeBudgetRequest(tally, listener);
+                    policy = new BudgetPolicy(budget, strategy);
                     exhausted = policy.exhausted(g, BudgetPolicy.usedBefore(g, results, history.size(),
                             wallBefore + sessionSeconds), history);
                 }
                 store.logEvent("budget_reached", exhausted);
                 SessionEnd.FinalFront last = end.reevaluate(strategy.finalReevaluation(config.reevaluation()), runner);
-                SearchOutcome.State state = wasFinished && counting.trainedTotal == 0
+                SearchOutcome.State state = wasFinished && tally.trainedTotal() == 0
                         ? SearchOutcome.State.ALREADY_FINISHED : SearchOutcome.State.FINISHED;
-                return end.finished(state, exhausted, last, history.size(), counting.trainedTotal);
+                return end.finished(state, exhausted, last, history.size(), tally.trainedTotal());
             } catch (TrialRunner.Stopped s) {
-                return end.stopped(s, wallBudgetHit, history.size(), counting.trainedTotal);
+                return end.stopped(s, wallBudgetHit, history.size(), tally.trainedTotal());
             }
         } finally {
             wallTimer.interrupt();
         }
     }
 
+    /**
+     * Applies the budget request pending for this study, if any ({@link BudgetRequests}): the stored config and the
+     * event log record it, and from now on the session counts with the new limits.
+     */
+    private void takeBudgetRequest(ProgressTally tally, SearchListener listener) {
+        Optional<BudgetChange> request;
+        try {
+            request = BudgetRequests.take(context.directory());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}; the budget stays as it is", e.getMessage());
+            store.logEvent("budget_request_refused", e.getMessage());
+            return;
+        }
+        if (request.isEmpty()) {
+            return;
+        }
+        String change = recordBudgetChange(store, request.get());
+        budget = request.get().applyTo(budget);
+        tally.budget(budget);
+        LOG.info("budget changed: {}", change);
+        listener.budgetChanged(budget, change);
+    }
+
+    /**
+     * Records {@code change} in {@code store}: the budget of the stored config replaced, and a
+     * {@value StudyEvent#BUDGET_CHANGED} event; returns what changed, e.g. {@code max_trials 24 -> 30}.
+     */
+    static String recordBudgetChange(StudyStorage store, BudgetChange change) {
+        StudyInfo info = store.info();
+        StudyConfig.StudyBudget before = StudyConfigReader.read(info.configAsGiven()).budget();
+        String what = change.describe(before);
+        store.updateInfo(change.applyTo(info));
+        store.logEvent(StudyEvent.BUDGET_CHANGED, "budget changed: " + what);
+        return what;
+    }
+
     private Thread startWallTimer(double wallBefore, long sessionStart) {
-        double limit = context.config().budget().maxWallHours() * 3600;
         Thread t = new Thread(() -> {
             try {
                 while (true) {
+                    double limit = budget.maxWallHours() * 3600;
                     double used = wallBefore + (System.nanoTime() - sessionStart) / 1e9;
                     if (used >= limit) {
                         wallBudgetHit = true;
                         stop.request(String.format(Locale.ROOT, "max_wall_hours (%s) reached",
-                                context.config().budget().maxWallHours()));
+                                budget.maxWallHours()));
                         return;
                     }
                     Thread.sleep((long) Math.min(1000, Math.max(10, (limit - used) * 1000)));
@@ -172,45 +209,11 @@ final class SessionLoop {
             }
         }, "sublayer-wall-budget");
         t.setDaemon(true);
-        if (limit != Double.POSITIVE_INFINITY) {
-            t.start();
-        }
+        t.start();
         return t;
     }
 
     private static String limit(long v) {
         return v == Long.MAX_VALUE ? "unlimited" : Long.toString(v);
-    }
-
-    /** Counts trials per generation and passes every call on. */
-    private static final class CountingListener implements SearchListener {
-        private final SearchListener delegate;
-        int trained;
-        int failed;
-        long trainedTotal;
-
-        CountingListener(SearchListener delegate) {
-            this.delegate = delegate;
-        }
-
-        void startGeneration() {
-            trained = 0;
-            failed = 0;
-        }
-
-        @Override
-        public void trialStarted(TrialRecord trial) {
-            delegate.trialStarted(trial);
-        }
-
-        @Override
-        public void trialFinished(TrialRecord trial) {
-            trained++;
-            trainedTotal++;
-            if (trial.status() != TrialStatus.COMPLETED) {
-                failed++;
-            }
-            delegate.trialFinished(trial);
-        }
     }
 }

@@ -32,8 +32,8 @@ import org.apache.logging.log4j.Logger;
  * ({@link FailureCause#INFRASTRUCTURE}: no space left on device) is recorded as interrupted, never as the candidate's
  * failure, and stops the session as a fault.
  *
- * <p>Only the calling thread touches the store, the results index and the listener: executor callbacks post
- * events to a queue that this thread drains.
+ * <p>Only the calling thread touches the store, the results index and the progress tally (which tells the
+ * listener): executor callbacks post events to a queue that this thread drains.
  */
 final class TrialDispatch {
 
@@ -43,7 +43,7 @@ final class TrialDispatch {
     private final StudyStorage store;
     private final StudyResults results;
     private final TrialExecutor executor;
-    private final SearchListener listener;
+    private final ProgressTally progress;
     private final StopSignal stop;
     private final CheckpointFiles checkpoints;
     private final Provenance provenance;
@@ -67,12 +67,12 @@ final class TrialDispatch {
     }
 
     TrialDispatch(StudyContext context, StudyStorage store, StudyResults results, TrialExecutor executor,
-                  SearchListener listener, StopSignal stop, CheckpointFiles checkpoints) {
+                  ProgressTally progress, StopSignal stop, CheckpointFiles checkpoints) {
         this.context = context;
         this.store = store;
         this.results = results;
         this.executor = executor;
-        this.listener = listener;
+        this.progress = progress;
         this.stop = stop;
         this.checkpoints = checkpoints;
         this.provenance = Provenances.local(context.config().training().engine());
@@ -115,6 +115,10 @@ final class TrialDispatch {
                 }
             });
         }
+        Map<Integer, Integer> perRung = new java.util.TreeMap<>();
+        pending.values().forEach(p -> perRung.merge(p.rung(), 1, Integer::sum));
+        int generation = plans.getFirst().generation();
+        perRung.forEach((rung, n) -> progress.planned(generation, rung, n));
         int open = pending.size();
         String fault = null;
         while (open > 0) {
@@ -132,7 +136,7 @@ final class TrialDispatch {
                         TrialRecord r = runningRecord(p, s.worker());
                         running.put(p.key(), r);
                         store.putTrial(r);
-                        listener.trialStarted(r);
+                        progress.started(r);
                     }
                     case Finished f -> {
                         open--;
@@ -158,7 +162,7 @@ final class TrialDispatch {
                         store.putTrial(done);
                         results.record(done);
                         out.put(p.key(), result);
-                        listener.trialFinished(done);
+                        progress.finished(done);
                         if (result.status() != TrialStatus.COMPLETED) {
                             LOG.info("trial {} ({}) {}: {}", p.key(), p.architecture().notation(),
                                     result.status().configName(), result.failure());

@@ -71,17 +71,18 @@ public final class TrialRunner {
     }
 
     /**
-     * A runner for the study of {@code context}. It first removes the partial checkpoints that a session which ended
-     * mid-trial (killed, out of disk space) left: no trial runs yet, and a partial one is never continued from.
+     * A runner for the study of {@code context}, telling {@code progress} of every trial. It first removes the
+     * partial checkpoints that a session which ended mid-trial (killed, out of disk space) left: no trial runs yet,
+     * and a partial one is never continued from.
      */
-    public TrialRunner(StudyContext context, StudyStorage store, StudyResults results, TrialExecutor executor,
-                       SearchListener listener, StopSignal stop) {
+    TrialRunner(StudyContext context, StudyStorage store, StudyResults results, TrialExecutor executor,
+                ProgressTally progress, StopSignal stop) {
         this.context = context;
         this.results = results;
         this.checkpoints = new CheckpointFiles(context);
         checkpoints.removeLeftovers();
         this.promotion = new RungPromotion(context, results);
-        this.dispatch = new TrialDispatch(context, store, results, executor, listener, stop, checkpoints);
+        this.dispatch = new TrialDispatch(context, store, results, executor, progress, stop, checkpoints);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.search.exec.InProcessExecutor;
 import dev.sublayer.search.exec.StubWorkerMain;
 import dev.sublayer.search.exec.WorkerPoolExecutor;
+import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.FailureCause;
@@ -168,9 +169,9 @@ class KillResumeTest {
             }
 
             @Override
-            public void trialFinished(TrialRecord trial) {
-                running.remove(trial.key());
-                finished.add(trial.key());
+            public void trialFinished(TrialProgress progress, StudyStorage store) {
+                running.remove(progress.trial().key());
+                finished.add(progress.trial().key());
             }
         };
         List<String> killed = new ArrayList<>();

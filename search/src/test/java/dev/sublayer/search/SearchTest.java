@@ -186,7 +186,7 @@ class SearchTest {
             AtomicInteger finished = new AtomicInteger();
             o = search.run(new SearchListener() {
                 @Override
-                public void trialFinished(TrialRecord trial) {
+                public void trialFinished(TrialProgress progress, StudyStorage store) {
                     if (finished.incrementAndGet() == stopAfter) {
                         search.requestStop("test stop");
                     }
@@ -207,9 +207,9 @@ class SearchTest {
         AtomicInteger finished = new AtomicInteger();
         SearchOutcome o = search.run(new SearchListener() {
             @Override
-            public void trialFinished(TrialRecord trial) {
+            public void trialFinished(TrialProgress progress, StudyStorage store) {
                 // Generation 0 has 6 candidates and their promotions; stop inside generation 1.
-                if (trial.generation() == 1 && finished.incrementAndGet() == 2) {
+                if (progress.trial().generation() == 1 && finished.incrementAndGet() == 2) {
                     search.requestStop("test stop");
                 }
             }
@@ -275,7 +275,7 @@ class SearchTest {
             AtomicInteger finished = new AtomicInteger();
             o = search.run(new SearchListener() {
                 @Override
-                public void trialFinished(TrialRecord trial) {
+                public void trialFinished(TrialProgress progress, StudyStorage store) {
                     if (finished.incrementAndGet() == 5) {
                         search.requestStop("test stop");
                     }

@@ -126,6 +126,14 @@ final class StudyBuilder {
      * holds only live data: this is the full compaction of {@link StudyMaintenance#compact}.
      */
     static void copy(StoreFile from, StoreMaps src, Path tmpFile) {
+        copy(from, src, tmpFile, true, java.util.Map.of());
+    }
+
+    /**
+     * {@link #copy(StoreFile, StoreMaps, Path)} with {@code extraMeta} added to the copy's {@code meta} map, and
+     * without forcing the file to the disk unless {@code sync} (a readers' snapshot is disposable).
+     */
+    static void copy(StoreFile from, StoreMaps src, Path tmpFile, boolean sync, java.util.Map<String, String> extraMeta) {
         StoreFile where = new StoreFile(from.dir(), tmpFile);
         MVStore s = where.open(false);
         try {
@@ -134,8 +142,11 @@ final class StudyBuilder {
                 src.copyTo(dst.maps, dst::tick);
                 return null;
             });
+            dst.maps.meta().putAll(extraMeta);
             s.commit();
-            s.sync();
+            if (sync) {
+                s.sync();
+            }
         } finally {
             s.close();
         }

@@ -24,6 +24,12 @@ public record StudyEvent(Instant time, String type, String message) {
     /** The type of the event every writing open of an existing store logs. */
     public static final String STUDY_RESUMED = "study_resumed";
 
+    /**
+     * The type of the event a budget change logs ({@code sublayer study budget}); logged by a maintenance command
+     * between sessions, it belongs to no session and does not lengthen one.
+     */
+    public static final String BUDGET_CHANGED = "budget_changed";
+
     public StudyEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(type, "type");
@@ -79,7 +85,7 @@ public record StudyEvent(Instant time, String type, String message) {
     /**
      * The sessions of a log, oldest first: each runs from a {@value #STUDY_CREATED}, {@value #STUDY_RESUMED} or
      * {@value TrialKeyUpgrade#EVENT} event to the last event before the next such event (the last session to the log's last event). Events
-     * before the first such event belong to no session.
+     * before the first such event belong to no session, and {@value #BUDGET_CHANGED} events end none.
      */
     public static List<Session> sessions(List<StudyEvent> events) {
         List<Session> out = new ArrayList<>();
@@ -94,6 +100,8 @@ public record StudyEvent(Instant time, String type, String message) {
                     out.add(session(start, last));
                 }
                 start = e.time();
+            } else if (BUDGET_CHANGED.equals(e.type())) {
+                continue; // a change made between sessions is no session's time
             }
             last = e.time();
         }

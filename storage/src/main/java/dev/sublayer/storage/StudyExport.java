@@ -89,6 +89,27 @@ public final class StudyExport {
      * temporary name beside {@code out} and renamed over it only when complete.
      */
     public static void toFile(Path studyDir, Format format, Path out) {
+        Path target = target(out);
+        try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
+            toFile(store, format, target);
+        }
+    }
+
+    /** Exports the open {@code store} (e.g. a running study's snapshot) to the file {@code out}, atomically. */
+    public static void toFile(StudyStore store, Format format, Path out) {
+        Path target = target(out);
+        try {
+            AtomicFiles.write(target, os -> write(store, format, os));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("cannot write export " + target + ": "
+                    + (e instanceof IOException io ? StoreFile.reason(io) : e.getMessage()), e);
+        }
+    }
+
+    private static Path target(Path out) {
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (Files.isDirectory(target)) {
@@ -98,15 +119,7 @@ public final class StudyExport {
             throw new StoreException("cannot write export " + target + ": the directory " + parent
                     + " does not exist");
         }
-        try (StudyStore store = StudyStore.openReadOnly(studyDir)) {
-            AtomicFiles.write(target, os -> write(store, format, os));
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof StoreException se) {
-                throw se;
-            }
-            throw new StoreException("cannot write export " + target + ": "
-                    + (e instanceof IOException io ? StoreFile.reason(io) : e.getMessage()), e);
-        }
+        return target;
     }
 
     // ================================================================== JSONL

@@ -101,10 +101,15 @@ public final class StudyMaintenance {
     /** Summarises the closed study in {@code studyDir}. */
     public static StoreInfo info(Path studyDir) {
         try (StudyStore s = StudyStore.openReadOnly(studyDir)) {
-            return new StoreInfo(s.directory(), s.schemaVersion(), s.info(), s.trialCount(), s.countsByStatus(),
-                    s.generationCount(), s.lastGeneration().map(GenerationRecord::generation), s.eventCount(),
-                    s.fileSize());
+            return info(s);
         }
+    }
+
+    /** Summarises the open {@code store} (e.g. a running study's snapshot; the file size is the store's). */
+    public static StoreInfo info(StudyStore s) {
+        return new StoreInfo(s.directory(), s.schemaVersion(), s.info(), s.trialCount(), s.countsByStatus(),
+                s.generationCount(), s.lastGeneration().map(GenerationRecord::generation), s.eventCount(),
+                s.fileSize());
     }
 
     private static long sizeOf(Path f) {

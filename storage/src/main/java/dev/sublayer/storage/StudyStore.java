@@ -29,7 +29,9 @@ import org.h2.mvstore.MVStoreException;
  * complete call.
  *
  * <p><b>One writer.</b> MVStore locks the file: while a writer has it open no other process (and no other
- * store in this JVM) can open it, not even read-only; they get {@link StudyInUseException}.
+ * store in this JVM) can open it, not even read-only; they get {@link StudyInUseException}. A writer therefore
+ * publishes a snapshot of its latest commit beside the store, every few seconds while it changes, and
+ * {@link #openForReading} reads a running study from that snapshot (see {@code StudySnapshot}).
  *
  * <p><b>Layout (schema {@value #SCHEMA_VERSION}).</b> Maps: {@code meta} (format, schema version),
  * {@code info} (the {@link StudyInfo}), {@code trials} (insertion sequence number → trial JSON),
@@ -75,6 +77,10 @@ public final class StudyStore implements StudyStorage {
     private final TrialTable trials;
     private final StudyLog log;
     private final CommitPolicy commits;
+    /** The writer's snapshot publisher; null for readers. */
+    private StudySnapshot.Publisher publisher;
+    /** Run once when a reader of a snapshot closes; null otherwise. */
+    private Runnable onClose;
     private boolean closed;
 
     private StudyStore(StoreFile where, MVStore store, boolean readOnly, Durability durability) {
@@ -146,6 +152,18 @@ public final class StudyStore implements StudyStorage {
         return openWriter(studyDir.toAbsolutePath().normalize(), durability, true);
     }
 
+    /**
+     * Opens a study that no process has open as its one writer for a change to its info or event log by a
+     * maintenance command (e.g. a budget change), without resuming it: trials left {@code RUNNING} stay so and no
+     * {@code study_resumed} is logged (the next search session does both).
+     *
+     * @throws StudyInUseException if another process (or store) has the study open
+     * @throws StoreException      as for {@link #openForWriting(Path)}
+     */
+    public static StudyStore openForUpdate(Path studyDir) {
+        return openWriter(studyDir.toAbsolutePath().normalize(), Durability.SYNC, false);
+    }
+
     private static StudyStore openWriter(Path dir, Durability durability, boolean resume) {
         StoreFile f = StoreFile.check(dir);
         if (!Files.isWritable(f.file())) {
@@ -179,6 +197,9 @@ public final class StudyStore implements StudyStorage {
                 throw f.translateAny(e);
             }
         }
+        StudySnapshot.writerOpened(dir);
+        st.publisher = new StudySnapshot.Publisher(st);
+        st.publisher.start();
         return st;
     }
 
@@ -191,6 +212,44 @@ public final class StudyStore implements StudyStorage {
     public static StudyStore openReadOnly(Path studyDir) {
         Path dir = studyDir.toAbsolutePath().normalize();
         return openReadOnly(StoreFile.check(dir), true);
+    }
+
+    /**
+     * Opens a study for reading, stopped or running: the store itself when no writer has it open, else the
+     * snapshot of it that the writer published (see {@link #snapshotTime()}). A running study is read without
+     * opening its store: the writer is neither blocked nor slowed. Every mutating method throws.
+     *
+     * @throws StudyInUseException if a writer has the study open and has published no snapshot (yet)
+     * @throws StoreException      as for {@link #openReadOnly(Path)}
+     */
+    public static StudyStore openForReading(Path studyDir) {
+        Path dir = studyDir.toAbsolutePath().normalize();
+        Path file = StoreFile.studyFile(dir);
+        for (int attempt = 1; ; attempt++) {
+            if (!StudySnapshot.writerHolds(dir, file)) {
+                try {
+                    return openReadOnly(dir);
+                } catch (StudyInUseException e) {
+                    // a writer started since the probe: read its snapshot
+                }
+            }
+            try {
+                return StudySnapshot.open(dir);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // No snapshot: the writer has just started (its first one is seconds away) or just closed (its
+                // store is free again), or it is no search (a compaction, an older Sublayer).
+                if (attempt == 2) {
+                    throw StudyInUseException.noSnapshot(dir);
+                }
+            }
+        }
+    }
+
+    /** Opens the snapshot {@code f} of the study in {@code dir}; {@code onClose} runs when it is closed. */
+    static StudyStore openSnapshot(Path dir, Path f, Runnable onClose) {
+        StudyStore st = openReadOnly(new StoreFile(dir, f), true);
+        st.onClose = onClose;
+        return st;
     }
 
     /** Opens the store file {@code f} of the study in {@code dir} read-only (also a temporary copy). */
@@ -243,6 +302,17 @@ public final class StudyStore implements StudyStorage {
     @Override
     public boolean isReadOnly() {
         return readOnly;
+    }
+
+    /**
+     * When the snapshot this store reads was taken, if it is one ({@link #openForReading} of a running study);
+     * empty when this is the study's store itself.
+     */
+    public Optional<Instant> snapshotTime() {
+        if (onClose == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(StudySnapshot.time(where.guard(() -> maps.meta().get(StudySnapshot.TIME_KEY))));
     }
 
     /** The schema version of the open store. */
@@ -406,18 +476,39 @@ public final class StudyStore implements StudyStorage {
 
     // ================================================================== the file
 
-    /** The size of the store file in bytes. */
+    /** The size of the study's store file in bytes (of the store, not its snapshot, when reading one). */
     public long fileSize() {
         try {
-            return Files.size(where.file());
+            return Files.size(onClose == null ? where.file() : StoreFile.studyFile(where.dir()));
         } catch (IOException e) {
             throw new StoreException("cannot read the size of " + where.file() + ": " + StoreFile.reason(e), e);
         }
     }
 
-    /** Commits (for a writer) and closes the file, releasing the lock. Closing twice is harmless. */
+    /**
+     * Commits (for a writer) and closes the file, releasing the lock. Closing twice is harmless. A writer first
+     * stops publishing snapshots and, once closed, deletes its snapshot.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (publisher != null) {
+            publisher.stop(); // outside this store's lock: a publication in progress holds it
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        try {
+            closeFile();
+        } finally {
+            if (publisher != null) {
+                StudySnapshot.writerClosed(where.dir());
+            }
+        }
+    }
+
+    private synchronized void closeFile() {
         if (closed) {
             return;
         }
@@ -432,7 +523,29 @@ public final class StudyStore implements StudyStorage {
             store.close();
         } catch (MVStoreException e) {
             throw where.translate(e);
+        } finally {
+            if (onClose != null) {
+                onClose.run();
+            }
         }
+    }
+
+    /**
+     * Copies the latest commit into the empty file {@code tmpFile} as a readers' snapshot, unless nothing was
+     * committed since version {@code since}; returns the version copied, or -1 when nothing changed or the store
+     * is closed.
+     */
+    synchronized long snapshotInto(long since, Path tmpFile) {
+        if (closed) {
+            return -1;
+        }
+        long version = store.getCurrentVersion();
+        if (version == since) {
+            return -1;
+        }
+        StudyBuilder.copy(where, maps, tmpFile, false,
+                java.util.Map.of(StudySnapshot.TIME_KEY, Instant.now().toString()));
+        return version;
     }
 
     /**

@@ -59,7 +59,7 @@ final class BenchStudies {
         }
 
         @Override
-        public void trialFinished(dev.sublayer.storage.TrialRecord trial) {
+        public void trialFinished(dev.sublayer.search.TrialProgress progress, StudyStorage store) {
             lastFinish = System.nanoTime();
         }
 
