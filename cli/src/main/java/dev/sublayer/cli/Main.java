@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
                 ExportCommand.class,
                 ImportCommand.class,
                 StudyCommand.class,
+                ServeCommand.class,
         })
 public final class Main implements Runnable {
 

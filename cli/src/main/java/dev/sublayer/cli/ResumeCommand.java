@@ -2,7 +2,10 @@ package dev.sublayer.cli;
 
 import dev.sublayer.search.Search;
 import java.nio.file.Path;
+import dev.sublayer.reports.Dashboard;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,13 +26,21 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
     Integer threads;
 
+    @Mixin
+    DashboardOptions serve;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads),
-                StudyExecutors.DEFAULT), dir.toString());
-        return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr());
+        Optional<Dashboard.Binding> binding = serve.binding();
+        Optional<LiveDashboard> live = binding.map(b -> new LiveDashboard());
+        try (Dashboard d = binding.map(b -> StudyDashboard.start(b, dir, live, spec.commandLine().getErr()))
+                .orElse(null)) {
+            Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads),
+                    StudyExecutors.DEFAULT), dir.toString());
+            return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr(), live);
+        }
     }
 }

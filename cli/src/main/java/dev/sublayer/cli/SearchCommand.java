@@ -8,7 +8,10 @@ import dev.sublayer.search.config.StudyCorpus;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import dev.sublayer.reports.Dashboard;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +40,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
     Integer threads;
 
+    @Mixin
+    DashboardOptions serve;
+
     @Spec
     CommandSpec spec;
 
@@ -62,8 +68,14 @@ final class SearchCommand implements Callable<Integer> {
         }
         StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads));
         Path directory = dir != null ? dir : Path.of("runs", c.name());
-        Search search = StudyRun.open(() -> Search.open(study, text, directory, StudyRun.commandLine(spec),
-                StudyExecutors.DEFAULT), directory.toString());
-        return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr());
+        Optional<Dashboard.Binding> binding = serve.binding();
+        Optional<LiveDashboard> live = binding.map(b -> new LiveDashboard());
+        // The dashboard first: a port in use refuses the command before the study is created.
+        try (Dashboard d = binding.map(b -> StudyDashboard.start(b, directory, live, spec.commandLine().getErr()))
+                .orElse(null)) {
+            Search search = StudyRun.open(() -> Search.open(study, text, directory, StudyRun.commandLine(spec),
+                    StudyExecutors.DEFAULT), directory.toString());
+            return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr(), live);
+        }
     }
 }

@@ -91,9 +91,16 @@ final class StudyRun {
      * returns the exit code ({@link #exitCode}, with {@code 128 + signal} for a stop by a signal).
      */
     static int run(Search search, PrintWriter out, PrintWriter err) {
+        return run(search, out, err, java.util.Optional.empty());
+    }
+
+    /** As {@link #run(Search, PrintWriter, PrintWriter)}, keeping {@code live} (a served dashboard) up to date. */
+    static int run(Search search, PrintWriter out, PrintWriter err, java.util.Optional<LiveDashboard> live) {
         SearchOutcome outcome;
         try (StopSignals signals = StopSignals.install(search::requestStop, err)) {
-            outcome = search.run(listeners(search, err));
+            SearchListener listener = listeners(search, err);
+            outcome = search.run(live.isEmpty() ? listener
+                    : live.get().attach(listener, search.context().config().workers()));
             print(outcome, search.context().config(), out);
             int code = exitCode(outcome.state());
             return outcome.state() == SearchOutcome.State.STOPPED ? signals.exitCode().orElse(code) : code;

@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.strategy.FinalReevaluation;
 import dev.sublayer.search.strategy.Strategy;
@@ -85,6 +86,11 @@ final class ProgressTally {
     /** A trial started. */
     void started(TrialRecord trial) {
         listener.trialStarted(trial);
+    }
+
+    /** A running trial reported its progress. */
+    void stepped(TrialRecord trial, TrialStep step) {
+        listener.trialProgress(trial, step);
     }
 
     /** A trial ended (any final status); the listener gets where the study stands now. */

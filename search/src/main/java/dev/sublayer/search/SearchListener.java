@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.storage.TrialRecord;
@@ -25,6 +26,13 @@ public interface SearchListener {
 
     /** A trial started training. */
     default void trialStarted(TrialRecord trial) {
+    }
+
+    /**
+     * A running trial ({@code trial}, as recorded when it started) reports where its training stands: about once a
+     * second while it trains, when the engine reports steps.
+     */
+    default void trialProgress(TrialRecord trial, TrialStep step) {
     }
 
     /**

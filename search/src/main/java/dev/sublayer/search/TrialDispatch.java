@@ -1,5 +1,6 @@
 package dev.sublayer.search;
 
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.trial.Origin;
 import dev.sublayer.search.exec.Provenances;
 import dev.sublayer.search.exec.TrialCallback;
@@ -53,11 +54,14 @@ final class TrialDispatch {
                 Optional<Path> resumeFrom, Optional<Path> checkpointTo) {
     }
 
-    private sealed interface Event permits Started, Finished, Cancelled {
+    private sealed interface Event permits Started, Stepped, Finished, Cancelled {
         String key();
     }
 
     private record Started(String key, String worker) implements Event {
+    }
+
+    private record Stepped(String key, TrialStep step) implements Event {
     }
 
     private record Finished(String key, TrialResult result) implements Event {
@@ -105,6 +109,11 @@ final class TrialDispatch {
                 }
 
                 @Override
+                public void progress(TrialStep step) {
+                    events.add(new Stepped(p.key(), step));
+                }
+
+                @Override
                 public void finished(TrialResult result) {
                     events.add(new Finished(p.key(), result));
                 }
@@ -137,6 +146,12 @@ final class TrialDispatch {
                         running.put(p.key(), r);
                         store.putTrial(r);
                         progress.started(r);
+                    }
+                    case Stepped s -> {
+                        TrialRecord r = running.get(p.key());
+                        if (r != null) {
+                            progress.stepped(r, s.step());
+                        }
                     }
                     case Finished f -> {
                         open--;
@@ -191,7 +206,7 @@ final class TrialDispatch {
                     } catch (InterruptedException ie) {
                         break;
                     }
-                    if (late == null) {
+                    if (late == null || late instanceof Stepped) {
                         continue;
                     }
                     open--;

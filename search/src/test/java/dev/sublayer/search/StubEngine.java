@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StubEngine implements Engine {
 
+    /** How often a trial tells its listener of its steps, at most. */
+    public static final int STEP_REPORTS = 5;
+
     private final double millisPerStep;
     private final Counters counters;
 
@@ -85,13 +88,22 @@ public final class StubEngine implements Engine {
         }
         long todo = steps - from;
         counters.steps.addAndGet(todo);
-        if (millisPerStep > 0) {
-            try {
-                Thread.sleep((long) (todo * millisPerStep));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new TrialResult(TrialStatus.FAILED, TrialMetrics.none(), List.of(), "interrupted",
-                        Provenances.local(name()));
+        // Trains in up to STEP_REPORTS parts, telling the listener after each, as an engine does after its steps.
+        long parts = Math.min(STEP_REPORTS, Math.max(1, todo));
+        for (long part = 1; part <= parts; part++) {
+            long at = from + todo * part / parts;
+            if (millisPerStep > 0) {
+                try {
+                    Thread.sleep((long) (todo * millisPerStep / parts));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new TrialResult(TrialStatus.FAILED, TrialMetrics.none(), List.of(), "interrupted",
+                            Provenances.local(name()));
+                }
+            }
+            if (todo > 0) {
+                listener.stepDone(at, steps, at * request.data().batchSize() * request.architecture().context(),
+                        bitsPerByte(a, request.seed(), at) * Math.log(2));
             }
         }
         checkpointTo.ifPresent(p -> write(p, a.canonical() + "|" + request.seed() + "|" + steps));

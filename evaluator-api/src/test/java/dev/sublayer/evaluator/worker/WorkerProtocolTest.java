@@ -7,6 +7,7 @@ import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.evaluator.TrialRequestJson;
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.space.Constraints;
 import dev.sublayer.space.Notation;
 import dev.sublayer.trial.Budget;
@@ -34,7 +35,7 @@ class WorkerProtocolTest {
                 .startsWith("{\"request\":" + TrialRequestJson.write(REQUEST) + ",")
                 .endsWith(",\"resume_from\":\"/studies/s/checkpoints/a b.ckpt\",\"checkpoint_to\":null}");
         WorkerProtocol.RequestLine back = WorkerProtocol.readRequestLine(line);
-        assertThat(back).isEqualTo(new WorkerProtocol.RequestLine(REQUEST, Optional.of(from), Optional.empty()));
+        assertThat(back).isEqualTo(new WorkerProtocol.RequestLine(REQUEST, Optional.of(from), Optional.empty(), false));
     }
 
     @Test
@@ -59,5 +60,44 @@ class WorkerProtocolTest {
                 .hasMessageContaining("expected {\"result\": ...}");
         assertThatThrownBy(() -> WorkerProtocol.readResultLine("{\"result\": {\"status\": \"done\"}}"))
                 .hasMessageContaining("/result");
+    }
+
+    @Test
+    void aRequestAsksForProgressOnlyWhenTheParentWantsIt() {
+        String with = WorkerProtocol.requestLine(REQUEST, Optional.empty(), Optional.empty(), true);
+        assertThat(with).endsWith(",\"progress\":true}");
+        assertThat(WorkerProtocol.readRequestLine(with).progress()).isTrue();
+        // A parent that knows nothing of progress lines writes the line it always wrote, read as "no progress".
+        String without = WorkerProtocol.requestLine(REQUEST, Optional.empty(), Optional.empty());
+        assertThat(without).doesNotContain("progress");
+        assertThat(WorkerProtocol.readRequestLine(without).progress()).isFalse();
+        assertThatThrownBy(() -> WorkerProtocol.readRequestLine(without.replace("}}", "}") + ",\"progress\":1}"))
+                .hasMessageContaining("/progress").hasMessageContaining("true or false");
+    }
+
+    @Test
+    void aProgressLineReadsBackExactly() {
+        TrialStep step = new TrialStep(120, 400, 7680, 3.25);
+        String line = WorkerProtocol.progressLine(step);
+        assertThat(line).isEqualTo("{\"progress\":{\"step\":120,\"max_steps\":400,\"tokens\":7680,\"loss\":3.25}}");
+        assertThat(WorkerProtocol.readAnswerLine(line)).isEqualTo(new WorkerProtocol.Progress(step));
+        // Only wall time caps it, and a loss that was not finite.
+        TrialStep open = new TrialStep(3, Long.MAX_VALUE, 96, Double.POSITIVE_INFINITY);
+        assertThat(WorkerProtocol.readAnswerLine(WorkerProtocol.progressLine(open)))
+                .isEqualTo(new WorkerProtocol.Progress(new TrialStep(3, Long.MAX_VALUE, 96, Double.NaN)));
+    }
+
+    @Test
+    void anAnswerLineIsAProgressLineOrTheResult() {
+        TrialResult result = new TrialResult(TrialStatus.FAILED, TrialMetrics.none(), List.of(), "boom",
+                new Provenance("0.1.0", "abc", "25", "dl4j", "nd4j", "cpu", "linux", "host"));
+        assertThat(WorkerProtocol.readAnswerLine(WorkerProtocol.resultLine(result)))
+                .isEqualTo(new WorkerProtocol.Result(result));
+        assertThatThrownBy(() -> WorkerProtocol.readAnswerLine("{\"progress\": {\"step\": -1, \"max_steps\": null,"
+                + " \"tokens\": 0, \"loss\": null}}")).hasMessageContaining("/progress").hasMessageContaining("step");
+        assertThatThrownBy(() -> WorkerProtocol.readAnswerLine("{\"progress\": {\"step\": 1}}"))
+                .hasMessageContaining("/progress").hasMessageContaining("max_steps");
+        assertThatThrownBy(() -> WorkerProtocol.readAnswerLine("{\"answer\": 1}"))
+                .hasMessageContaining("expected {\"result\": ...}");
     }
 }

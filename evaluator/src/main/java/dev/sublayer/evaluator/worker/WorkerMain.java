@@ -5,6 +5,7 @@ import dev.sublayer.evaluator.Engines;
 import dev.sublayer.evaluator.Provenances;
 import dev.sublayer.evaluator.TrialListener;
 import dev.sublayer.evaluator.TrialRequest;
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.trial.TrialJson;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
@@ -24,7 +25,9 @@ import java.util.List;
  * ({@link ParentWatchdog}).
  *
  * <p>It speaks {@link WorkerProtocol}: one request line on stdin, one result line on stdout, in order, until end
- * of input, which ends the worker with exit code 0. Nothing else ever reaches stdout: {@code System.out} is
+ * of input, which ends the worker with exit code 0; before a result, progress lines (the engine's
+ * {@link TrialListener} steps, at most one per {@link WorkerProtocol#PROGRESS_INTERVAL_MILLIS} ms) when the
+ * request asked for them. Nothing else ever reaches stdout: {@code System.out} is
  * pointed at stderr before anything else runs (SameDiff prints to stdout), and logs go to stderr. A line that
  * cannot be read gets a {@code failed} result naming what is wrong.
  *
@@ -90,12 +93,15 @@ public final class WorkerMain {
             if (line.isBlank()) {
                 continue;
             }
-            out.println(WorkerProtocol.resultLine(handle(line, engine)));
-            out.flush();
+            String answer = WorkerProtocol.resultLine(handle(line, engine, out));
+            synchronized (out) {
+                out.println(answer);
+                out.flush();
+            }
         }
     }
 
-    private static TrialResult handle(String line, Engine engine) {
+    private static TrialResult handle(String line, Engine engine, PrintStream out) {
         WorkerProtocol.RequestLine r;
         try {
             r = WorkerProtocol.readRequestLine(line);
@@ -106,8 +112,31 @@ public final class WorkerMain {
         }
         TrialRequest request = r.request();
         LOG.info("training {} with budget {}", request.architecture().canonical(), TrialJson.write(request.budget()));
-        TrialResult result = engine.train(request, TrialListener.NONE, r.resumeFrom(), r.checkpointTo());
+        TrialListener listener = r.progress() ? progressLines(out) : TrialListener.NONE;
+        TrialResult result = engine.train(request, listener, r.resumeFrom(), r.checkpointTo());
         LOG.info("{}: {} {}", request.architecture().canonical(), result.status().configName(), result.failure());
         return result;
+    }
+
+    /**
+     * A listener that writes a progress line for the first step and then at most one per
+     * {@link WorkerProtocol#PROGRESS_INTERVAL_MILLIS} ms: the parent hears of a trial's progress about once a second,
+     * whatever the step rate.
+     */
+    static TrialListener progressLines(PrintStream out) {
+        long interval = WorkerProtocol.PROGRESS_INTERVAL_MILLIS * 1_000_000L;
+        long[] last = {System.nanoTime() - interval};
+        return (step, maxSteps, tokens, loss) -> {
+            long now = System.nanoTime();
+            if (now - last[0] < interval) {
+                return;
+            }
+            last[0] = now;
+            String line = WorkerProtocol.progressLine(new TrialStep(step, maxSteps, tokens, loss));
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        };
     }
 }

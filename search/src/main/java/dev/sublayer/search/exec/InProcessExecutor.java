@@ -2,6 +2,8 @@ package dev.sublayer.search.exec;
 
 import dev.sublayer.evaluator.Engine;
 import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.evaluator.TrialStep;
+import dev.sublayer.evaluator.worker.WorkerProtocol;
 import dev.sublayer.io.IoFailures;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
@@ -104,7 +106,7 @@ public final class InProcessExecutor implements TrialExecutor {
                     if (engine == null) {
                         engine = engines.get();
                     }
-                    result = engine.train(job.task.request(), TrialListener.NONE, job.task.resumeFrom(),
+                    result = engine.train(job.task.request(), progress(job.callback), job.task.resumeFrom(),
                             job.task.checkpointTo());
                 } catch (OutOfMemoryError e) {
                     result = failure(engine, TrialStatus.OUT_OF_MEMORY, "out of memory: " + e.getMessage());
@@ -181,5 +183,18 @@ public final class InProcessExecutor implements TrialExecutor {
                 return;
             }
         }
+    }
+
+    /** Passes the engine's steps on to {@code callback}: the first, then at most one per second, as a worker does. */
+    private static TrialListener progress(TrialCallback callback) {
+        long interval = WorkerProtocol.PROGRESS_INTERVAL_MILLIS * 1_000_000L;
+        long[] last = {System.nanoTime() - interval};
+        return (step, maxSteps, tokens, loss) -> {
+            long now = System.nanoTime();
+            if (now - last[0] >= interval) {
+                last[0] = now;
+                callback.progress(new TrialStep(step, maxSteps, tokens, Double.isFinite(loss) ? loss : Double.NaN));
+            }
+        };
     }
 }

@@ -109,7 +109,7 @@ final class WorkerSlot {
             return WorkerFailures.cannotStart(e.getMessage());
         }
         job.callback.started(worker.name());
-        String line = WorkerProtocol.requestLine(task.request(), task.resumeFrom(), task.checkpointTo());
+        String line = WorkerProtocol.requestLine(task.request(), task.resumeFrom(), task.checkpointTo(), true);
         try {
             worker.send(line);
         } catch (IOException e) {
@@ -141,12 +141,19 @@ final class WorkerSlot {
                 LOG.debug("worker {}: ignoring stdout line: {}", index, answer);
                 continue;
             }
+            WorkerProtocol.Answer read;
             try {
-                return WorkerProtocol.readResultLine(answer);
+                read = WorkerProtocol.readAnswerLine(answer);
             } catch (RuntimeException e) {
                 worker.kill();
                 worker.discardWorker();
                 return WorkerFailures.notAResult(e, answer);
+            }
+            switch (read) {
+                case WorkerProtocol.Progress p -> job.callback.progress(p.step());
+                case WorkerProtocol.Result r -> {
+                    return r.result();
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.sublayer.search.exec;
 
 import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.evaluator.worker.ParentWatchdog;
 import dev.sublayer.evaluator.worker.WorkerProtocol;
 import dev.sublayer.search.StubEngine;
@@ -56,7 +57,10 @@ public final class StubWorkerMain {
             if (widths.contains(23)) {
                 out.println("a stray line that is not a result");
             }
-            TrialResult result = engine.train(r.request(), TrialListener.NONE, r.resumeFrom(), r.checkpointTo());
+            // Every step the engine reports goes out as a progress line (the real worker sends at most one a second).
+            TrialListener steps = !r.progress() ? TrialListener.NONE : (step, max, tokens, loss) ->
+                    out.println(WorkerProtocol.progressLine(new TrialStep(step, max, tokens, loss)));
+            TrialResult result = engine.train(r.request(), steps, r.resumeFrom(), r.checkpointTo());
             out.println(WorkerProtocol.resultLine(result));
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.TrialRequest;
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.search.StubEngine;
 import dev.sublayer.space.Architecture;
 import dev.sublayer.space.Notation;
@@ -95,6 +96,39 @@ class WorkerPoolExecutorTest {
         }
         String log = Files.readString(tmp.resolve("logs").resolve("worker-1.log"));
         assertThat(log).contains("stub worker: training A2 F64", "crashing on purpose");
+    }
+
+    @Test
+    void progressLinesOfAWorkerReachTheCallbackInOrderBeforeTheResult() throws Exception {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<TrialResult> done = new CompletableFuture<>();
+        try (WorkerPoolExecutor pool = pool(1)) {
+            pool.submit(task("A2 F64", 60), new TrialCallback() {
+                @Override
+                public void started(String worker) {
+                    heard.add("started");
+                }
+
+                @Override
+                public void progress(TrialStep step) {
+                    heard.add("step " + step.step() + "/" + step.maxSteps());
+                }
+
+                @Override
+                public void finished(TrialResult result) {
+                    heard.add("finished");
+                    done.complete(result);
+                }
+
+                @Override
+                public void cancelled() {
+                    done.cancel(false);
+                }
+            });
+            assertThat(done.get(60, TimeUnit.SECONDS).status()).isEqualTo(TrialStatus.COMPLETED);
+        }
+        assertThat(heard).containsExactly("started", "step 6/30", "step 12/30", "step 18/30", "step 24/30",
+                "step 30/30", "finished");
     }
 
     /** A task's callbacks as they come: every worker that started it, then its result. */
