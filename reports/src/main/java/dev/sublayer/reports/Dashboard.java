@@ -134,8 +134,7 @@ public final class Dashboard implements AutoCloseable {
         this.threads = threads;
         this.source = source;
         this.token = binding.token().map(t -> t.getBytes(StandardCharsets.UTF_8));
-        String host = server.getAddress().getAddress() instanceof java.net.Inet6Address ? "[" + binding.host() + "]"
-                : binding.host();
+        String host = binding.host().contains(":") ? "[" + binding.host() + "]" : binding.host();
         this.url = URI.create("http://" + host + ":" + server.getAddress().getPort() + "/"
                 + binding.token().map(t -> "?token=" + t).orElse(""));
     }
