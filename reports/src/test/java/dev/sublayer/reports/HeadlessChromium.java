@@ -26,9 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Headless Chromium driven over the Chrome DevTools Protocol (a WebSocket, {@link java.net.http}), without
  * Selenium: starts the browser with a fresh profile, opens pages, evaluates expressions in them, collects
- * console errors and uncaught exceptions, and takes screenshots.
+ * console errors and uncaught exceptions, and takes screenshots. Public, in this module's test jar, for the
+ * browser tests of other modules (the CLI's dashboard).
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -47,7 +48,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** The Chromium binary: {@code $CHROMIUM}, else the usual Debian and Ubuntu locations. */
-    static Optional<Path> find() {
+    public static Optional<Path> find() {
         String env = System.getenv("CHROMIUM");
         Stream<String> candidates = Stream.of(env, "/usr/bin/chromium", "/usr/bin/chromium-browser",
                 "/usr/bin/google-chrome");
@@ -55,7 +56,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts {@code binary} headless with a new profile and connects to it. */
-    static HeadlessChromium start(Path binary) throws IOException, InterruptedException {
+    public static HeadlessChromium start(Path binary) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("sublayer-chromium-");
         Path log = profile.resolve("chromium.log");
         Process p = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
@@ -94,7 +95,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** A page (a target with its own DevTools session). */
-    final class Page {
+    public final class Page {
         private final String session;
 
         private Page(String session) {
@@ -102,7 +103,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
 
         /** Navigates to {@code url} and waits for its load event. */
-        void navigate(String url) throws InterruptedException {
+        public void navigate(String url) throws InterruptedException {
             int before = events.size();
             call("Page.navigate", obj().put("url", url), session);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -120,18 +121,18 @@ final class HeadlessChromium implements AutoCloseable {
         }
 
         /** Runs {@code script} in every document before its own scripts. */
-        void beforeEachDocument(String script) {
+        public void beforeEachDocument(String script) {
             call("Page.addScriptToEvaluateOnNewDocument", obj().put("source", script), session);
         }
 
         /** Sets the viewport size. */
-        void viewport(int width, int height) {
+        public void viewport(int width, int height) {
             call("Emulation.setDeviceMetricsOverride", obj().put("width", width).put("height", height)
                     .put("deviceScaleFactor", 1).put("mobile", false), session);
         }
 
         /** The value of a JavaScript expression (awaited if a promise), as JSON. */
-        JsonNode eval(String expression) {
+        public JsonNode eval(String expression) {
             JsonNode r = call("Runtime.evaluate", obj().put("expression", expression).put("returnByValue", true)
                     .put("awaitPromise", true), session);
             if (r.has("exceptionDetails")) {
@@ -145,7 +146,7 @@ final class HeadlessChromium implements AutoCloseable {
          * Console messages of type error or assert, uncaught exceptions and browser log entries of level error,
          * one line each.
          */
-        List<String> errors() {
+        public List<String> errors() {
             List<String> out = new ArrayList<>();
             for (JsonNode e : events) {
                 if (!session.equals(e.path("sessionId").asString())) {
@@ -174,7 +175,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
 
         /** A PNG of the whole page (beyond the viewport). */
-        byte[] screenshot() {
+        public byte[] screenshot() {
             JsonNode r = call("Page.captureScreenshot", obj().put("format", "png").put("captureBeyondViewport", true),
                     session);
             return java.util.Base64.getDecoder().decode(r.path("data").asString());
@@ -182,7 +183,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Opens a new blank page with console, log and page events enabled. */
-    Page newPage() {
+    public Page newPage() {
         String target = call("Target.createTarget", obj().put("url", "about:blank"), null).path("targetId").asString();
         String session = call("Target.attachToTarget", obj().put("targetId", target).put("flatten", true), null)
                 .path("sessionId").asString();
