@@ -5,14 +5,14 @@ import java.nio.file.Path;
 import dev.sublayer.reports.Dashboard;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code sublayer resume <study-dir>}: continues a study with the config it was last run with. */
+/** {@code sublayer resume <study-dir> [--serve [PORT]]}: continues a study with the config it was last run with. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = "Continue a study from where it stopped (Ctrl-C, a crash, a kill), with its stored config.")
 final class ResumeCommand implements Callable<Integer> {

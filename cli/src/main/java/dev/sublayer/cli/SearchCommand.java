@@ -1,5 +1,6 @@
 package dev.sublayer.cli;
 
+import dev.sublayer.reports.Dashboard;
 import dev.sublayer.search.Search;
 import dev.sublayer.search.config.ConfigException;
 import dev.sublayer.search.config.StudyConfig;
@@ -10,16 +11,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import dev.sublayer.reports.Dashboard;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sublayer search <config.yaml> [--dir D]}: runs a study, or continues the one already in the directory.
+ * {@code sublayer search <config.yaml> [--dir D] [--serve [PORT]]}: runs a study, or continues the one already in the directory.
  * Progress on stderr, the final front as a table on stdout.
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
