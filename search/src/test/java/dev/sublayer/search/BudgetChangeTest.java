@@ -23,11 +23,11 @@ class BudgetChangeTest {
     @Test
     void limitsFollowTheConfigRulesAndNameTheirKey() {
         assertThatThrownBy(() -> BudgetChange.of(0L, null, null, null)).isInstanceOf(ConfigException.class)
-                .hasMessage("/budget/max_trials: must be >= 1, got 0");
+                .hasMessage("/budget/max_trials: must be between 1 and 1000000000, got 0");
         assertThatThrownBy(() -> BudgetChange.of(null, -2L, null, null))
-                .hasMessage("/budget/max_generations: must be >= 1, got -2");
+                .hasMessage("/budget/max_generations: must be between 1 and 1000000000, got -2");
         assertThatThrownBy(() -> BudgetChange.of(null, null, 0.0, null))
-                .hasMessage("/budget/max_wall_hours: must be > 0, got 0.0");
+                .hasMessage("/budget/max_wall_hours: must be > 0 and <= 1000000, got 0.0");
         assertThatThrownBy(() -> BudgetChange.of(null, null, Double.NaN, Double.POSITIVE_INFINITY))
                 .hasMessage("/budget/max_wall_hours: must be a finite number > 0, got NaN; /budget/max_training_flops: "
                         + "must be a finite number > 0, got Infinity (2 problems)");

@@ -2,6 +2,7 @@ package dev.sublayer.search.config;
 
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.EngineNames;
+import dev.sublayer.evaluator.ProcessMemory;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.search.strategy.FixedLayouts;
 import dev.sublayer.search.strategy.Nsga2Strategy;
@@ -463,8 +464,23 @@ public final class StudyConfigReader {
         int threads = (int) longValue(w, "threads", Math.max(1, cores / count));
         StudyConfig.WorkerMode mode = "in_process".equals(text(w, "mode", "process"))
                 ? StudyConfig.WorkerMode.IN_PROCESS : StudyConfig.WorkerMode.PROCESS;
-        return new StudyConfig.Workers(count, threads, text(w, "heap", "2g").toLowerCase(Locale.ROOT), mode,
+        String heap = text(w, "heap", "2g").toLowerCase(Locale.ROOT);
+        if (!heapInRange(heap)) {
+            throw ConfigException.at("/workers/heap", "must be between 64m and 4096g (a JVM heap as -Xmx takes it: "
+                    + "digits with an optional k, m or g), got '" + heap + "'");
+        }
+        return new StudyConfig.Workers(count, threads, heap, mode,
                 number(w, "trial_timeout_seconds", Double.NaN), number(w, "timeout_margin_seconds", 120));
+    }
+
+    /** Whether {@code heap} is a heap size from 64 MiB (less cannot hold a worker's own classes) to 4 TiB. */
+    private static boolean heapInRange(String heap) {
+        try {
+            long bytes = ProcessMemory.heapBytes(heap);
+            return bytes >= 64L << 20 && bytes <= 4096L << 30;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     // ------------------------------------------------------------------ typed access (after schema validation)
