@@ -37,6 +37,14 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
     Integer threads;
 
+    @Option(names = "--gpus", paramLabel = "LIST",
+            description = "Override workers.gpus for this session: all, none, or device indices like 0,1,3.")
+    String gpus;
+
+    @Option(names = "--trials-per-gpu", paramLabel = "N",
+            description = "Override workers.trials_per_gpu for this session.")
+    Integer trialsPerGpu;
+
     @Spec
     CommandSpec spec;
 
@@ -56,7 +64,7 @@ final class SearchCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
         }
-        StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads));
+        StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads, gpus, trialsPerGpu));
         Path directory = dir != null ? dir : Path.of("runs", c.name());
         Search search = StudyRun.open(() -> Search.open(study, text, directory, StudyRun.commandLine(spec),
                 StudyExecutors.DEFAULT), directory.toString());

@@ -242,22 +242,46 @@ public record StudyConfig(
     /**
      * How trials run.
      *
-     * @param count               parallel workers
+     * @param count               parallel workers; 0 only with {@code gpus: all} and no {@code count} in the
+     *                            config: one per device slot found (GPUs x {@code trialsPerGpu})
      * @param threads             threads per worker ({@code OMP_NUM_THREADS})
      * @param heap                each worker JVM's maximum heap, e.g. {@code 2g}
      * @param mode                child processes or threads of this process
      * @param trialTimeoutSeconds a trial running longer than this is killed and failed; {@code NaN} = the rung's
      *                            {@code max_seconds} (or one hour when unset) plus the margin
      * @param marginSeconds       added to a rung's {@code max_seconds} for building, evaluation and start-up
+     * @param gpus                the GPUs the workers train on, one device per worker process
+     * @param trialsPerGpu        worker processes (trials at once) per GPU, >= 1
      */
     public record Workers(int count, int threads, String heap, WorkerMode mode, double trialTimeoutSeconds,
-                          double marginSeconds) {
+                          double marginSeconds, GpuSelection gpus, int trialsPerGpu) {
         public Workers {
-            if (count < 1 || threads < 1) {
+            Objects.requireNonNull(gpus, "gpus");
+            boolean perDevice = count == 0 && gpus instanceof GpuSelection.All;
+            if ((count < 1 && !perDevice) || threads < 1) {
                 throw new IllegalArgumentException("workers and threads must be >= 1, got " + count + " and " + threads);
+            }
+            if (trialsPerGpu < 1) {
+                throw new IllegalArgumentException("trials_per_gpu must be >= 1, got " + trialsPerGpu);
+            }
+            if (gpus instanceof GpuSelection.Indices(var indices) && count > indices.size() * trialsPerGpu) {
+                throw new IllegalArgumentException("workers.count " + count + " exceeds the " + indices.size()
+                        + " GPU(s) x " + trialsPerGpu + " trials_per_gpu = " + indices.size() * trialsPerGpu
+                        + " device slots");
             }
             Objects.requireNonNull(heap, "heap");
             Objects.requireNonNull(mode, "mode");
+        }
+
+        /** Workers on the CPU only ({@code gpus: none}). */
+        public Workers(int count, int threads, String heap, WorkerMode mode, double trialTimeoutSeconds,
+                       double marginSeconds) {
+            this(count, threads, heap, mode, trialTimeoutSeconds, marginSeconds, GpuSelection.NONE, 1);
+        }
+
+        /** Whether {@code count} is left to the number of device slots found ({@code gpus: all}). */
+        public boolean countPerDevice() {
+            return count == 0;
         }
 
         /** The wall-clock limit of one trial of {@code budget}, in seconds. */

@@ -442,13 +442,48 @@ public final class StudyConfigReader {
     }
 
     private static StudyConfig.Workers readWorkers(JsonNode w) {
-        int count = (int) longValue(w, "count", 1);
-        int cores = Runtime.getRuntime().availableProcessors();
-        int threads = (int) longValue(w, "threads", Math.max(1, cores / count));
+        GpuSelection gpus = readGpus(w.get("gpus"));
+        int perGpu = (int) longValue(w, "trials_per_gpu", 1);
+        int defaultCount = switch (gpus) {
+            case GpuSelection.None n -> 1;
+            case GpuSelection.All a -> 0; // one per device slot, once nvidia-smi has listed the devices
+            case GpuSelection.Indices(var indices) -> indices.size() * perGpu;
+        };
+        int count = (int) longValue(w, "count", defaultCount);
+        if (gpus instanceof GpuSelection.Indices(var indices) && count > indices.size() * perGpu) {
+            throw ConfigException.at("/workers/count", "must be <= the " + indices.size() + " GPU(s) of "
+                    + "workers.gpus x trials_per_gpu " + perGpu + " = " + indices.size() * perGpu + ", got " + count
+                    + " (leave count out: it defaults to that product)");
+        }
         StudyConfig.WorkerMode mode = "in_process".equals(text(w, "mode", "process"))
                 ? StudyConfig.WorkerMode.IN_PROCESS : StudyConfig.WorkerMode.PROCESS;
+        if (mode == StudyConfig.WorkerMode.IN_PROCESS && !(gpus instanceof GpuSelection.None)) {
+            throw ConfigException.at("/workers/gpus", "needs mode: process (each worker process sees only its own "
+                    + "GPU), got " + gpus.configText() + " with mode: in_process");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = (int) longValue(w, "threads", Math.max(1, cores / Math.max(1, count)));
         return new StudyConfig.Workers(count, threads, text(w, "heap", "2g").toLowerCase(Locale.ROOT), mode,
-                number(w, "trial_timeout_seconds", Double.NaN), number(w, "timeout_margin_seconds", 120));
+                number(w, "trial_timeout_seconds", Double.NaN), number(w, "timeout_margin_seconds", 120), gpus,
+                perGpu);
+    }
+
+    private static GpuSelection readGpus(JsonNode n) {
+        if (n == null || n.isNull() || (n.isString() && "none".equals(n.stringValue()))) {
+            return GpuSelection.NONE;
+        }
+        if (n.isString()) {
+            return GpuSelection.ALL;
+        }
+        List<Integer> indices = new ArrayList<>();
+        for (JsonNode i : n.values()) {
+            if (indices.contains(i.intValue())) {
+                throw ConfigException.at("/workers/gpus", "lists device " + i.intValue() + " twice; each device "
+                        + "index may appear once (trials_per_gpu packs several trials on one device)");
+            }
+            indices.add(i.intValue());
+        }
+        return GpuSelection.of(indices);
     }
 
     // ------------------------------------------------------------------ typed access (after schema validation)

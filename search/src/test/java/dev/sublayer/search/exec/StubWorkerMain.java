@@ -10,15 +10,23 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A worker JVM for tests: speaks {@link WorkerProtocol} like the evaluator's worker, trains with
  * {@link StubEngine}, and misbehaves on purpose for architectures with certain FFN widths: 13 crashes the JVM,
- * 17 hangs, 19 runs out of heap, 23 writes a stray line to stdout before its answer.
+ * 17 hangs, 19 runs out of heap, 23 writes a stray line to stdout before its answer. Where the environment names a
+ * file in {@value #REPORT}, it appends one line per trial there: its process id, the {@code CUDA_VISIBLE_DEVICES}
+ * it was given, and the trial's start and end in epoch milliseconds.
  */
 public final class StubWorkerMain {
+
+    /** The environment variable naming the file the worker reports its environment and trial times to. */
+    public static final String REPORT = "SUBLAYER_STUB_REPORT";
 
     private StubWorkerMain() {
     }
@@ -56,7 +64,14 @@ public final class StubWorkerMain {
             if (widths.contains(23)) {
                 out.println("a stray line that is not a result");
             }
+            long start = System.currentTimeMillis();
             TrialResult result = engine.train(r.request(), TrialListener.NONE, r.resumeFrom(), r.checkpointTo());
+            String report = System.getenv(REPORT);
+            if (report != null) {
+                String entry = ProcessHandle.current().pid() + " " + System.getenv("CUDA_VISIBLE_DEVICES") + " "
+                        + start + " " + System.currentTimeMillis() + "\n";
+                Files.writeString(Path.of(report), entry, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
             out.println(WorkerProtocol.resultLine(result));
         }
     }
