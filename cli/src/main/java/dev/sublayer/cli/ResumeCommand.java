@@ -31,12 +31,17 @@ final class ResumeCommand implements Callable<Integer> {
             description = "Override workers.trials_per_gpu for this session.")
     Integer trialsPerGpu;
 
+    @Option(names = "--spark-master", paramLabel = "URL", description = "Run the trials on Spark for this session "
+            + "(workers.backend: spark) with this master: spark://HOST:7077, k8s://..., local-cluster[N,CORES,MB], "
+            + "local[N].")
+    String sparkMaster;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads, gpus, trialsPerGpu),
+        Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads, gpus, trialsPerGpu, sparkMaster),
                 StudyExecutors.DEFAULT), dir.toString());
         return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr());
     }

@@ -45,6 +45,11 @@ final class SearchCommand implements Callable<Integer> {
             description = "Override workers.trials_per_gpu for this session.")
     Integer trialsPerGpu;
 
+    @Option(names = "--spark-master", paramLabel = "URL", description = "Run the trials on Spark for this session "
+            + "(workers.backend: spark) with this master: spark://HOST:7077, k8s://..., local-cluster[N,CORES,MB], "
+            + "local[N].")
+    String sparkMaster;
+
     @Spec
     CommandSpec spec;
 
@@ -64,7 +69,8 @@ final class SearchCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
         }
-        StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads, gpus, trialsPerGpu));
+        StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads, gpus, trialsPerGpu,
+                sparkMaster));
         Path directory = dir != null ? dir : Path.of("runs", c.name());
         Search search = StudyRun.open(() -> Search.open(study, text, directory, StudyRun.commandLine(spec),
                 StudyExecutors.DEFAULT), directory.toString());

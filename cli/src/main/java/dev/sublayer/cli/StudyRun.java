@@ -51,7 +51,26 @@ final class StudyRun {
 
     /** The worker settings with the command-line overrides applied. */
     static StudyConfig.Workers workers(StudyConfig.Workers w, Integer count, Integer threads) {
-        return workers(w, count, threads, null, null);
+        return workers(w, count, threads, null, null, null);
+    }
+
+    /** The worker settings with the command-line overrides applied, {@code --spark-master} included. */
+    static StudyConfig.Workers workers(StudyConfig.Workers w, Integer count, Integer threads, String gpus,
+                                       Integer trialsPerGpu, String sparkMaster) {
+        StudyConfig.Workers out = workers(w, count, threads, gpus, trialsPerGpu);
+        if (sparkMaster == null) {
+            return out;
+        }
+        if (!sparkMaster.matches("local(\\[[0-9*]+(,[0-9]+)?\\])?|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+\\]"
+                + "|spark://.+|k8s://.+|yarn")) {
+            throw new IllegalArgumentException("--spark-master must be spark://HOST:PORT, k8s://URL, yarn, "
+                    + "local-cluster[N,CORES,MB] or local[N], got '" + sparkMaster + "'");
+        }
+        if (out.mode() == StudyConfig.WorkerMode.IN_PROCESS) {
+            throw new IllegalArgumentException("--spark-master runs worker processes on the executors: needs "
+                    + "workers.mode: process");
+        }
+        return out.onSpark(sparkMaster);
     }
 
     /**
@@ -86,7 +105,7 @@ final class StudyRun {
         }
         try {
             return new StudyConfig.Workers(n, threads != null ? threads : w.threads(), w.heap(), w.mode(),
-                    w.trialTimeoutSeconds(), w.marginSeconds(), selection, perGpu);
+                    w.trialTimeoutSeconds(), w.marginSeconds(), selection, perGpu, w.backend(), w.spark());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--workers/--gpus/--trials-per-gpu: " + e.getMessage(), e);
         }

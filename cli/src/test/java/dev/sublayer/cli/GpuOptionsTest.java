@@ -47,6 +47,10 @@ class GpuOptionsTest {
         CliRunner perGpu = CliRunner.run("search", config.toString(), "--dir", dir, "--trials-per-gpu", "0");
         assertThat(perGpu.exitCode()).isEqualTo(2);
         assertThat(perGpu.err()).contains("--trials-per-gpu must be >= 1, got 0");
+        CliRunner master = CliRunner.run("search", config.toString(), "--dir", dir, "--spark-master", "http://x");
+        assertThat(master.exitCode()).isEqualTo(2);
+        assertThat(master.err()).contains("--spark-master must be spark://HOST:PORT, k8s://URL, yarn, "
+                + "local-cluster[N,CORES,MB] or local[N], got 'http://x'");
         assertThat(tmp.resolve("x")).doesNotExist();
     }
 

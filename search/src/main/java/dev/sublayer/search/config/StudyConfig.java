@@ -11,6 +11,7 @@ import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.Objective;
 import dev.sublayer.trial.Origin;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -252,11 +253,16 @@ public record StudyConfig(
      * @param marginSeconds       added to a rung's {@code max_seconds} for building, evaluation and start-up
      * @param gpus                the GPUs the workers train on, one device per worker process
      * @param trialsPerGpu        worker processes (trials at once) per GPU, >= 1
+     * @param backend             where the worker processes run: this machine, or the executors of a Spark cluster
+     * @param spark               the Spark settings, used with {@link Backend#SPARK}
      */
     public record Workers(int count, int threads, String heap, WorkerMode mode, double trialTimeoutSeconds,
-                          double marginSeconds, GpuSelection gpus, int trialsPerGpu) {
+                          double marginSeconds, GpuSelection gpus, int trialsPerGpu, Backend backend,
+                          SparkSettings spark) {
         public Workers {
             Objects.requireNonNull(gpus, "gpus");
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(spark, "spark");
             boolean perDevice = count == 0 && gpus instanceof GpuSelection.All;
             if ((count < 1 && !perDevice) || threads < 1) {
                 throw new IllegalArgumentException("workers and threads must be >= 1, got " + count + " and " + threads);
@@ -279,6 +285,19 @@ public record StudyConfig(
             this(count, threads, heap, mode, trialTimeoutSeconds, marginSeconds, GpuSelection.NONE, 1);
         }
 
+        /** Workers on this machine. */
+        public Workers(int count, int threads, String heap, WorkerMode mode, double trialTimeoutSeconds,
+                       double marginSeconds, GpuSelection gpus, int trialsPerGpu) {
+            this(count, threads, heap, mode, trialTimeoutSeconds, marginSeconds, gpus, trialsPerGpu, Backend.LOCAL,
+                    SparkSettings.DEFAULT);
+        }
+
+        /** These workers on the Spark cluster at {@code master} (other Spark settings kept). */
+        public Workers onSpark(String master) {
+            return new Workers(count, threads, heap, mode, trialTimeoutSeconds, marginSeconds, gpus, trialsPerGpu,
+                    Backend.SPARK, new SparkSettings(master, spark.conf()));
+        }
+
         /** Whether {@code count} is left to the number of device slots found ({@code gpus: all}). */
         public boolean countPerDevice() {
             return count == 0;
@@ -291,6 +310,36 @@ public record StudyConfig(
             }
             double cap = budget.maxSeconds() == Double.POSITIVE_INFINITY ? 3600 : budget.maxSeconds();
             return cap + marginSeconds;
+        }
+    }
+
+    /** Where the worker processes run. */
+    public enum Backend {
+        /** A pool of worker processes on this machine. */
+        LOCAL,
+        /** Apache Spark: one Spark task per trial, each running a worker process on an executor. */
+        SPARK;
+
+        /** The config name. */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The Spark backend's settings ({@code workers.spark}).
+     *
+     * @param master the Spark master URL: {@code spark://host:7077}, {@code k8s://...}, {@code local-cluster[N,cores,MB]}
+     *               or {@code local[N]}
+     * @param conf   further Spark settings passed through as given (e.g. {@code spark.executor.memory: 8g})
+     */
+    public record SparkSettings(String master, Map<String, String> conf) {
+        /** {@code local[*]} with no further settings. */
+        public static final SparkSettings DEFAULT = new SparkSettings("local[*]", Map.of());
+
+        public SparkSettings {
+            Objects.requireNonNull(master, "master");
+            conf = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(conf));
         }
     }
 

@@ -463,9 +463,25 @@ public final class StudyConfigReader {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = (int) longValue(w, "threads", Math.max(1, cores / Math.max(1, count)));
+        StudyConfig.Backend backend = "spark".equals(text(w, "backend", "local")) ? StudyConfig.Backend.SPARK
+                : StudyConfig.Backend.LOCAL;
+        if (backend == StudyConfig.Backend.SPARK && mode == StudyConfig.WorkerMode.IN_PROCESS) {
+            throw ConfigException.at("/workers/backend", "spark runs worker processes on the executors: needs mode: "
+                    + "process, got mode: in_process");
+        }
+        JsonNode sp = section(w, "spark");
+        java.util.Map<String, String> conf = new java.util.TreeMap<>();
+        JsonNode c = sp.get("conf");
+        if (c != null && !c.isNull()) {
+            for (String k : c.propertyNames()) {
+                JsonNode v = c.get(k);
+                conf.put(k, v.isString() ? v.stringValue() : v.toString());
+            }
+        }
         return new StudyConfig.Workers(count, threads, text(w, "heap", "2g").toLowerCase(Locale.ROOT), mode,
                 number(w, "trial_timeout_seconds", Double.NaN), number(w, "timeout_margin_seconds", 120), gpus,
-                perGpu);
+                perGpu, backend, new StudyConfig.SparkSettings(text(sp, "master",
+                StudyConfig.SparkSettings.DEFAULT.master()), conf));
     }
 
     private static GpuSelection readGpus(JsonNode n) {

@@ -155,6 +155,17 @@ public final class StudyConfigWriter {
         if (c.workers().trialsPerGpu() != 1) {
             workers.put("trials_per_gpu", c.workers().trialsPerGpu());
         }
+        if (c.workers().backend() != StudyConfig.Backend.LOCAL) {
+            workers.put("backend", c.workers().backend().configName());
+        }
+        if (!c.workers().spark().equals(StudyConfig.SparkSettings.DEFAULT)) {
+            ObjectNode spark = workers.putObject("spark");
+            spark.put("master", c.workers().spark().master());
+            if (!c.workers().spark().conf().isEmpty()) {
+                ObjectNode conf = spark.putObject("conf");
+                c.workers().spark().conf().forEach(conf::put);
+            }
+        }
 
         ObjectNode report = root.putObject("report");
         report.put("file", c.report().file());

@@ -105,6 +105,27 @@ public final class WorkerPoolExecutor implements TrialExecutor {
         queue.add(job);
     }
 
+    /**
+     * Drops the one task submitted with {@code callback}: dequeued if it waits, its worker killed if it runs; its
+     * callback hears {@link TrialCallback#cancelled()} (unless it had ended already). Other tasks are untouched.
+     */
+    public void cancel(TrialCallback callback) {
+        for (WorkerJob j : List.copyOf(queue)) {
+            if (j.callback == callback && queue.remove(j)) {
+                j.cancel();
+                return;
+            }
+        }
+        for (WorkerSlot s : slots) {
+            WorkerJob j = s.current;
+            if (j != null && j.callback == callback) {
+                j.cancelled = true;
+                s.kill();
+                return;
+            }
+        }
+    }
+
     @Override
     public void cancelAll() {
         List<WorkerJob> queued = new ArrayList<>();

@@ -48,6 +48,21 @@ class GpuConfigTest {
         assertThat(cpu).doesNotContain("gpus").doesNotContain("trials_per_gpu");
     }
 
+    @Test
+    void theSparkBackendReadsItsMasterAndPassesItsConfThrough() {
+        StudyConfig.Workers w = workers("{count: 8, backend: spark, spark: {master: 'spark://head:7077', "
+                + "conf: {spark.executor.memory: 8g, spark.executor.cores: 4}}}");
+        assertThat(w.backend()).isEqualTo(StudyConfig.Backend.SPARK);
+        assertThat(w.spark().master()).isEqualTo("spark://head:7077");
+        assertThat(w.spark().conf()).containsExactly(java.util.Map.entry("spark.executor.cores", "4"),
+                java.util.Map.entry("spark.executor.memory", "8g"));
+        StudyConfig c = StudyConfigReader.read("name: t\nworkers: {count: 8, backend: spark, spark: {master: "
+                + "'local-cluster[2, 2, 1024]', conf: {spark.ui.enabled: false}}}\n");
+        assertThat(StudyConfigReader.read(StudyConfigWriter.resolvedYaml(c))).isEqualTo(c);
+        assertThat(workers("{count: 2}").backend()).isEqualTo(StudyConfig.Backend.LOCAL);
+        assertThat(workers("{count: 2}").onSpark("local[2]").spark().master()).isEqualTo("local[2]");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{gpus: some}                      | /workers/gpus: must be one of all, none, got 'some'",
@@ -59,6 +74,10 @@ class GpuConfigTest {
             "{trials_per_gpu: 0}               | /workers/trials_per_gpu: must be >= 1, got 0",
             "{gpus: [0, 1], count: 3}          | /workers/count: must be <= the 2 GPU(s) of workers.gpus x trials_per_gpu 1 = 2, got 3",
             "{gpus: all, mode: in_process}     | /workers/gpus: needs mode: process",
+            "{backend: yarnish}                | /workers/backend: must be one of local, spark, got 'yarnish'",
+            "{backend: spark, mode: in_process} | /workers/backend: spark runs worker processes on the executors",
+            "'{spark: {master: \"http://x\"}}'  | /workers/spark/master: must match",
+            "'{spark: {conf: {executor.memory: 8g}}}' | /workers/spark/conf",
     })
     void badGpuSettingsNameThePathAndTheRule(String yaml, String message) {
         assertThatThrownBy(() -> workers(yaml))

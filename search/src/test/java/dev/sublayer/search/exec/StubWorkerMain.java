@@ -33,7 +33,8 @@ public final class StubWorkerMain {
 
     public static void main(String[] args) throws Exception {
         ParentWatchdog.start();
-        double millisPerStep = args.length > 0 ? Double.parseDouble(args[0]) : 0;
+        // Milliseconds per step as the first argument; the real worker's "--engine NAME --threads N" mean 0.
+        double millisPerStep = args.length > 0 && !args[0].startsWith("--") ? Double.parseDouble(args[0]) : 0;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err); // stdout is for results only
         StubEngine engine = new StubEngine(millisPerStep, new StubEngine.Counters());
