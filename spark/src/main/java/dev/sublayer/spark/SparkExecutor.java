@@ -205,5 +205,6 @@ public final class SparkExecutor implements TrialExecutor {
             Thread.currentThread().interrupt();
         }
         spark.stop();
+        TrialOnExecutor.closePools();
     }
 }

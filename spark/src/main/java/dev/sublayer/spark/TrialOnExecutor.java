@@ -41,8 +41,22 @@ record TrialOnExecutor(String workerMainClass, List<String> workerArgs, String h
                        Map<String, String> environment, int perDevice, double timeoutSeconds)
         implements Function<String, String>, Serializable {
 
-    /** The pools of this executor JVM, by device address ({@code cpu} for none). */
-    private static final Map<String, WorkerPoolExecutor> POOLS = new ConcurrentHashMap<>();
+    /** The pools of this executor JVM, by worker settings and device (one JVM may serve several studies). */
+    private static final Map<PoolKey, WorkerPoolExecutor> POOLS = new ConcurrentHashMap<>();
+
+    /** What makes two tasks' worker processes interchangeable. */
+    private record PoolKey(TrialOnExecutor settings, Optional<Gpu> device) {
+    }
+
+    /**
+     * Stops the worker processes of this JVM's pools: the driver calls it when it closes, which ends the workers
+     * of {@code local[N]} mode (executor JVMs elsewhere end theirs when they exit).
+     */
+    static void closePools() {
+        List<WorkerPoolExecutor> pools = List.copyOf(POOLS.values());
+        POOLS.clear();
+        pools.forEach(WorkerPoolExecutor::close);
+    }
 
     TrialOnExecutor {
         workerArgs = List.copyOf(workerArgs);
@@ -53,8 +67,10 @@ record TrialOnExecutor(String workerMainClass, List<String> workerArgs, String h
     public String call(String requestLine) throws Exception {
         WorkerProtocol.RequestLine r = WorkerProtocol.readRequestLine(requestLine);
         Optional<Gpu> device = device();
-        WorkerPoolExecutor pool = POOLS.computeIfAbsent(device.map(g -> "gpu" + g.index()).orElse("cpu"),
-                k -> pool(device));
+        // The trial's time limit is the pool job's, not the pool's: tasks of any limit share the workers.
+        TrialOnExecutor settings = new TrialOnExecutor(workerMainClass, workerArgs, heap, threads, environment,
+                perDevice, 1);
+        WorkerPoolExecutor pool = POOLS.computeIfAbsent(new PoolKey(settings, device), k -> pool(device));
         TrialTask task = new TrialTask(r.request().architecture().id(), r.request(), r.resumeFrom(), r.checkpointTo(),
                 timeoutSeconds);
         CompletableFuture<TrialResult> result = new CompletableFuture<>();

@@ -28,13 +28,19 @@ public final class StubWorkerMain {
     /** The environment variable naming the file the worker reports its environment and trial times to. */
     public static final String REPORT = "SUBLAYER_STUB_REPORT";
 
+    /** The environment variable with the milliseconds per step, where no argument gives them. */
+    public static final String MILLIS_PER_STEP = "SUBLAYER_STUB_MILLIS_PER_STEP";
+
     private StubWorkerMain() {
     }
 
     public static void main(String[] args) throws Exception {
         ParentWatchdog.start();
-        // Milliseconds per step as the first argument; the real worker's "--engine NAME --threads N" mean 0.
-        double millisPerStep = args.length > 0 && !args[0].startsWith("--") ? Double.parseDouble(args[0]) : 0;
+        // Milliseconds per step as the first argument, else from the environment (a worker started with the real
+        // worker's "--engine NAME --threads N", e.g. on a Spark executor), else 0.
+        String fromEnv = System.getenv(MILLIS_PER_STEP);
+        double millisPerStep = args.length > 0 && !args[0].startsWith("--") ? Double.parseDouble(args[0])
+                : fromEnv != null ? Double.parseDouble(fromEnv) : 0;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err); // stdout is for results only
         StubEngine engine = new StubEngine(millisPerStep, new StubEngine.Counters());
