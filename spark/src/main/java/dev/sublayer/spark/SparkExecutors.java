@@ -41,9 +41,10 @@ public final class SparkExecutors implements Search.ExecutorFactory {
         StudyConfig.Workers w = config.workers();
         SparkConf conf = conf(config, context.directory().getFileName().toString());
         int perDevice = w.gpus() instanceof GpuSelection.None ? Math.max(1, w.count()) : w.trialsPerGpu();
+        // The time limit here is a placeholder: SparkExecutor gives each task its trial's own limit.
         TrialOnExecutor body = new TrialOnExecutor(workerMainClass, List.of("--engine", config.training().engine(),
                 "--threads", Integer.toString(w.threads())), w.heap(), w.threads(), Map.of(), perDevice,
-                3600);
+                w.timeoutSeconds(context.budget(0)));
         return new SparkExecutor(conf, body, Math.max(1, w.count()));
     }
 
