@@ -1,7 +1,6 @@
 package dev.sublayer.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sublayer.search.Search;
 import dev.sublayer.search.SearchListener;
@@ -11,6 +10,7 @@ import dev.sublayer.search.exec.StubWorkerMain;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.testing.SlowTest;
+import dev.sublayer.testing.TestEnvironment;
 import dev.sublayer.trial.TrialStatus;
 import java.io.File;
 import java.io.IOException;
@@ -45,7 +45,8 @@ class LocalClusterTest {
     @BeforeAll
     static void sparkHome() throws IOException {
         String home = System.getenv("SPARK_HOME");
-        assumeTrue(home != null, "SPARK_HOME is set by the spark module's build (surefire)");
+        TestEnvironment.require(home != null, "SPARK_HOME is not set (the spark module's Maven build sets it to "
+                + "target/spark-home: run the test through Maven)");
         Path jars = Files.createDirectories(Path.of(home, "jars"));
         Files.writeString(Path.of(home, "RELEASE"), "");
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
