@@ -8,6 +8,8 @@ import dev.sublayer.search.exec.TrialTask;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +46,7 @@ public final class SparkExecutor implements TrialExecutor {
     private final JavaSparkContext spark;
     private final TrialOnExecutor body;
     private final int slots;
+    private final boolean sharedFilesystem;
     private final ExecutorService waiters = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "sublayer-spark-job");
         t.setDaemon(true);
@@ -93,6 +96,15 @@ public final class SparkExecutor implements TrialExecutor {
      * @param slots trials the study runs at once
      */
     SparkExecutor(SparkConf conf, TrialOnExecutor body, int slots) {
+        this(conf, body, slots, true);
+    }
+
+    /**
+     * An executor as above; without a shared filesystem ({@code sharedFilesystem} false) the checkpoints a trial
+     * continues from and writes travel with its task and its result.
+     */
+    SparkExecutor(SparkConf conf, TrialOnExecutor body, int slots, boolean sharedFilesystem) {
+        this.sharedFilesystem = sharedFilesystem;
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be >= 1, got " + slots);
         }
@@ -147,6 +159,14 @@ public final class SparkExecutor implements TrialExecutor {
         }
         jobs.put(group, job);
         String line = WorkerProtocol.requestLine(task.request(), task.resumeFrom(), task.checkpointTo());
+        TrialPayload payload;
+        try {
+            payload = payload(line, task);
+        } catch (IOException | IllegalArgumentException e) {
+            jobs.remove(group);
+            job.finish(failed(e.getMessage()));
+            return;
+        }
         TrialOnExecutor withTimeout = new TrialOnExecutor(body.workerMainClass(), body.workerArgs(), body.heap(),
                 body.threads(), body.environment(), body.perDevice(), task.timeoutSeconds());
         waiters.execute(() -> {
@@ -155,8 +175,19 @@ public final class SparkExecutor implements TrialExecutor {
                     return; // cancelled before Spark saw it
                 }
                 spark.setJobGroup(group, task.key(), true);
-                List<String> answer = spark.parallelize(List.of(line), 1).map(withTimeout).collect();
-                job.finish(WorkerProtocol.readResultLine(answer.getFirst()));
+                TrialPayload.Answer answer = spark.parallelize(List.of(payload), 1).map(withTimeout).collect()
+                        .getFirst();
+                if (answer.checkpoint() != null && task.checkpointTo().isPresent()) {
+                    try {
+                        java.nio.file.Path to = task.checkpointTo().get();
+                        Files.createDirectories(to.toAbsolutePath().getParent());
+                        Files.write(to, answer.checkpoint());
+                    } catch (IOException e) {
+                        job.finish(failed("cannot store the checkpoint that came back from the executor: " + e));
+                        return;
+                    }
+                }
+                job.finish(WorkerProtocol.readResultLine(answer.resultLine()));
             } catch (Exception e) { // Spark throws its checked SparkException undeclared
                 if (closed || job.done.get()) {
                     job.cancel();
@@ -170,6 +201,22 @@ public final class SparkExecutor implements TrialExecutor {
         });
     }
 
+    /** The task's payload: the checkpoint's bytes travel with it unless the executors share the driver's files. */
+    private TrialPayload payload(String line, TrialTask task) throws IOException {
+        if (sharedFilesystem) {
+            return new TrialPayload(line, null, false);
+        }
+        byte[] checkpoint = null;
+        if (task.resumeFrom().isPresent()) {
+            long size = Files.size(task.resumeFrom().get());
+            if (size > TrialOnExecutor.MAX_TRAVELLING_CHECKPOINT_BYTES) {
+                throw new IllegalArgumentException(tooLarge(size));
+            }
+            checkpoint = Files.readAllBytes(task.resumeFrom().get());
+        }
+        return new TrialPayload(line, checkpoint, task.checkpointTo().isPresent());
+    }
+
     private static String firstLine(String s) {
         if (s == null) {
             return "job failed";
@@ -178,7 +225,15 @@ public final class SparkExecutor implements TrialExecutor {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static TrialResult failed(String why) {
+    /** The failure of a trial whose checkpoint is too large to travel with a task. */
+    static String tooLarge(long bytes) {
+        return String.format(java.util.Locale.ROOT, "checkpoint of %.1f MB exceeds the %d MB that travel with a "
+                + "Spark task; put the study directory on a filesystem every executor sees at the same path and set "
+                + "workers.spark.shared_filesystem: true", bytes / 1048576.0,
+                TrialOnExecutor.MAX_TRAVELLING_CHECKPOINT_BYTES >> 20);
+    }
+
+    static TrialResult failed(String why) {
         return new TrialResult(TrialStatus.FAILED, TrialMetrics.none(), List.of(), why, Provenances.local("worker"));
     }
 

@@ -45,7 +45,7 @@ public final class SparkExecutors implements Search.ExecutorFactory {
         TrialOnExecutor body = new TrialOnExecutor(workerMainClass, List.of("--engine", config.training().engine(),
                 "--threads", Integer.toString(w.threads())), w.heap(), w.threads(), Map.of(), perDevice,
                 w.timeoutSeconds(context.budget(0)));
-        return new SparkExecutor(conf, body, Math.max(1, w.count()));
+        return new SparkExecutor(conf, body, Math.max(1, w.count()), w.spark().sharedFilesystem());
     }
 
     /** The Spark configuration of a study's driver. */

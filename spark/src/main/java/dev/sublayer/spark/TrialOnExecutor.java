@@ -10,6 +10,8 @@ import dev.sublayer.search.exec.WorkerSpec;
 import dev.sublayer.trial.TrialResult;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,13 @@ import org.apache.spark.resource.ResourceInformation;
  */
 record TrialOnExecutor(String workerMainClass, List<String> workerArgs, String heap, int threads,
                        Map<String, String> environment, int perDevice, double timeoutSeconds)
-        implements Function<String, String>, Serializable {
+        implements Function<TrialPayload, TrialPayload.Answer>, Serializable {
+
+    /**
+     * The largest checkpoint that travels with a task or its result: Spark's task messages are limited to 128 MB
+     * ({@code spark.rpc.message.maxSize}); larger checkpoints need a shared filesystem.
+     */
+    static final long MAX_TRAVELLING_CHECKPOINT_BYTES = 100L << 20;
 
     /** The pools of this executor JVM, by worker settings and device (one JVM may serve several studies). */
     private static final Map<PoolKey, WorkerPoolExecutor> POOLS = new ConcurrentHashMap<>();
@@ -64,8 +72,43 @@ record TrialOnExecutor(String workerMainClass, List<String> workerArgs, String h
     }
 
     @Override
-    public String call(String requestLine) throws Exception {
-        WorkerProtocol.RequestLine r = WorkerProtocol.readRequestLine(requestLine);
+    public TrialPayload.Answer call(TrialPayload payload) throws Exception {
+        WorkerProtocol.RequestLine r = WorkerProtocol.readRequestLine(payload.requestLine());
+        if (payload.checkpoint() == null && !payload.returnCheckpoint()) {
+            return new TrialPayload.Answer(run(r), null);
+        }
+        // No shared filesystem: the checkpoints live in a scratch folder of this executor for the trial's time.
+        Path scratch = Files.createTempDirectory("sublayer-trial-");
+        try {
+            Optional<Path> resumeFrom = Optional.empty();
+            if (payload.checkpoint() != null) {
+                resumeFrom = Optional.of(Files.write(scratch.resolve("resume.ckpt"), payload.checkpoint()));
+            }
+            Optional<Path> checkpointTo = payload.returnCheckpoint() ? Optional.of(scratch.resolve("out.ckpt"))
+                    : Optional.empty();
+            String line = run(new WorkerProtocol.RequestLine(r.request(), resumeFrom, checkpointTo));
+            byte[] back = null;
+            if (checkpointTo.isPresent() && Files.exists(checkpointTo.get())) {
+                long size = Files.size(checkpointTo.get());
+                if (size > MAX_TRAVELLING_CHECKPOINT_BYTES) {
+                    return new TrialPayload.Answer(WorkerProtocol.resultLine(SparkExecutor.failed(
+                            SparkExecutor.tooLarge(size))), null);
+                }
+                back = Files.readAllBytes(checkpointTo.get());
+            }
+            return new TrialPayload.Answer(line, back);
+        } finally {
+            try (var files = Files.list(scratch)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(scratch);
+        }
+    }
+
+    /** Runs the trial of {@code r} in a worker process of this executor; returns its result line. */
+    private String run(WorkerProtocol.RequestLine r) throws Exception {
         Optional<Gpu> device = device();
         // The trial's time limit is the pool job's, not the pool's: tasks of any limit share the workers.
         TrialOnExecutor settings = new TrialOnExecutor(workerMainClass, workerArgs, heap, threads, environment,

@@ -73,7 +73,7 @@ class SparkStudyTest {
     }
 
     @Test
-    void theSameConfigAndSeedGiveTheSameFrontOnSparkAsOnTheLocalPool() {
+    void theSameConfigAndSeedGiveTheSameFrontOnSparkAsOnTheLocalPool() throws Exception {
         String sparkYaml = STUDY + SPARK;
         StudyConfig sparkConfig = StudyConfigReader.read(sparkYaml);
         assertThat(sparkConfig.workers().backend()).isEqualTo(StudyConfig.Backend.SPARK);
@@ -99,5 +99,19 @@ class SparkStudyTest {
             assertThat(all).allSatisfy(t -> assertThat(t.worker()).startsWith("spark executor driver on "));
         }
         assertThat(onSpark.utilisation().slots()).isEqualTo(2);
+
+        // Without a shared filesystem the checkpoints travel with the tasks: the worker writes them in the
+        // executor's scratch folder, the driver stores them, and the rung-1 trials continue from them.
+        String travelling = (STUDY + SPARK).replace("keep_fraction: 0.5", "keep_fraction: 0.5\n  keep_checkpoints: true")
+                .replace("master: local[2]", "master: local[2]\n    shared_filesystem: false");
+        StudyConfig travellingConfig = StudyConfigReader.read(travelling);
+        assertThat(travellingConfig.workers().spark().sharedFilesystem()).isFalse();
+        Search.open(travellingConfig, travelling, tmp.resolve("travelling"), "test",
+                SparkExecutors.of(StubWorkerMain.class.getName())).run(SearchListener.NONE);
+        assertThat(trials(tmp.resolve("travelling"))).isEqualTo(sparkTrials);
+        assertThat(sparkTrials.values()).anyMatch(v -> v.endsWith(" r1"));
+        try (var files = java.nio.file.Files.walk(tmp.resolve("travelling").resolve("checkpoints"))) {
+            assertThat(files.filter(java.nio.file.Files::isRegularFile).toList()).isNotEmpty();
+        }
     }
 }

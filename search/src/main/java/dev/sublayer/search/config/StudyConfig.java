@@ -295,7 +295,7 @@ public record StudyConfig(
         /** These workers on the Spark cluster at {@code master} (other Spark settings kept). */
         public Workers onSpark(String master) {
             return new Workers(count, threads, heap, mode, trialTimeoutSeconds, marginSeconds, gpus, trialsPerGpu,
-                    Backend.SPARK, new SparkSettings(master, spark.conf()));
+                    Backend.SPARK, new SparkSettings(master, spark.conf(), spark.sharedFilesystem()));
         }
 
         /** Whether {@code count} is left to the number of device slots found ({@code gpus: all}). */
@@ -332,10 +332,12 @@ public record StudyConfig(
      * @param master the Spark master URL: {@code spark://host:7077}, {@code k8s://...}, {@code local-cluster[N,cores,MB]}
      *               or {@code local[N]}
      * @param conf   further Spark settings passed through as given (e.g. {@code spark.executor.memory: 8g})
+     * @param sharedFilesystem whether every executor sees the study directory at the driver's path; if not, the
+     *                         checkpoints a trial continues from and writes travel with its task and result
      */
-    public record SparkSettings(String master, Map<String, String> conf) {
-        /** {@code local[*]} with no further settings. */
-        public static final SparkSettings DEFAULT = new SparkSettings("local[*]", Map.of());
+    public record SparkSettings(String master, Map<String, String> conf, boolean sharedFilesystem) {
+        /** {@code local[*]} with no further settings, on a shared filesystem. */
+        public static final SparkSettings DEFAULT = new SparkSettings("local[*]", Map.of(), true);
 
         public SparkSettings {
             Objects.requireNonNull(master, "master");

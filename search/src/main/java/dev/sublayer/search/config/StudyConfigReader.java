@@ -481,7 +481,7 @@ public final class StudyConfigReader {
         return new StudyConfig.Workers(count, threads, text(w, "heap", "2g").toLowerCase(Locale.ROOT), mode,
                 number(w, "trial_timeout_seconds", Double.NaN), number(w, "timeout_margin_seconds", 120), gpus,
                 perGpu, backend, new StudyConfig.SparkSettings(text(sp, "master",
-                StudyConfig.SparkSettings.DEFAULT.master()), conf));
+                StudyConfig.SparkSettings.DEFAULT.master()), conf, bool(sp, "shared_filesystem", true)));
     }
 
     private static GpuSelection readGpus(JsonNode n) {

@@ -161,6 +161,7 @@ public final class StudyConfigWriter {
         if (!c.workers().spark().equals(StudyConfig.SparkSettings.DEFAULT)) {
             ObjectNode spark = workers.putObject("spark");
             spark.put("master", c.workers().spark().master());
+            spark.put("shared_filesystem", c.workers().spark().sharedFilesystem());
             if (!c.workers().spark().conf().isEmpty()) {
                 ObjectNode conf = spark.putObject("conf");
                 c.workers().spark().conf().forEach(conf::put);
