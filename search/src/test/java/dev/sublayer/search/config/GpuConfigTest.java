@@ -67,11 +67,11 @@ class GpuConfigTest {
     @CsvSource(delimiter = '|', value = {
             "{gpus: some}                      | /workers/gpus: must be one of all, none, got 'some'",
             "{gpus: []}                        | /workers/gpus: must have at least 1 item, got 0",
-            "{gpus: [-1]}                      | /workers/gpus/0: must be >= 0, got -1",
+            "{gpus: [-1]}                      | /workers/gpus/0: must be between 0 and 1023, got -1",
             "{gpus: [0.5]}                     | /workers/gpus/0: must be an integer, got 0.5",
             "{gpus: 3}                         | /workers/gpus: must be a list or a string, got 3",
             "{gpus: [1, 1]}                    | /workers/gpus: lists device 1 twice",
-            "{trials_per_gpu: 0}               | /workers/trials_per_gpu: must be >= 1, got 0",
+            "{trials_per_gpu: 0}               | /workers/trials_per_gpu: must be between 1 and 64, got 0",
             "{gpus: [0, 1], count: 3}          | /workers/count: must be <= the 2 GPU(s) of workers.gpus x trials_per_gpu 1 = 2, got 3",
             "{gpus: all, mode: in_process}     | /workers/gpus: needs mode: process",
             "{backend: yarnish}                | /workers/backend: must be one of local, spark, got 'yarnish'",
