@@ -44,7 +44,8 @@ final class Dl4jTrainer implements Trainer {
     static Dl4jTrainer build(TrialRequest request, ModelShape shape) {
         TrainingConfig config = request.training();
         StepModel model = DirectTransformer.supports(request.architecture()) && !Boolean.getBoolean(SAMEDIFF_PROPERTY)
-                ? DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd())
+                ? DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd(),
+                        config.moeAuxWeight())
                 : new SameDiffStepModel(TransformerModel.build(request.architecture(), shape, DataType.FLOAT,
                         request.seed(), config.initStd(), config.moeAuxWeight()));
         return new Dl4jTrainer(model, config);
