@@ -5,6 +5,8 @@
 # the ratios. Usage: bench/evaluator/run.sh [steps] [threads]    (defaults 300 and 2)
 # Environment: SUBLAYER_BENCH_XMX (default 1g), SUBLAYER_BENCH_SIDES ("sublayer torch" by default; "products"
 # times only the matrix products of one step, as the dl4j engine issues them: ProductsBench.java),
+# "moe" trains "A4 M8k2/512 A4 M8k2/512" and "A4 F1024 A4 F1024" (equal active FFN FLOPs per token)
+# back to back with the dl4j engine and prints the ratio of their tokens/s),
 # SUBLAYER_BENCH_JAVA_OPTS (extra JVM options, e.g. -Dsublayer.dl4j.stockLayerNorm=true).
 # Needs Debian's python3-torch; PyTorch runs against Debian's OpenBLAS (extracted into a scratch folder,
 # no system change), not the reference BLAS that python3-torch links by default.
@@ -41,6 +43,21 @@ for side in $SIDES; do
       "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx"$XMX" \
         -Dlog4j2.level=warn ${SUBLAYER_BENCH_JAVA_OPTS:-} -cp "$CP" "$ROOT/bench/evaluator/EvaluatorBench.java" "$STEPS" "$WARMUP" "$THREADS" \
         | tee "$SCRATCH/sublayer.json" ;;
+    moe)
+      : > "$SCRATCH/moe.json"
+      for notation in "A4 F1024 A4 F1024" "A4 M8k2/512 A4 M8k2/512"; do
+        "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx"$XMX" \
+          -Dlog4j2.level=warn ${SUBLAYER_BENCH_JAVA_OPTS:-} -cp "$CP" "$ROOT/bench/evaluator/EvaluatorBench.java" \
+          "$STEPS" "$WARMUP" "$THREADS" "$notation" | tee -a "$SCRATCH/moe.json"
+      done
+      /usr/bin/python3 - "$SCRATCH/moe.json" <<'PY'
+import json, sys
+dense, moe = (json.loads(line) for line in open(sys.argv[1]) if line.startswith("{"))
+print(f"tokens/s ratio (moe/dense): overall {moe['tokens_per_second']/dense['tokens_per_second']:.2f}x, "
+      f"steady {moe['steady_tokens_per_second']/dense['steady_tokens_per_second']:.2f}x; "
+      f"peak RSS {moe['peak_rss_bytes']/2**20:.0f} MiB vs {dense['peak_rss_bytes']/2**20:.0f} MiB")
+PY
+      ;;
     products)
       "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx"$XMX" \
         -Dlog4j2.level=warn -cp "$CP" "$ROOT/bench/evaluator/ProductsBench.java" "$STEPS" "$THREADS" \
