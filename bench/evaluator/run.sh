@@ -7,7 +7,7 @@
 # times only the matrix products of one step, as the dl4j engine issues them: ProductsBench.java),
 # "moe" trains "A4 M8k2/512 A4 M8k2/512" and "A4 F1024 A4 F1024" (equal active FFN FLOPs per token)
 # back to back with the dl4j engine and prints the ratio of their tokens/s),
-# SUBLAYER_BENCH_JAVA_OPTS (extra JVM options, e.g. -Dsublayer.dl4j.stockLayerNorm=true).
+# SUBLAYER_BENCH_JAVA_OPTS (extra JVM options for the Sublayer side).
 # Needs Debian's python3-torch; PyTorch runs against Debian's OpenBLAS (extracted into a scratch folder,
 # no system change), not the reference BLAS that python3-torch links by default.
 set -euo pipefail

@@ -31,11 +31,11 @@ import java.util.Map;
  * The decoder-only transformer of an {@link Architecture} with its forward and backward passes written out
  * by hand on ND4J arrays: every matrix product is one CBLAS call ({@link Blas}), every other step an
  * in-place ND4J op on arrays allocated once per batch shape. It computes the same function and gradients as
- * the SameDiff graph {@link TransformerModel} (a float64 test compares them on random architectures) at a
+ * the SameDiff graph {@code TransformerModel} (the tests' float64 oracle; they compare on random architectures) at a
  * fraction of the cost: SameDiff M2.1 materialises every broadcast and head permutation, runs its batched
  * products at a fraction of GEMM speed and allocates each step's arrays afresh.
  *
- * <p>Read it top to bottom like {@link TransformerModel}: {@link #forward} embeds, runs the sublayers
+ * <p>Read it top to bottom like {@code TransformerModel}: {@link #forward} embeds, runs the sublayers
  * ({@link Layer}: norm, {@link Block}, residual) and the head; {@link #backward} walks the same way back.
  * The residual stream is a {@code [B·T, d]} matrix; attention works on the per-head blocks of it in place.
  * Every sublayer kind is built here; mixture-of-experts sublayers dispatch each token to its top-k experts
@@ -139,20 +139,17 @@ final class DirectTransformer implements StepModel {
      * @param initStd      standard deviation of the weight matrices
      * @param moeAuxWeight weight of the mixture-of-experts load-balancing loss in the objective whose gradients
      *                     {@link #lossAndGradients} computes, >= 0
-     * @throws IllegalArgumentException when {@link #supports} is false, or for a negative or infinite weight
+     * @throws IllegalArgumentException when ND4J's backend is not its CPU backend, or for a negative or infinite
+     *                                  weight
      */
     static DirectTransformer build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
             double moeAuxWeight) {
-        if (!supports(arch)) {
-            throw new IllegalArgumentException("the direct model does not build " + arch.canonical()
-                    + " (it needs ND4J's CPU backend)");
+        String backend = Nd4j.getBackend().getClass().getSimpleName();
+        if (!backend.startsWith("Cpu")) {
+            throw new IllegalArgumentException("the dl4j engine trains on ND4J's CPU backend only, not " + backend
+                    + "; use the djl engine on GPUs");
         }
         return new DirectTransformer(arch, shape, dtype, seed, initStd, moeAuxWeight);
-    }
-
-    /** Whether this model builds {@code arch}: every architecture on ND4J's CPU backend. */
-    static boolean supports(Architecture arch) {
-        return Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
     }
 
     // ---- training and evaluation ----------------------------------------------------------------------
@@ -519,7 +516,7 @@ final class DirectTransformer implements StepModel {
      * are gathered into one contiguous block of rows, each expert's FFN is one product per layer on its block
      * (the element-wise work runs once over all blocks), and the gated outputs are scattered back and summed
      * per token; backward mirrors it. No token is dropped, so values and gradients are those of the graph's
-     * dense computation ({@link TransformerModel}: every expert on every token, weighted by a gate that is zero
+     * dense computation (the test oracle {@code TransformerModel}: every expert on every token, weighted by a gate that is zero
      * outside the top-k) at {@code k / experts} of its FFN cost. The Switch load-balancing loss
      * {@code E·Σᵢ fᵢ·Pᵢ} (fᵢ the share of routing choices that went to expert i, Pᵢ its mean router probability,
      * over every position), times the model's {@code moeAuxWeight}, adds its gradient to the router's.

@@ -20,9 +20,6 @@ import java.util.Optional;
  */
 final class Dl4jTrainer implements Trainer {
 
-    /** System property that makes the engine train every model through SameDiff. */
-    static final String SAMEDIFF_PROPERTY = "sublayer.dl4j.samediff";
-
     private final StepModel model;
     private final AdamW optimizer;
     private final Optional<FlatParameters> flat;
@@ -37,17 +34,11 @@ final class Dl4jTrainer implements Trainer {
         this.params = model.parameters();
     }
 
-    /**
-     * The direct model where it builds the architecture (every kind but MoE, on the CPU backend), else the
-     * SameDiff graph; {@code -Dsublayer.dl4j.samediff=true} forces the graph (benchmarks, cross-checks).
-     */
+    /** The direct model of the request's architecture and the optimizer of its training config. */
     static Dl4jTrainer build(TrialRequest request, ModelShape shape) {
         TrainingConfig config = request.training();
-        StepModel model = DirectTransformer.supports(request.architecture()) && !Boolean.getBoolean(SAMEDIFF_PROPERTY)
-                ? DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd(),
-                        config.moeAuxWeight())
-                : new SameDiffStepModel(TransformerModel.build(request.architecture(), shape, DataType.FLOAT,
-                        request.seed(), config.initStd(), config.moeAuxWeight()));
+        StepModel model = DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(),
+                config.initStd(), config.moeAuxWeight());
         return new Dl4jTrainer(model, config);
     }
 

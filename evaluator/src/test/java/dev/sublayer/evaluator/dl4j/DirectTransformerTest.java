@@ -150,7 +150,7 @@ class DirectTransformerTest {
 
     @Test
     void aThreadCountGivesBitIdenticalRunsAndOtherCountsAgreeToRounding() {
-        Architecture arch = Notation.parse("d16 n8 pre: A4 F24 P2/12:swiglu D10x2:relu2 A1");
+        Architecture arch = Notation.parse("d16 n8 pre: A4 F24 P2/12:swiglu D10x2:relu2 M4k2/12:swiglu A1");
         Batch batch = batchWithUncountedPositions(new SplittableRandom(6), 3, arch.context());
         org.nd4j.linalg.api.blas.Blas blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
         int saved = blas.getMaxThreads();
@@ -248,8 +248,7 @@ class DirectTransformerTest {
     }
 
     @Test
-    void everyArchitectureIsBuiltOnTheCpuBackend() {
-        assertThat(DirectTransformer.supports(Notation.parse("d8 n4 pre: A2 M4k2/8"))).isTrue();
+    void aNegativeLoadBalancingWeightIsRejected() {
         assertThatThrownBy(() -> DirectTransformer.build(Notation.parse("d8 n4 pre: A2 M4k2/8"), ModelShape.bytes(),
                 DataType.FLOAT, 1, 0.02, -1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("moe_aux_weight").hasMessageContaining("-1");
