@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -73,6 +72,8 @@ final class DirectTransformer implements StepModel {
     private final INDArray head;
     /** The products and per-head work, split over the engine's threads. */
     private final SplitBlas blas;
+    /** Element-wise passes fused into one, on the same threads. */
+    private final FusedKernels kernels;
 
     /** Rows of the current buffers ({@code B·T}), -1 before the first batch. */
     private int rows = -1;
@@ -119,6 +120,7 @@ final class DirectTransformer implements StepModel {
             throw new IllegalStateException("the direct model did not create parameter " + init.peek().name());
         }
         blas = new SplitBlas(Nd4j.factory().blas().getMaxThreads());
+        kernels = new FusedKernels(blas);
     }
 
     /**
@@ -698,18 +700,15 @@ final class DirectTransformer implements StepModel {
             INDArray h = buffer(name + ".h", total, width);
             INDArray dh = buffer("moe.dh." + width, total, width);
             eachExpert((e, from, n) -> linearBackward(ffns.get(e)[2], h, dYg, from, n, dh, false));
-            INDArray derivative = buffer("moe.derivative." + width, total, width);
             INDArray s = activation == Activation.RELU ? null : buffer(name + ".s", total, width);
             INDArray dxg = buffer("moe.dxg", total, d);
             if (!activation.gated()) {
-                derivative(activation, buffer(name + ".z", total, width), s, h, derivative);
-                dh.muli(derivative);
+                kernels.activationBackward(activation, slope(activation), buffer(name + ".z", total, width), s, h, dh);
                 eachExpert((e, from, n) -> linearBackward(ffns.get(e)[1], xg, dh, from, n, dxg, false));
             } else {
-                INDArray z = buffer(name + ".z", total, width);
-                INDArray dz = dh.mul(buffer(name + ".g", total, width), buffer("moe.dz." + width, total, width));
-                derivative(activation, buffer(name + ".zg", total, width), s, null, derivative);
-                dh.muli(z).muli(derivative);
+                INDArray dz = buffer("moe.dz." + width, total, width);
+                kernels.gatedBackward(slope(activation), buffer(name + ".z", total, width), buffer(name + ".g", total, width),
+                        buffer(name + ".zg", total, width), s, dh, dz);
                 eachExpert((e, from, n) -> {
                     linearBackward(ffns.get(e)[0], xg, dh, from, n, dxg, false);
                     linearBackward(ffns.get(e)[1], xg, dz, from, n, dxg, true);
@@ -859,17 +858,15 @@ final class DirectTransformer implements StepModel {
 
         /** {@code dh} (overwritten) is the gradient of the output; writes or adds the input gradient to {@code dx}. */
         void backward(INDArray x, INDArray dh, INDArray dx, boolean accumulate) {
-            INDArray derivative = buffer("ffn.derivative." + width, rows, width);
             if (gate == null) {
-                derivative(activation, buffer(name + ".z", rows, width),
-                        activation == Activation.RELU ? null : buffer(name + ".s", rows, width), output(), derivative);
-                linear.backward(x, dh.muli(derivative), dx, accumulate);
+                kernels.activationBackward(activation, slope(activation), buffer(name + ".z", rows, width),
+                        activation == Activation.RELU ? null : buffer(name + ".s", rows, width), output(), dh);
+                linear.backward(x, dh, dx, accumulate);
             } else {
-                INDArray z = buffer(name + ".z", rows, width);
-                INDArray dz = dh.mul(buffer(name + ".g", rows, width), buffer("ffn.dz." + width, rows, width));
-                INDArray zg = buffer(name + ".zg", rows, width);
-                derivative(activation, zg, buffer(name + ".s", rows, width), null, derivative);
-                gate.backward(x, dh.muli(z).muli(derivative), dx, accumulate);
+                INDArray dz = buffer("ffn.dz." + width, rows, width);
+                kernels.gatedBackward(slope(activation), buffer(name + ".z", rows, width), buffer(name + ".g", rows, width),
+                        buffer(name + ".zg", rows, width), buffer(name + ".s", rows, width), dh, dz);
+                gate.backward(x, dh, dx, accumulate);
                 linear.backward(x, dz, dx, true);
             }
         }
@@ -898,23 +895,9 @@ final class DirectTransformer implements StepModel {
         z.mul(s, out);
     }
 
-    /** {@code out = act'(z)} from what {@link #activate} kept; {@code h} is the activation's output. */
-    private static void derivative(Activation activation, INDArray z, INDArray s, INDArray h, INDArray out) {
-        switch (activation) {
-            case RELU -> Nd4j.exec(new Sign(h, out));                        // h = relu(z) >= 0: 1 where z > 0
-            case RELU2 -> out.assign(s).muli(2);                              // 2·relu(z)
-            case GELU, GEGLU -> sigmoidUnitDerivative(z, s, out, GELU_SLOPE);
-            case SWIGLU -> sigmoidUnitDerivative(z, s, out, 1.0);
-        }
-    }
-
-    /** d/dz [z·σ(cz)] = s + c·z·s·(1 − s) with {@code s = σ(cz)}. */
-    private static void sigmoidUnitDerivative(INDArray z, INDArray s, INDArray out, double c) {
-        s.rsub(1.0, out).muli(s).muli(z);
-        if (c != 1.0) {
-            out.muli(c);
-        }
-        out.addi(s);
+    /** The c of a sigmoid unit x·σ(cx) (GELU 1.702f, SiLU 1); unused by relu and relu². */
+    private static double slope(Activation activation) {
+        return activation == Activation.GELU || activation == Activation.GEGLU ? GELU_SLOPE : 1.0;
     }
 
     // ---- per-head attention work ---------------------------------------------------------------------------
