@@ -1173,6 +1173,11 @@ final class DirectTransformer implements StepModel {
         return Collections.unmodifiableMap(params);
     }
 
+    /** The fused element-wise kernels on this model's threads (the optimizer's update runs on them too). */
+    FusedKernels kernels() {
+        return kernels;
+    }
+
     @Override
     public java.util.Optional<FlatParameters> flat() {
         return java.util.Optional.of(new FlatParameters(flatValues, flatGradients, List.copyOf(params.keySet()), sizes));

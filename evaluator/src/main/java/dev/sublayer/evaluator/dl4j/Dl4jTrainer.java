@@ -25,21 +25,21 @@ final class Dl4jTrainer implements Trainer {
     private final Optional<FlatParameters> flat;
     private final Map<String, INDArray> params;
 
-    private Dl4jTrainer(StepModel model, TrainingConfig config) {
+    private Dl4jTrainer(StepModel model, TrainingConfig config, FusedKernels kernels) {
         this.model = model;
         this.optimizer = new AdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay(),
                 config.gradClip(), model.decayedParameterNames());
         this.flat = model.flat();
-        flat.ifPresent(optimizer::useFlat);
+        flat.ifPresent(f -> optimizer.useFlat(f, kernels));
         this.params = model.parameters();
     }
 
     /** The direct model of the request's architecture and the optimizer of its training config. */
     static Dl4jTrainer build(TrialRequest request, ModelShape shape) {
         TrainingConfig config = request.training();
-        StepModel model = DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(),
+        DirectTransformer model = DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(),
                 config.initStd(), config.moeAuxWeight());
-        return new Dl4jTrainer(model, config);
+        return new Dl4jTrainer(model, config, model.kernels());
     }
 
     @Override
@@ -54,7 +54,7 @@ final class Dl4jTrainer implements Trainer {
         double norm = flat.isPresent() ? flat.get().gradients().norm2Number().doubleValue() : AdamW.globalNorm(gradients);
         if (Double.isFinite(loss) && Double.isFinite(norm)) {
             if (flat.isPresent()) {
-                optimizer.updateFlat(flat.get(), params, norm, learningRate);
+                optimizer.updateFlat(flat.get(), norm, learningRate);
             } else {
                 optimizer.update(params, gradients, norm, learningRate);
             }

@@ -321,6 +321,102 @@ final class FusedKernels {
         });
     }
 
+    /**
+     * One AdamW step over flat arrays, in one pass: per element {@code g ← g·scale} (when scale ≠ 1),
+     * {@code m ← fma(1−β₁, g, m·β₁)}, {@code v ← fma(1−β₂, g·g, v·β₂)}, {@code p ← p·decay} (where {@code decayed}),
+     * {@code p ← p − (m / (√(v / bias2) + ε))·stepSize}: the operations, roundings and order of {@link AdamW}'s
+     * whole-array ops, whose {@code axpy} is an FMA in OpenBLAS's kernels (checked bit for bit by the tests
+     * against the per-parameter ND4J update). The gradients are left as they were.
+     *
+     * @param starts  the first element of each parameter, ascending, starting at 0
+     * @param decayed whether parameter i is decayed
+     */
+    void adamW(INDArray p, INDArray g, INDArray m, INDArray v, long[] starts, boolean[] decayed, double scale,
+            double beta1, double beta2, double decay, double bias2, double epsilon, double stepSize) {
+        MemorySegment ps = segment(p);
+        MemorySegment gs = segment(g);
+        MemorySegment ms = segment(m);
+        MemorySegment vs = segment(v);
+        long length = p.length();
+        boolean floats = p.dataType() == DataType.FLOAT;
+        run(length, (k, from, n) -> {
+            float[] pf = null;
+            float[] gf = null;
+            float[] mf = null;
+            float[] vf = null;
+            double[] pd = null;
+            double[] gd = null;
+            double[] md = null;
+            double[] vd = null;
+            if (floats) {
+                pf = k.floats(0, ps, from, n);
+                gf = k.floats(1, gs, from, n);
+                mf = k.floats(2, ms, from, n);
+                vf = k.floats(3, vs, from, n);
+            } else {
+                pd = k.doubles(0, ps, from, n);
+                gd = k.doubles(1, gs, from, n);
+                md = k.doubles(2, ms, from, n);
+                vd = k.doubles(3, vs, from, n);
+            }
+            int param = java.util.Arrays.binarySearch(starts, from);
+            param = param >= 0 ? param : -param - 2;
+            for (int at = 0; at < n; param++) {                      // the chunk's share of each parameter
+                long end = param + 1 < starts.length ? starts[param + 1] : length;
+                int to = (int) Math.min(n, end - from);
+                boolean decays = decayed[param] && decay != 1.0;
+                if (floats) {
+                    adamW(pf, gf, mf, vf, at, to, scale != 1.0, (float) scale, (float) beta1, (float) (1 - beta1),
+                            (float) beta2, (float) (1 - beta2), decays, (float) decay, (float) bias2, (float) epsilon,
+                            (float) stepSize);
+                } else {
+                    adamW(pd, gd, md, vd, at, to, scale != 1.0, scale, beta1, 1 - beta1, beta2, 1 - beta2, decays,
+                            decay, bias2, epsilon, stepSize);
+                }
+                at = to;
+            }
+            if (floats) {
+                write(pf, ps, from, n);
+                write(mf, ms, from, n);
+                write(vf, vs, from, n);
+            } else {
+                write(pd, ps, from, n);
+                write(md, ms, from, n);
+                write(vd, vs, from, n);
+            }
+        });
+    }
+
+    private static void adamW(float[] p, float[] g, float[] m, float[] v, int from, int to, boolean scaled, float scale,
+            float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, boolean decays, float decay, float bias2,
+            float epsilon, float stepSize) {
+        for (int i = from; i < to; i++) {
+            float gi = scaled ? g[i] * scale : g[i];
+            float mi = Math.fma(oneMinusBeta1, gi, m[i] * beta1);
+            float vi = Math.fma(oneMinusBeta2, gi * gi, v[i] * beta2);
+            float pi = decays ? p[i] * decay : p[i];
+            float u = (float) Math.sqrt(vi / bias2) + epsilon;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi - (mi / u) * stepSize;
+        }
+    }
+
+    private static void adamW(double[] p, double[] g, double[] m, double[] v, int from, int to, boolean scaled,
+            double scale, double beta1, double oneMinusBeta1, double beta2, double oneMinusBeta2, boolean decays,
+            double decay, double bias2, double epsilon, double stepSize) {
+        for (int i = from; i < to; i++) {
+            double gi = scaled ? g[i] * scale : g[i];
+            double mi = Math.fma(oneMinusBeta1, gi, m[i] * beta1);
+            double vi = Math.fma(oneMinusBeta2, gi * gi, v[i] * beta2);
+            double pi = decays ? p[i] * decay : p[i];
+            double u = Math.sqrt(vi / bias2) + epsilon;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi - (mi / u) * stepSize;
+        }
+    }
+
     /** d/dz [z·σ(cz)] = ((1 − s)·s·z)·c + s with s = σ(cz), in ND4J's order of operations (float). */
     private static float sigmoidUnitDerivative(float z, float s, float c) {
         return (((1f - s) * s) * z) * c + s;
