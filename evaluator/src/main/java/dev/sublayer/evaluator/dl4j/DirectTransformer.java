@@ -1057,15 +1057,20 @@ final class DirectTransformer implements StepModel {
             INDArray xhat = buffer(name + ".xhat", rows, d);
             INDArray rstd = buffer(name + ".rstd", rows, 1);
             INDArray squares = buffer("norm.squares", rows, d);
-            INDArray mean = null;
+            xhat.assign(x);
             if (b != null) {
-                mean = buffer("norm.mean", rows, 1);
+                INDArray mean = buffer("norm.mean", rows, 1);
                 blas.gemv(false, 1.0 / d, x, ones(d), 0, mean);
+                xhat.subiColumnVector(mean);
             }
-            kernels.normCentre(x, mean, xhat, squares);                           // x̂ = x − mean, x̂²
+            xhat.mul(xhat, squares);
             blas.gemv(false, 1.0 / d, squares, ones(d), 0, rstd);
             Transforms.sqrt(rstd.addi(NormKind.EPSILON), false).rdivi(1.0);
-            kernels.normScale(xhat, rstd, g, b, y);                               // x̂ ← x̂·rstd, y = x̂·g + b
+            xhat.muliColumnVector(rstd);
+            y.assign(xhat).muliRowVector(g.reshape(1, d));
+            if (b != null) {
+                y.addiRowVector(b.reshape(1, d));
+            }
         }
 
         /** In place: {@code dy} becomes {@code dx}. */
@@ -1078,16 +1083,17 @@ final class DirectTransformer implements StepModel {
             if (db != null) {
                 blas.gemv(true, 1, dy, ones(rows), 0, db);
             }
-            kernels.normGain(dy, g, xhat, scratch);                               // dx̂ = dy·g, dx̂ ⊙ x̂
+            dy.muliRowVector(g.reshape(1, d));                                    // dx̂
             // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ ⊙ x̂)), without the mean(dx̂) term for RMSNorm
             INDArray projection = buffer("norm.projection", rows, 1);
+            dy.mul(xhat, scratch);
             blas.gemv(false, 1.0 / d, scratch, ones(d), 0, projection);
-            INDArray mean = null;
             if (b != null) {
-                mean = buffer("norm.mean", rows, 1);
+                INDArray mean = buffer("norm.mean", rows, 1);
                 blas.gemv(false, 1.0 / d, dy, ones(d), 0, mean);
+                dy.subiColumnVector(mean);
             }
-            kernels.normInput(dy, mean, xhat, projection, rstd);
+            dy.subi(scratch.assign(xhat).muliColumnVector(projection)).muliColumnVector(rstd);
         }
     }
 

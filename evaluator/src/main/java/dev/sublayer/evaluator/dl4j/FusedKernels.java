@@ -147,181 +147,6 @@ final class FusedKernels {
     }
 
     /**
-     * A norm's first forward pass over {@code [N, d]}: {@code xhat = x − mean} per row (LayerNorm; RMSNorm passes
-     * no mean: {@code xhat = x}) and {@code squares = xhat ⊙ xhat}.
-     */
-    void normCentre(INDArray x, INDArray mean, INDArray xhat, INDArray squares) {
-        MemorySegment xs = segment(x);
-        MemorySegment ms = mean == null ? null : segment(mean);
-        MemorySegment hs = segment(xhat);
-        MemorySegment ss = segment(squares);
-        int d = (int) x.size(1);
-        boolean floats = x.dataType() == DataType.FLOAT;
-        rows(x.size(0), d, (k, row, n) -> {
-            int len = n * d;
-            if (floats) {
-                float[] a = k.floats(0, xs, row * d, len);
-                float[] m = ms == null ? null : k.floats(1, ms, row, n);
-                float[] sq = k.floats[2];
-                for (int r = 0; r < n; r++) {
-                    for (int j = r * d; j < (r + 1) * d; j++) {
-                        float v = m == null ? a[j] : a[j] - m[r];
-                        a[j] = v;
-                        sq[j] = v * v;
-                    }
-                }
-                write(a, hs, row * d, len);
-                write(sq, ss, row * d, len);
-            } else {
-                double[] a = k.doubles(0, xs, row * d, len);
-                double[] m = ms == null ? null : k.doubles(1, ms, row, n);
-                double[] sq = k.doubles[2];
-                for (int r = 0; r < n; r++) {
-                    for (int j = r * d; j < (r + 1) * d; j++) {
-                        double v = m == null ? a[j] : a[j] - m[r];
-                        a[j] = v;
-                        sq[j] = v * v;
-                    }
-                }
-                write(a, hs, row * d, len);
-                write(sq, ss, row * d, len);
-            }
-        });
-    }
-
-    /**
-     * A norm's second forward pass: {@code xhat ← xhat · rstd} per row and {@code y = xhat ⊙ g (+ b)} per
-     * column ({@code b} null for RMSNorm).
-     */
-    void normScale(INDArray xhat, INDArray rstd, INDArray g, INDArray b, INDArray y) {
-        MemorySegment hs = segment(xhat);
-        MemorySegment rs = segment(rstd);
-        MemorySegment gs = segment(g);
-        MemorySegment bs = b == null ? null : segment(b);
-        MemorySegment ys = segment(y);
-        int d = (int) xhat.size(1);
-        boolean floats = xhat.dataType() == DataType.FLOAT;
-        rows(xhat.size(0), d, (k, row, n) -> {
-            int len = n * d;
-            if (floats) {
-                float[] a = k.floats(0, hs, row * d, len);
-                float[] r = k.floats(1, rs, row, n);
-                float[] out = k.floats[2];
-                float[] gain = k.vector(0, gs, d);
-                float[] bias = bs == null ? null : k.vector(1, bs, d);
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < d; j++) {
-                        float v = a[i * d + j] * r[i];
-                        a[i * d + j] = v;
-                        out[i * d + j] = bias == null ? v * gain[j] : v * gain[j] + bias[j];
-                    }
-                }
-                write(a, hs, row * d, len);
-                write(out, ys, row * d, len);
-            } else {
-                double[] a = k.doubles(0, hs, row * d, len);
-                double[] r = k.doubles(1, rs, row, n);
-                double[] out = k.doubles[2];
-                double[] gain = k.doubleVector(0, gs, d);
-                double[] bias = bs == null ? null : k.doubleVector(1, bs, d);
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < d; j++) {
-                        double v = a[i * d + j] * r[i];
-                        a[i * d + j] = v;
-                        out[i * d + j] = bias == null ? v * gain[j] : v * gain[j] + bias[j];
-                    }
-                }
-                write(a, hs, row * d, len);
-                write(out, ys, row * d, len);
-            }
-        });
-    }
-
-    /** A norm's backward pass through the gain: {@code dy ← dy ⊙ g} per column, {@code scratch = dy ⊙ xhat}. */
-    void normGain(INDArray dy, INDArray g, INDArray xhat, INDArray scratch) {
-        MemorySegment dys = segment(dy);
-        MemorySegment gs = segment(g);
-        MemorySegment hs = segment(xhat);
-        MemorySegment ss = segment(scratch);
-        int d = (int) dy.size(1);
-        boolean floats = dy.dataType() == DataType.FLOAT;
-        rows(dy.size(0), d, (k, row, n) -> {
-            int len = n * d;
-            if (floats) {
-                float[] a = k.floats(0, dys, row * d, len);
-                float[] h = k.floats(1, hs, row * d, len);
-                float[] gain = k.vector(0, gs, d);
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < d; j++) {
-                        float v = a[i * d + j] * gain[j];
-                        a[i * d + j] = v;
-                        h[i * d + j] = v * h[i * d + j];
-                    }
-                }
-                write(a, dys, row * d, len);
-                write(h, ss, row * d, len);
-            } else {
-                double[] a = k.doubles(0, dys, row * d, len);
-                double[] h = k.doubles(1, hs, row * d, len);
-                double[] gain = k.doubleVector(0, gs, d);
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < d; j++) {
-                        double v = a[i * d + j] * gain[j];
-                        a[i * d + j] = v;
-                        h[i * d + j] = v * h[i * d + j];
-                    }
-                }
-                write(a, dys, row * d, len);
-                write(h, ss, row * d, len);
-            }
-        });
-    }
-
-    /**
-     * A norm's last backward pass: {@code dy ← ((dy − mean) − xhat · projection) · rstd}, all three per row
-     * ({@code mean} null for RMSNorm: no mean term).
-     */
-    void normInput(INDArray dy, INDArray mean, INDArray xhat, INDArray projection, INDArray rstd) {
-        MemorySegment dys = segment(dy);
-        MemorySegment ms = mean == null ? null : segment(mean);
-        MemorySegment hs = segment(xhat);
-        MemorySegment ps = segment(projection);
-        MemorySegment rs = segment(rstd);
-        int d = (int) dy.size(1);
-        boolean floats = dy.dataType() == DataType.FLOAT;
-        rows(dy.size(0), d, (k, row, n) -> {
-            int len = n * d;
-            if (floats) {
-                float[] a = k.floats(0, dys, row * d, len);
-                float[] h = k.floats(1, hs, row * d, len);
-                float[] m = ms == null ? null : k.floats(2, ms, row, n);
-                float[] p = k.floats(3, ps, row, n);
-                float[] r = k.vector(2, rs, row, n);
-                for (int i = 0; i < n; i++) {
-                    for (int j = i * d; j < (i + 1) * d; j++) {
-                        float v = m == null ? a[j] : a[j] - m[i];
-                        a[j] = (v - h[j] * p[i]) * r[i];
-                    }
-                }
-                write(a, dys, row * d, len);
-            } else {
-                double[] a = k.doubles(0, dys, row * d, len);
-                double[] h = k.doubles(1, hs, row * d, len);
-                double[] m = ms == null ? null : k.doubles(2, ms, row, n);
-                double[] p = k.doubles(3, ps, row, n);
-                double[] r = k.doubleVector(2, rs, row, n);
-                for (int i = 0; i < n; i++) {
-                    for (int j = i * d; j < (i + 1) * d; j++) {
-                        double v = m == null ? a[j] : a[j] - m[i];
-                        a[j] = (v - h[j] * p[i]) * r[i];
-                    }
-                }
-                write(a, dys, row * d, len);
-            }
-        });
-    }
-
-    /**
      * One AdamW step over flat arrays, in one pass: per element {@code g ← g·scale} (when scale ≠ 1),
      * {@code m ← fma(1−β₁, g, m·β₁)}, {@code v ← fma(1−β₂, g·g, v·β₂)}, {@code p ← p·decay} (where {@code decayed}),
      * {@code p ← p − (m / (√(v / bias2) + ε))·stepSize}: the operations, roundings and order of {@link AdamW}'s
@@ -470,27 +295,6 @@ final class FusedKernels {
         });
     }
 
-    /** Work on rows {@code [row, row + n)} of a {@code [N, d]} matrix, {@code n·d <= CHUNK}. */
-    private interface RowWork {
-        void run(Chunks chunks, long row, int n);
-    }
-
-    /** Runs {@code work} over the rows of an {@code [N, d]} matrix, a chunk of whole rows at a time, split over the threads. */
-    private void rows(long n, int d, RowWork work) {
-        int perChunk = Math.max(1, CHUNK / d);
-        long chunks = (n + perChunk - 1) / perChunk;
-        threads.parallel(p -> {
-            Chunks k = CHUNKS.get();
-            k.ensure(perChunk * d);
-            long first = chunks * p / threads.threads();
-            long last = chunks * (p + 1) / threads.threads();
-            for (long chunk = first; chunk < last; chunk++) {
-                long from = chunk * perChunk;
-                work.run(k, from, (int) Math.min(perChunk, n - from));
-            }
-        });
-    }
-
     /** The whole buffer of a dense float or double array as a segment. */
     private static MemorySegment segment(INDArray a) {
         if (a.ordering() != 'c' || (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)) {
@@ -511,20 +315,10 @@ final class FusedKernels {
         MemorySegment.copy(src, 0, dst, ValueLayout.JAVA_DOUBLE, from * Double.BYTES, n);
     }
 
-    /** One thread's chunk arrays, four of each type, and three vectors. */
+    /** One thread's chunk arrays, four of each type. */
     private static final class Chunks {
-        private float[][] floats = new float[4][CHUNK];
-        private double[][] doubles = new double[4][CHUNK];
-        private final float[][] vectors = new float[3][];
-        private final double[][] doubleVectors = new double[3][];
-
-        /** Chunk arrays of at least {@code n} elements (a row wider than a chunk needs more). */
-        void ensure(int n) {
-            if (floats[0].length < n) {
-                floats = new float[4][n];
-                doubles = new double[4][n];
-            }
-        }
+        private final float[][] floats = new float[4][CHUNK];
+        private final double[][] doubles = new double[4][CHUNK];
 
         /** Chunk array {@code slot} filled with elements {@code [from, from + n)} of {@code src}. */
         float[] floats(int slot, MemorySegment src, long from, int n) {
@@ -535,32 +329,6 @@ final class FusedKernels {
         double[] doubles(int slot, MemorySegment src, long from, int n) {
             MemorySegment.copy(src, ValueLayout.JAVA_DOUBLE, from * Double.BYTES, doubles[slot], 0, n);
             return doubles[slot];
-        }
-
-        /** Vector array {@code slot} filled with elements {@code [from, from + n)} of {@code src}. */
-        float[] vector(int slot, MemorySegment src, long from, int n) {
-            if (vectors[slot] == null || vectors[slot].length < n) {
-                vectors[slot] = new float[Math.max(n, CHUNK)];
-            }
-            MemorySegment.copy(src, ValueLayout.JAVA_FLOAT, from * Float.BYTES, vectors[slot], 0, n);
-            return vectors[slot];
-        }
-
-        /** Vector array {@code slot} filled with the first {@code n} elements of {@code src}. */
-        float[] vector(int slot, MemorySegment src, int n) {
-            return vector(slot, src, 0, n);
-        }
-
-        double[] doubleVector(int slot, MemorySegment src, long from, int n) {
-            if (doubleVectors[slot] == null || doubleVectors[slot].length < n) {
-                doubleVectors[slot] = new double[Math.max(n, CHUNK)];
-            }
-            MemorySegment.copy(src, ValueLayout.JAVA_DOUBLE, from * Double.BYTES, doubleVectors[slot], 0, n);
-            return doubleVectors[slot];
-        }
-
-        double[] doubleVector(int slot, MemorySegment src, int n) {
-            return doubleVector(slot, src, 0, n);
         }
     }
 }

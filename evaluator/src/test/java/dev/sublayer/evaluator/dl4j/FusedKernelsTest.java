@@ -14,9 +14,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fused passes give bit for bit what the ND4J op sequences they replace give, in float and double: the
- * activation backward for every activation, on an array whose length is not a multiple of the chunk, and the
- * norms' passes for LayerNorm and RMSNorm with rows narrower and wider than a chunk; split over 1 to 3 threads.
+ * The fused passes give bit for bit what the ND4J op sequences they replace give, in float and double, for
+ * every activation, on an array whose length is not a multiple of the chunk, split over 1 to 3 threads.
  */
 @NativeTest
 class FusedKernelsTest {
@@ -53,66 +52,6 @@ class FusedKernelsTest {
                         kernels.gatedBackward(c, value, g, z, s, actualDh, actualDz);
                         assertThat(actualDz).as("dz %s %s %d threads", activation, type, threads).isEqualTo(expectedDz);
                         assertThat(actualDh).as("dzg %s %s %d threads", activation, type, threads).isEqualTo(expectedDh);
-                    }
-                }
-            }
-        }
-    }
-
-    /** LayerNorm (with mean and bias) and RMSNorm, forward and backward, rows narrower and wider than a chunk. */
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {8, 128, 3000})
-    void theFusedNormPassesEqualTheNd4jOpsBitForBit(int d) {
-        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            for (boolean layer : new boolean[] {true, false}) {
-                for (int threads = 1; threads <= 3; threads++) {
-                    try (SplitBlas split = new SplitBlas(threads)) {
-                        FusedKernels kernels = new FusedKernels(split);
-                        String what = type + " d=" + d + (layer ? " layer" : " rms") + " threads=" + threads;
-                        int n = 41;
-                        INDArray x = Nd4j.randn(DataType.DOUBLE, n, d).castTo(type);
-                        INDArray mean = layer ? x.mean(true, 1) : null;
-                        INDArray g = Nd4j.randn(DataType.DOUBLE, d).castTo(type);
-                        INDArray b = layer ? Nd4j.randn(DataType.DOUBLE, d).castTo(type) : null;
-                        INDArray rstd = Nd4j.rand(DataType.DOUBLE, n, 1).addi(0.5).castTo(type);
-
-                        INDArray xhat = x.dup();                              // forward, as the ND4J ops did it
-                        if (layer) {
-                            xhat.subiColumnVector(mean);
-                        }
-                        INDArray squares = xhat.mul(xhat);
-                        INDArray scaled = xhat.dup().muliColumnVector(rstd);
-                        INDArray y = scaled.dup().muliRowVector(g.reshape(1, d));
-                        if (layer) {
-                            y.addiRowVector(b.reshape(1, d));
-                        }
-                        INDArray actualXhat = Nd4j.zeros(type, n, d);
-                        INDArray actualSquares = Nd4j.zeros(type, n, d);
-                        INDArray actualY = Nd4j.zeros(type, n, d);
-                        kernels.normCentre(x, mean, actualXhat, actualSquares);
-                        assertThat(actualXhat).as("x̂ %s", what).isEqualTo(xhat);
-                        assertThat(actualSquares).as("x̂² %s", what).isEqualTo(squares);
-                        kernels.normScale(actualXhat, rstd, g, b, actualY);
-                        assertThat(actualXhat).as("x̂·rstd %s", what).isEqualTo(scaled);
-                        assertThat(actualY).as("y %s", what).isEqualTo(y);
-
-                        INDArray dy = Nd4j.randn(DataType.DOUBLE, n, d).castTo(type);   // backward
-                        INDArray projection = Nd4j.randn(DataType.DOUBLE, n, 1).castTo(type);
-                        INDArray dMean = layer ? Nd4j.randn(DataType.DOUBLE, n, 1).castTo(type) : null;
-                        INDArray dxhat = dy.dup().muliRowVector(g.reshape(1, d));
-                        INDArray product = dxhat.mul(scaled);
-                        INDArray dx = dxhat.dup();
-                        if (layer) {
-                            dx.subiColumnVector(dMean);
-                        }
-                        dx.subi(scaled.dup().muliColumnVector(projection)).muliColumnVector(rstd);
-                        INDArray actualDy = dy.dup();
-                        INDArray scratch = Nd4j.zeros(type, n, d);
-                        kernels.normGain(actualDy, g, scaled, scratch);
-                        assertThat(actualDy).as("dx̂ %s", what).isEqualTo(dxhat);
-                        assertThat(scratch).as("dx̂ ⊙ x̂ %s", what).isEqualTo(product);
-                        kernels.normInput(actualDy, dMean, scaled, projection, rstd);
-                        assertThat(actualDy).as("dx %s", what).isEqualTo(dx);
                     }
                 }
             }
