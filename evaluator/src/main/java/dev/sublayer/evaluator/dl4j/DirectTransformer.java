@@ -19,6 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -573,12 +575,13 @@ final class DirectTransformer implements StepModel {
             route(logits);
             int total = total();
             INDArray xg = buffer(name + ".xg", total, d);
-            double[] x = read(in, 0, rows * d);
-            double[] gathered = scratch(1, total * d);
-            for (int slot = 0; slot < total; slot++) {
-                System.arraycopy(x, slotRow[slot] * d, gathered, slot * d, d);
-            }
-            host.write(gathered, total * d, xg, 0);
+            Rows x = new Rows(in);
+            Rows gathered = new Rows(xg);
+            blas.parallel(p -> {
+                for (int slot = blas.from(p, total); slot < blas.from(p + 1, total); slot++) {
+                    gathered.copyRow(slot, x, slotRow[slot]);
+                }
+            });
 
             INDArray z = buffer(name + ".z", total, width);
             INDArray h = buffer(name + ".h", total, width);
@@ -596,22 +599,30 @@ final class DirectTransformer implements StepModel {
             INDArray yg = buffer(name + ".yg", total, d);
             eachExpert((e, from, n) -> linear(ffns.get(e)[2], h, from, n, yg));
 
-            double[] y = read(yg, 1, total * d);
-            double[] o = accumulate ? read(out, 0, rows * d) : zeros(0, rows * d);
-            for (int row = 0; row < rows; row++) {
-                for (int e = 0; e < experts; e++) {
-                    int slot = slotOf[row * experts + e];
-                    if (slot >= 0) {
-                        double gate = slotGate[slot];
-                        int to = row * d;
-                        int at = slot * d;
-                        for (int j = 0; j < d; j++) {
-                            o[to + j] += gate * y[at + j];
+            Rows y = new Rows(yg);
+            Rows o = new Rows(out);
+            blas.parallel(p -> {
+                double[] sum = new double[d];
+                double[] term = new double[d];
+                for (int row = blas.from(p, rows); row < blas.from(p + 1, rows); row++) {
+                    if (accumulate) {
+                        o.read(row, sum);
+                    } else {
+                        java.util.Arrays.fill(sum, 0.0);
+                    }
+                    for (int e = 0; e < experts; e++) {
+                        int slot = slotOf[row * experts + e];
+                        if (slot >= 0) {
+                            double gate = slotGate[slot];
+                            y.read(slot, term);
+                            for (int j = 0; j < d; j++) {
+                                sum[j] += gate * term[j];
+                            }
                         }
                     }
+                    o.write(row, sum);
                 }
-            }
-            host.write(o, rows * d, out, 0);
+            });
         }
 
         /** Probabilities, top-k choice and gates per token from {@code logits}; groups the choices by expert. */
@@ -678,23 +689,27 @@ final class DirectTransformer implements StepModel {
         @Override
         public void backward(INDArray in, INDArray dOut, INDArray dIn, boolean accumulate) {
             int total = total();
-            double[] dy = read(dOut, 0, rows * d);
-            double[] y = read(buffer(name + ".yg", total, d), 1, total * d);
-            double[] dyg = scratch(2, total * d);
-            double[] dGate = scratch(3, total);
-            for (int slot = 0; slot < total; slot++) {
-                int from = slotRow[slot] * d;
-                int at = slot * d;
-                double gate = slotGate[slot];
-                double dot = 0;
-                for (int j = 0; j < d; j++) {
-                    dyg[at + j] = gate * dy[from + j];
-                    dot += dy[from + j] * y[at + j];
-                }
-                dGate[slot] = dot;
-            }
+            Rows dy = new Rows(dOut);
+            Rows y = new Rows(buffer(name + ".yg", total, d));
             INDArray dYg = buffer("moe.dyg", total, d);
-            host.write(dyg, total * d, dYg, 0);
+            Rows dyg = new Rows(dYg);
+            double[] dGate = scratch(3, total);
+            blas.parallel(p -> {
+                double[] upstream = new double[d];
+                double[] output = new double[d];
+                for (int slot = blas.from(p, total); slot < blas.from(p + 1, total); slot++) {
+                    dy.read(slotRow[slot], upstream);
+                    y.read(slot, output);
+                    double gate = slotGate[slot];
+                    double dot = 0;
+                    for (int j = 0; j < d; j++) {
+                        dot += upstream[j] * output[j];
+                        output[j] = gate * upstream[j];
+                    }
+                    dGate[slot] = dot;
+                    dyg.write(slot, output);
+                }
+            });
 
             INDArray xg = buffer(name + ".xg", total, d);
             INDArray h = buffer(name + ".h", total, width);
@@ -729,21 +744,25 @@ final class DirectTransformer implements StepModel {
             host.write(routerGradient(dGate), rows * experts, dLogits, 0);
             blas.gemm(in, true, dLogits, false, dRouter, 1, 0);
             blas.gemm(dLogits, false, router, true, dIn, 1, accumulate ? 1 : 0);
-            double[] dx = read(dIn, 0, rows * d);
-            double[] dgathered = read(dxg, 1, total * d);
-            for (int row = 0; row < rows; row++) {
-                for (int e = 0; e < experts; e++) {
-                    int slot = slotOf[row * experts + e];
-                    if (slot >= 0) {
-                        int to = row * d;
-                        int at = slot * d;
-                        for (int j = 0; j < d; j++) {
-                            dx[to + j] += dgathered[at + j];
+            Rows dx = new Rows(dIn);
+            Rows dgathered = new Rows(dxg);
+            blas.parallel(p -> {
+                double[] sum = new double[d];
+                double[] term = new double[d];
+                for (int row = blas.from(p, rows); row < blas.from(p + 1, rows); row++) {
+                    dx.read(row, sum);
+                    for (int e = 0; e < experts; e++) {
+                        int slot = slotOf[row * experts + e];
+                        if (slot >= 0) {
+                            dgathered.read(slot, term);
+                            for (int j = 0; j < d; j++) {
+                                sum[j] += term[j];
+                            }
                         }
                     }
+                    dx.write(row, sum);
                 }
-            }
-            host.write(dx, rows * d, dIn, 0);
+            });
         }
 
         /**
@@ -790,6 +809,52 @@ final class DirectTransformer implements StepModel {
                     work.run(e, start[e], n);
                 }
             }
+        }
+    }
+
+    /**
+     * Whole rows of a dense C-order {@code [r, c]} float or double array, read and written in place in its
+     * native memory (FFM), widened to double on the way in and rounded on the way out. One per array and pass;
+     * rows may be used from several threads as long as each row has one writer.
+     */
+    private static final class Rows {
+        private final MemorySegment memory;
+        private final boolean floats;
+        private final int cols;
+        private final long rowBytes;
+
+        Rows(INDArray a) {
+            this.memory = FusedKernels.segment(a);
+            this.floats = a.dataType() == DataType.FLOAT;
+            this.cols = (int) a.size(1);
+            this.rowBytes = (long) cols * (floats ? Float.BYTES : Double.BYTES);
+        }
+
+        void read(long row, double[] dst) {
+            long at = row * rowBytes;
+            if (floats) {
+                for (int j = 0; j < cols; j++) {
+                    dst[j] = memory.get(ValueLayout.JAVA_FLOAT, at + (long) j * Float.BYTES);
+                }
+            } else {
+                MemorySegment.copy(memory, ValueLayout.JAVA_DOUBLE, at, dst, 0, cols);
+            }
+        }
+
+        void write(long row, double[] src) {
+            long at = row * rowBytes;
+            if (floats) {
+                for (int j = 0; j < cols; j++) {
+                    memory.set(ValueLayout.JAVA_FLOAT, at + (long) j * Float.BYTES, (float) src[j]);
+                }
+            } else {
+                MemorySegment.copy(src, 0, memory, ValueLayout.JAVA_DOUBLE, at, cols);
+            }
+        }
+
+        /** This array's row {@code to} = row {@code from} of {@code source} (same type and width). */
+        void copyRow(long to, Rows source, long from) {
+            MemorySegment.copy(source.memory, from * rowBytes, memory, to * rowBytes, rowBytes);
         }
     }
 
@@ -1140,13 +1205,6 @@ final class DirectTransformer implements StepModel {
             scratch[slot] = new double[len];
         }
         return scratch[slot];
-    }
-
-    /** Scratch array {@code slot} with its first {@code len} values zero. */
-    private double[] zeros(int slot, int len) {
-        double[] a = scratch(slot, len);
-        java.util.Arrays.fill(a, 0, len, 0.0);
-        return a;
     }
 
     /** The first {@code len} values of the dense array {@code a}, in scratch array {@code slot}. */
