@@ -88,7 +88,7 @@ final class DirectTransformer implements StepModel {
     private final double moeAuxWeight;
     /** Copies between ND4J arrays and the Java scratch arrays, on the calling thread. */
     private final HostCopy host = new HostCopy();
-    private final double[][] scratch = new double[5][];
+    private final double[][] scratch = new double[3][];
 
     private DirectTransformer(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
             double moeAuxWeight) {
@@ -525,8 +525,10 @@ final class DirectTransformer implements StepModel {
      * {@code E·Σᵢ fᵢ·Pᵢ} (fᵢ the share of routing choices that went to expert i, Pᵢ its mean router probability,
      * over every position), times the model's {@code moeAuxWeight}, adds its gradient to the router's.
      *
-     * <p>Routing, gather and scatter run in Java on copies of the arrays (in double); every token's sum runs
-     * over its experts in index order, so the result does not depend on the thread count beyond the products'.
+     * <p>Routing runs in Java on a copy of the router's logits; the gather, the scatter and their gradients run
+     * on the arrays' native rows ({@link Rows}), in parallel over the threads, summing in double; every token's
+     * sum runs over its experts in index order, so the result does not depend on the thread count beyond the
+     * products'.
      */
     private final class MixtureOfExperts implements Block {
         private final String name;
@@ -627,7 +629,7 @@ final class DirectTransformer implements StepModel {
 
         /** Probabilities, top-k choice and gates per token from {@code logits}; groups the choices by expert. */
         private void route(INDArray logits) {
-            double[] l = read(logits, 2, rows * experts);
+            double[] l = read(logits, 0, rows * experts);
             if (probabilities.length != rows * experts) {
                 probabilities = new double[rows * experts];
                 slotOf = new int[rows * experts];
@@ -693,7 +695,7 @@ final class DirectTransformer implements StepModel {
             Rows y = new Rows(buffer(name + ".yg", total, d));
             INDArray dYg = buffer("moe.dyg", total, d);
             Rows dyg = new Rows(dYg);
-            double[] dGate = scratch(3, total);
+            double[] dGate = scratch(1, total);
             blas.parallel(p -> {
                 double[] upstream = new double[d];
                 double[] output = new double[d];
@@ -770,7 +772,7 @@ final class DirectTransformer implements StepModel {
          * {@code dGate} per gathered row, and through the load-balancing loss; then through the softmax.
          */
         private double[] routerGradient(double[] dGate) {
-            double[] out = scratch(4, rows * experts);
+            double[] out = scratch(2, rows * experts);
             double[] balance = new double[experts];           // d(weight · aux)/d p[row, e], the same for every row
             for (int e = 0; e < experts; e++) {
                 double share = (double) (start[e + 1] - start[e]) / rows / topK;
