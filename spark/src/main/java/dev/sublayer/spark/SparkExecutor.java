@@ -177,6 +177,7 @@ public final class SparkExecutor implements TrialExecutor {
                 spark.setJobGroup(group, task.key(), true);
                 TrialPayload.Answer answer = spark.parallelize(List.of(payload), 1).map(withTimeout).collect()
                         .getFirst();
+                job.start(answer.where()); // unless the listener, which may hear of the start late, was first
                 if (answer.checkpoint() != null && task.checkpointTo().isPresent()) {
                     try {
                         java.nio.file.Path to = task.checkpointTo().get();

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.resource.ResourceInformation;
@@ -71,11 +72,17 @@ record TrialOnExecutor(String workerMainClass, List<String> workerArgs, String h
         environment = Map.copyOf(environment);
     }
 
+    /** This executor as the driver's task listener names it: {@code spark executor ID on HOST}. */
+    private static String where() {
+        SparkEnv env = SparkEnv.get();
+        return "spark executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host();
+    }
+
     @Override
     public TrialPayload.Answer call(TrialPayload payload) throws Exception {
         WorkerProtocol.RequestLine r = WorkerProtocol.readRequestLine(payload.requestLine());
         if (payload.checkpoint() == null && !payload.returnCheckpoint()) {
-            return new TrialPayload.Answer(run(r), null);
+            return new TrialPayload.Answer(run(r), null, where());
         }
         // No shared filesystem: the checkpoints live in a scratch folder of this executor for the trial's time.
         Path scratch = Files.createTempDirectory("sublayer-trial-");
@@ -92,11 +99,11 @@ record TrialOnExecutor(String workerMainClass, List<String> workerArgs, String h
                 long size = Files.size(checkpointTo.get());
                 if (size > MAX_TRAVELLING_CHECKPOINT_BYTES) {
                     return new TrialPayload.Answer(WorkerProtocol.resultLine(SparkExecutor.failed(
-                            SparkExecutor.tooLarge(size))), null);
+                            SparkExecutor.tooLarge(size))), null, where());
                 }
                 back = Files.readAllBytes(checkpointTo.get());
             }
-            return new TrialPayload.Answer(line, back);
+            return new TrialPayload.Answer(line, back, where());
         } finally {
             try (var files = Files.list(scratch)) {
                 for (Path f : files.toList()) {

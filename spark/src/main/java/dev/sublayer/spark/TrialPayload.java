@@ -23,10 +23,13 @@ record TrialPayload(String requestLine, byte[] checkpoint, boolean returnCheckpo
      *
      * @param resultLine the result line
      * @param checkpoint the bytes of the checkpoint the trial wrote, or {@code null}
+     * @param where      the executor it ran on ({@code spark executor ID on HOST}): the driver's listener hears of a
+     *                   task's start asynchronously, possibly after its end, so the answer says it too
      */
-    record Answer(String resultLine, byte[] checkpoint) implements Serializable {
+    record Answer(String resultLine, byte[] checkpoint, String where) implements Serializable {
         Answer {
             Objects.requireNonNull(resultLine, "resultLine");
+            Objects.requireNonNull(where, "where");
         }
     }
 }
