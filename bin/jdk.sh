@@ -1,7 +1,7 @@
-# Sourced by ./sublayer, ./run-tests and .ci/run: finds a JDK >= 21 and sets
+# Sourced by ./sublayer, ./run-tests and .ci/run: finds a JDK >= 25 and sets
 # JAVA (the java binary), JAVA_MAJOR and JAVA_HOME. Order: JAVA_HOME, java on
 # PATH, then the newest JDK under /usr/lib/jvm.
-SUBLAYER_MIN_JAVA=21
+SUBLAYER_MIN_JAVA=25
 
 sublayer_java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1
@@ -29,7 +29,7 @@ sublayer_find_java() {
     done
   fi
   if [[ -z "${JAVA:-}" ]]; then
-    echo "sublayer: no JDK $SUBLAYER_MIN_JAVA or newer found (checked JAVA_HOME, java on PATH, /usr/lib/jvm/*); install one (e.g. 'apt-get install openjdk-21-jdk-headless' or Temurin 21+) and set JAVA_HOME" >&2
+    echo "sublayer: no JDK $SUBLAYER_MIN_JAVA or newer found (checked JAVA_HOME, java on PATH, /usr/lib/jvm/*); install one (e.g. Temurin 25 from adoptium.net, or 'apt-get install openjdk-25-jdk-headless' where the distribution has it) and set JAVA_HOME" >&2
     return 2
   fi
   JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$JAVA")")")"

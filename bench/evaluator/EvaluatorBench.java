@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * Sublayer side of the evaluator benchmark: trains the reference configuration with the DL4J engine and
  * prints one JSON line on stdout (progress on stderr). Arguments: steps, warm-up steps excluded from the
- * steady-state rate, threads.
+ * steady-state rate, threads, and optionally the architecture (notation at d_model 128, context 128, pre-LN;
+ * the reference configuration's by default).
  */
 public final class EvaluatorBench {
     public static void main(String[] args) throws Exception {
@@ -44,10 +45,10 @@ public final class EvaluatorBench {
             // final evaluation; subtract the evaluation time measured by the engine.
             double steadySeconds = (end - steadyStart[0]) / 1e9 - r.metrics().evalSeconds();
             double steady = (steps - warmup) * 32.0 * 128 / steadySeconds;
-            System.out.printf(Locale.ROOT, "{\"engine\": \"sublayer %s\", \"status\": \"%s\", \"params\": %d, \"steps\": %d, "
+            System.out.printf(Locale.ROOT, "{\"engine\": \"sublayer %s\", \"architecture\": \"%s\", \"status\": \"%s\", \"params\": %d, \"steps\": %d, "
                             + "\"tokens_per_second\": %.1f, \"steady_tokens_per_second\": %.1f, \"valid_loss\": %.4f, "
                             + "\"peak_rss_bytes\": %d, \"peak_heap_bytes\": %d, \"build_seconds\": %.2f, \"threads\": %d, \"backend\": \"%s\"}%n",
-                    r.provenance().engine(), r.status().configName(), r.metrics().totalParams(), r.metrics().steps(),
+                    r.provenance().engine(), notation, r.status().configName(), r.metrics().totalParams(), r.metrics().steps(),
                     r.metrics().tokensPerSecond(), steady, r.metrics().validLoss(), peakRss(), r.metrics().peakHeapBytes(),
                     r.metrics().buildSeconds(), threads, r.provenance().backend());
         }

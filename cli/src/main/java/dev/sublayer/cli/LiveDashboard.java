@@ -45,7 +45,9 @@ final class LiveDashboard implements SearchListener {
     LiveDashboard attach(SearchListener nextListener, StudyConfig.Workers workers) {
         String prefix = workers.mode() == StudyConfig.WorkerMode.IN_PROCESS ? "in-process-" : "worker-";
         List<String> s = new ArrayList<>();
-        for (int i = 1; i <= workers.count(); i++) {
+        // Local workers are named by slot; others (a Spark executor's) are listed as they name themselves, while busy.
+        int named = workers.backend() == StudyConfig.Backend.LOCAL ? workers.count() : 0;
+        for (int i = 1; i <= named; i++) {
             s.add(prefix + i);
         }
         this.slots = List.copyOf(s);
@@ -56,15 +58,17 @@ final class LiveDashboard implements SearchListener {
     /** Where the search stands now. */
     synchronized LiveStatus status() {
         List<LiveStatus.RunningTrial> trials = new ArrayList<>();
-        Map<String, String> busy = new LinkedHashMap<>();
+        Map<String, TrialRecord> busy = new LinkedHashMap<>();
         for (TrialRecord t : running.values()) {
             trials.add(new LiveStatus.RunningTrial(t.key(), t.architecture(), t.rung(), t.origin().text(), t.worker(),
                     t.started(), curves.getOrDefault(t.key(), List.of())));
-            busy.put(slot(t.worker()), t.key());
+            busy.put(slot(t.worker()), t);
         }
         List<LiveStatus.Worker> workers = new ArrayList<>();
         for (String s : slots) {
-            workers.add(new LiveStatus.Worker(s, busy.getOrDefault(s, "")));
+            // A busy worker as it names itself: with its process and, where it has one, its GPU.
+            TrialRecord t = busy.get(s);
+            workers.add(t == null ? new LiveStatus.Worker(s, "") : new LiveStatus.Worker(t.worker(), t.key()));
         }
         // A worker named otherwise (another executor's naming): listed as it names itself.
         running.values().stream().filter(t -> !slots.contains(slot(t.worker())))
@@ -73,7 +77,7 @@ final class LiveDashboard implements SearchListener {
                 workers, trials);
     }
 
-    /** {@code worker-2} of {@code worker-2 pid 4711}. */
+    /** {@code worker-2} of {@code worker-2 pid 4711 gpu 1}. */
     private static String slot(String worker) {
         int space = worker.indexOf(' ');
         return space < 0 ? worker : worker.substring(0, space);

@@ -1,8 +1,8 @@
 package dev.sublayer.cli;
 
+import dev.sublayer.reports.Dashboard;
 import dev.sublayer.search.Search;
 import java.nio.file.Path;
-import dev.sublayer.reports.Dashboard;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,6 +26,19 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
     Integer threads;
 
+    @Option(names = "--gpus", paramLabel = "LIST",
+            description = "Override workers.gpus for this session: all, none, or device indices like 0,1,3.")
+    String gpus;
+
+    @Option(names = "--trials-per-gpu", paramLabel = "N",
+            description = "Override workers.trials_per_gpu for this session.")
+    Integer trialsPerGpu;
+
+    @Option(names = "--spark-master", paramLabel = "URL", description = "Run the trials on Spark for this session "
+            + "(workers.backend: spark) with this master: spark://HOST:7077, k8s://..., local-cluster[N,CORES,MB], "
+            + "local[N].")
+    String sparkMaster;
+
     @Mixin
     DashboardOptions serve;
 
@@ -38,8 +51,8 @@ final class ResumeCommand implements Callable<Integer> {
         Optional<LiveDashboard> live = binding.map(b -> new LiveDashboard());
         try (Dashboard d = binding.map(b -> StudyDashboard.start(b, dir, live, spec.commandLine().getErr()))
                 .orElse(null)) {
-            Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads),
-                    StudyExecutors.DEFAULT), dir.toString());
+            Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads, gpus,
+                    trialsPerGpu, sparkMaster), StudyExecutors.DEFAULT), dir.toString());
             return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr(), live);
         }
     }

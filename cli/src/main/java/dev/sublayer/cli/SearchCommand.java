@@ -40,6 +40,19 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
     Integer threads;
 
+    @Option(names = "--gpus", paramLabel = "LIST",
+            description = "Override workers.gpus for this session: all, none, or device indices like 0,1,3.")
+    String gpus;
+
+    @Option(names = "--trials-per-gpu", paramLabel = "N",
+            description = "Override workers.trials_per_gpu for this session.")
+    Integer trialsPerGpu;
+
+    @Option(names = "--spark-master", paramLabel = "URL", description = "Run the trials on Spark for this session "
+            + "(workers.backend: spark) with this master: spark://HOST:7077, k8s://..., local-cluster[N,CORES,MB], "
+            + "local[N].")
+    String sparkMaster;
+
     @Mixin
     DashboardOptions serve;
 
@@ -66,7 +79,8 @@ final class SearchCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
         }
-        StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads));
+        StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads, gpus, trialsPerGpu,
+                sparkMaster));
         Path directory = dir != null ? dir : Path.of("runs", c.name());
         Optional<Dashboard.Binding> binding = serve.binding();
         Optional<LiveDashboard> live = binding.map(b -> new LiveDashboard());

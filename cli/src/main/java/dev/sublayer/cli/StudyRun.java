@@ -4,6 +4,7 @@ import dev.sublayer.search.FrontStats;
 import dev.sublayer.search.Search;
 import dev.sublayer.search.SearchListener;
 import dev.sublayer.search.SearchOutcome;
+import dev.sublayer.search.config.GpuSelection;
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.progress.SearchProgress;
 import dev.sublayer.space.Notation;
@@ -48,14 +49,89 @@ final class StudyRun {
 
     /** The worker settings with the command-line overrides applied. */
     static StudyConfig.Workers workers(StudyConfig.Workers w, Integer count, Integer threads) {
+        return workers(w, count, threads, null, null, null);
+    }
+
+    /** The worker settings with the command-line overrides applied, {@code --spark-master} included. */
+    static StudyConfig.Workers workers(StudyConfig.Workers w, Integer count, Integer threads, String gpus,
+                                       Integer trialsPerGpu, String sparkMaster) {
+        StudyConfig.Workers out = workers(w, count, threads, gpus, trialsPerGpu);
+        if (sparkMaster == null) {
+            return out;
+        }
+        if (!sparkMaster.matches("local(\\[[0-9*]+(,[0-9]+)?\\])?|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+\\]"
+                + "|spark://.+|k8s://.+|yarn")) {
+            throw new IllegalArgumentException("--spark-master must be spark://HOST:PORT, k8s://URL, yarn, "
+                    + "local-cluster[N,CORES,MB] or local[N], got '" + sparkMaster + "'");
+        }
+        if (out.mode() == StudyConfig.WorkerMode.IN_PROCESS) {
+            throw new IllegalArgumentException("--spark-master runs worker processes on the executors: needs "
+                    + "workers.mode: process");
+        }
+        return out.onSpark(sparkMaster);
+    }
+
+    /**
+     * The worker settings with the command-line overrides applied. A new {@code --gpus} or {@code --trials-per-gpu}
+     * without {@code --workers} sets the count to the device slots (GPUs x trials per GPU), as in a config
+     * without {@code count}.
+     */
+    static StudyConfig.Workers workers(StudyConfig.Workers w, Integer count, Integer threads, String gpus,
+                                       Integer trialsPerGpu) {
         if (count != null && count < 1) {
             throw new IllegalArgumentException("--workers must be >= 1, got " + count);
         }
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         }
-        return new StudyConfig.Workers(count != null ? count : w.count(), threads != null ? threads : w.threads(),
-                w.heap(), w.mode(), w.trialTimeoutSeconds(), w.marginSeconds());
+        if (trialsPerGpu != null && trialsPerGpu < 1) {
+            throw new IllegalArgumentException("--trials-per-gpu must be >= 1, got " + trialsPerGpu);
+        }
+        GpuSelection selection = gpus == null ? w.gpus() : gpuOption(gpus);
+        int perGpu = trialsPerGpu != null ? trialsPerGpu : w.trialsPerGpu();
+        int n = count != null ? count : w.countPerDevice() ? 0 : w.count();
+        if (count == null && (gpus != null || trialsPerGpu != null)) {
+            n = switch (selection) {
+                case GpuSelection.None none -> w.countPerDevice() ? 1 : w.count();
+                case GpuSelection.All all -> 0;
+                case GpuSelection.Indices(var indices) -> indices.size() * perGpu;
+            };
+        }
+        if (w.mode() == StudyConfig.WorkerMode.IN_PROCESS && !(selection instanceof GpuSelection.None)) {
+            throw new IllegalArgumentException("--gpus " + selection.configText() + " needs workers.mode: process "
+                    + "(each worker process sees only its own GPU)");
+        }
+        try {
+            return new StudyConfig.Workers(n, threads != null ? threads : w.threads(), w.heap(), w.mode(),
+                    w.trialTimeoutSeconds(), w.marginSeconds(), selection, perGpu, w.backend(), w.spark());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--workers/--gpus/--trials-per-gpu: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code --gpus}: {@code all}, {@code none} or device indices separated by commas ({@code 0,1,3}). */
+    private static GpuSelection gpuOption(String value) {
+        String v = value.strip();
+        if ("all".equals(v)) {
+            return GpuSelection.ALL;
+        }
+        if ("none".equals(v)) {
+            return GpuSelection.NONE;
+        }
+        List<Integer> indices = new ArrayList<>();
+        for (String part : v.split(",")) {
+            String p = part.strip();
+            if (!p.matches("[0-9]{1,4}")) {
+                throw new IllegalArgumentException("--gpus must be all, none or device indices like 0,1,3, got '"
+                        + value + "'");
+            }
+            indices.add(Integer.parseInt(p));
+        }
+        try {
+            return GpuSelection.of(indices);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--gpus " + value + ": " + e.getMessage(), e);
+        }
     }
 
     /** The command line as typed, for the study's record: each word quoted for a POSIX shell, ready to paste. */
@@ -143,6 +219,9 @@ final class StudyRun {
                 o.generations() == 1 ? "" : "s", o.trainedCandidates(),
                 o.trainedThisSession() > 0 ? ", " + o.trainedThisSession() + " trials in this session" : "");
         StudyFront front = o.front();
+        if (o.utilisation().availableSeconds() > 0) {
+            out.println("workers busy: " + o.utilisation().describe());
+        }
         if (front.isEmpty()) {
             out.println("no completed trial yet: the front is empty");
         } else {

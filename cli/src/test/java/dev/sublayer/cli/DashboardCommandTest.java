@@ -101,16 +101,16 @@ class DashboardCommandTest {
             }
         }, new StudyConfig.Workers(2, 1, "1g", StudyConfig.WorkerMode.PROCESS, 0, 0));
         live.generationStarted(1, 4);
-        TrialRecord a = running("ka", "worker-2 pid 77");
+        TrialRecord a = running("ka", "worker-2 pid 77 gpu 1");
         live.trialStarted(a);
         live.trialProgress(a, new TrialStep(1, 20, 64, 4.5));
         live.trialProgress(a, new TrialStep(9, 20, 576, 3.5));
         LiveStatus s = live.status();
         assertThat(s.generation()).isEqualTo(1);
         assertThat(s.workers()).containsExactly(new LiveStatus.Worker("worker-1", ""),
-                new LiveStatus.Worker("worker-2", "ka"));
+                new LiveStatus.Worker("worker-2 pid 77 gpu 1", "ka"));
         assertThat(s.running()).hasSize(1);
-        assertThat(s.running().getFirst().worker()).isEqualTo("worker-2 pid 77");
+        assertThat(s.running().getFirst().worker()).isEqualTo("worker-2 pid 77 gpu 1");
         assertThat(s.running().getFirst().curve()).containsExactly(new LiveStatus.Step(1, 20, 64, 4.5),
                 new LiveStatus.Step(9, 20, 576, 3.5));
         assertThat(passedOn).containsExactly("ka@1", "ka@9");

@@ -3,7 +3,7 @@ package dev.sublayer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sublayer.storage.StudyInfo;
-import dev.sublayer.testing.TestEnvironment;
+import dev.sublayer.testing.ReadOnlyPath;
 import dev.sublayer.storage.StudyStore;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.Budget;
@@ -16,7 +16,6 @@ import dev.sublayer.trial.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -113,7 +112,7 @@ class ReportCommandTest {
     @Test
     void aStudyDirectoryThatRefusesTheReportIsExitTwoWithTheReasonNotATemporaryPath() throws IOException {
         Path dir = study("read-only");
-        try (ReadOnlyDirectory ro = ReadOnlyDirectory.of(dir)) {
+        try (ReadOnlyPath ro = ReadOnlyPath.of(dir)) {
             CliRunner r = CliRunner.run("report", dir.toString());
             assertThat(r.exitCode()).isEqualTo(2);
             assertThat(r.err().strip()).as(r.err())
@@ -122,51 +121,6 @@ class ReportCommandTest {
         }
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(StudyStore.FILE_NAME);
-        }
-    }
-
-    /**
-     * A directory this process cannot write in: POSIX permissions for a normal user (refused as "permission
-     * denied"); root ignores those, so there the immutable attribute (refused as "operation not permitted"), or the
-     * test skips, named, where that is not allowed either.
-     */
-    record ReadOnlyDirectory(Path dir, boolean immutable) implements AutoCloseable {
-
-        static ReadOnlyDirectory of(Path dir) throws IOException {
-            if ("root".equals(System.getProperty("user.name"))) {
-                TestEnvironment.skipUnless(chattr("+i", dir), "running as root, and cannot set the immutable "
-                        + "attribute (chattr +i) here to make a directory read-only");
-                return new ReadOnlyDirectory(dir, true);
-            }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-            return new ReadOnlyDirectory(dir, false);
-        }
-
-        /** The words of the refusal a write in it meets. */
-        String refusal() {
-            return immutable ? "operation not permitted" : "permission denied";
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (immutable) {
-                chattr("-i", dir);
-            } else {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-        }
-
-        private static boolean chattr(String flag, Path p) {
-            try {
-                Process proc = new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
-                proc.getInputStream().readAllBytes();
-                return proc.waitFor() == 0;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
         }
     }
 }

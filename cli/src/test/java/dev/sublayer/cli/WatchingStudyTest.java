@@ -196,9 +196,9 @@ class WatchingStudyTest {
     void studyBudgetRefusesBadValuesNamingTheOptionAndItsRange() {
         Path dir = tmp.resolve("none");
         String[][] cases = {
-                {"--max-trials must be >= 1, got 0", "--max-trials", "0"},
-                {"--max-generations must be >= 1, got -1", "--max-generations", "-1"},
-                {"--max-wall-hours must be > 0, got -1.0", "--max-wall-hours", "-1"},
+                {"--max-trials must be between 1 and 1000000000, got 0", "--max-trials", "0"},
+                {"--max-generations must be between 1 and 1000000000, got -1", "--max-generations", "-1"},
+                {"--max-wall-hours must be > 0 and <= 1000000, got -1.0", "--max-wall-hours", "-1"},
                 {"--max-training-flops must be a finite number > 0, got NaN", "--max-training-flops", "NaN"},
                 {"give at least one of --max-trials, --max-generations, --max-wall-hours, --max-training-flops"},
                 {"Invalid value for option '--max-trials'", "--max-trials", "many"},

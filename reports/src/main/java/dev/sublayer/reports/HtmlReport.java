@@ -164,6 +164,9 @@ final class HtmlReport {
         if (!gens.isEmpty() && Double.isFinite(gens.getLast().hypervolume())) {
             out.add(new Stat("hypervolume", String.format(Locale.ROOT, "%.4f", gens.getLast().hypervolume()), ""));
         }
+        if (a.utilisation().availableSeconds() > 0) {
+            out.add(new Stat("worker utilisation", a.utilisation().describe(), ""));
+        }
         return out;
     }
 

@@ -69,6 +69,9 @@ final class MarkdownReport {
             row(out, "generations", gens.size() + (Double.isFinite(gens.getLast().hypervolume())
                     ? String.format(Locale.ROOT, ", hypervolume %.4f", gens.getLast().hypervolume()) : ""));
         }
+        if (a.utilisation().availableSeconds() > 0) {
+            row(out, "worker utilisation", a.utilisation().describe());
+        }
         row(out, "stacking FFNs", inline(HtmlReport.verdict(a).headline()));
         out.println();
         if (!a.front().isEmpty()) {

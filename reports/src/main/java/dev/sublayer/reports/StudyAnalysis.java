@@ -8,6 +8,7 @@ import dev.sublayer.space.Sublayer;
 import dev.sublayer.storage.StudyEvent;
 import dev.sublayer.storage.TrialRecord;
 import dev.sublayer.trial.BudgetUse;
+import dev.sublayer.trial.WorkerUtilisation;
 import dev.sublayer.trial.ObjectiveKind;
 import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.SeedStatistics;
@@ -454,6 +455,11 @@ final class StudyAnalysis {
     int trialsTrained() {
         return statusCounts.get(TrialStatus.COMPLETED) + statusCounts.get(TrialStatus.DIVERGED)
                 + statusCounts.get(TrialStatus.OUT_OF_MEMORY) + statusCounts.get(TrialStatus.FAILED);
+    }
+
+    /** How busy the worker slots were over the stored generations ({@link WorkerUtilisation#NONE} if unmeasured). */
+    WorkerUtilisation utilisation() {
+        return WorkerUtilisation.sum(view.generations().stream().flatMap(g -> g.utilisation().stream()).toList());
     }
 
     /** The study's budget use, counted as the search counts it ({@link BudgetUse}). */

@@ -17,6 +17,10 @@ class MarkdownReportTest {
         assertThat(md).startsWith("# md-study — Sublayer study report\n\nFirst paragraph.\n\nSecond one.\n");
         assertThat(md).contains("| status | finished |").contains("| front size | " + a.front().size() + " |")
                 .contains("| strategy | nsga2 |").contains("Study seed 7");
+        // Each synthetic generation kept its 2 slots 90% busy: the study as a whole too.
+        int gens = v.generations().size();
+        assertThat(md).contains("| worker utilisation | 90% (busy " + 90 * gens + " of " + 100 * gens
+                + " slot-seconds, 2 slots) |");
         List<String> frontRows = Arrays.stream(md.split("\n"))
                 .filter(l -> l.matches("\\| \\d+ \\| `.*")).toList();
         assertThat(frontRows).hasSize(a.front().size());

@@ -27,6 +27,7 @@ import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialMetrics;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
+import dev.sublayer.trial.WorkerUtilisation;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -179,7 +180,7 @@ record SyntheticStudy(StudyInfo info, List<TrialRecord> trials, List<GenerationR
             BudgetUse use = new BudgetUse(candidates, BudgetUse.trainingFlops(out, g),
                     java.time.Duration.between(T0, clock).toMillis() / 1000.0, g + 1);
             gens.add(new GenerationRecord(g, pop, rnd.nextLong(), hv, best, (int) candidates, clock,
-                    Optional.of(front), Optional.of(use)));
+                    Optional.of(front), Optional.of(use), Optional.of(new WorkerUtilisation(90, 100, 2))));
             events.add(new StudyEvent(clock, "generation_done", "generation " + g + " done: hypervolume "
                     + String.format(java.util.Locale.ROOT, "%.4f", hv)));
             if (g == generationCount / 2) {

@@ -42,7 +42,7 @@ public record BudgetChange(OptionalLong maxTrials, OptionalLong maxGenerations, 
     /**
      * Checks the limits against the config schema's rules.
      *
-     * @throws ConfigException naming each bad limit by its path ({@code /budget/max_trials: must be >= 1, got 0});
+     * @throws ConfigException naming each bad limit by its path ({@code /budget/max_trials: must be between 1 and 1000000000, got 0});
      *                         {@code /budget} when no limit is given
      */
     public BudgetChange {

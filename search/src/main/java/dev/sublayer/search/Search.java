@@ -41,6 +41,15 @@ public final class Search implements AutoCloseable {
     public interface ExecutorFactory {
         /** The executor for the study of {@code context}. */
         TrialExecutor create(StudyContext context);
+
+        /**
+         * Checks before a study is opened that this machine can run its executor (e.g. that the GPUs its workers
+         * ask for exist), so that a wrong setting leaves no study behind; nothing to check by default.
+         *
+         * @throws IllegalArgumentException naming the setting and what is allowed
+         */
+        default void check(StudyConfig config) {
+        }
     }
 
     private final StudyContext context;
@@ -71,6 +80,7 @@ public final class Search implements AutoCloseable {
      */
     public static Search open(StudyConfig config, String configText, Path directory, String command,
                               ExecutorFactory executors) {
+        executors.check(config);
         return StudyOpening.open(config, configText, directory, command, executors);
     }
 

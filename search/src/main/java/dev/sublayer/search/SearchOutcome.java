@@ -1,6 +1,7 @@
 package dev.sublayer.search;
 
 import dev.sublayer.trial.StudyFront;
+import dev.sublayer.trial.WorkerUtilisation;
 import java.nio.file.Path;
 
 /**
@@ -18,10 +19,23 @@ import java.nio.file.Path;
  * @param trainedThisSession trials trained in this session (all rungs and re-evaluations)
  * @param directory     the study directory
  * @param frontFile     the front as JSON
+ * @param utilisation   how busy the worker slots were over the study's stored generations
+ *                      ({@link WorkerUtilisation#NONE} where none was measured)
  */
 public record SearchOutcome(State state, String reason, StudyFront front, FrontStats reevaluation,
                             int generations, long trainedCandidates, long trainedThisSession, Path directory,
-                            Path frontFile) {
+                            Path frontFile, WorkerUtilisation utilisation) {
+
+    public SearchOutcome {
+        java.util.Objects.requireNonNull(utilisation, "utilisation");
+    }
+
+    /** An outcome without a utilisation measured. */
+    public SearchOutcome(State state, String reason, StudyFront front, FrontStats reevaluation, int generations,
+                         long trainedCandidates, long trainedThisSession, Path directory, Path frontFile) {
+        this(state, reason, front, reevaluation, generations, trainedCandidates, trainedThisSession, directory,
+                frontFile, WorkerUtilisation.NONE);
+    }
 
     /** How a session ended. */
     public enum State {

@@ -8,6 +8,7 @@ import dev.sublayer.storage.StudyStorage;
 import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.StudyStatus;
+import dev.sublayer.trial.WorkerUtilisation;
 import dev.sublayer.trial.TrialResult;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,7 +59,7 @@ final class SessionEnd {
                 stats));
         store.logEvent("search_skipped", "study already finished (" + exhausted + "); nothing to train");
         SearchOutcome outcome = new SearchOutcome(SearchOutcome.State.ALREADY_FINISHED, exhausted, front, stats,
-                generations, results.trainedCandidates(), 0, context.directory(), frontFile);
+                generations, results.trainedCandidates(), 0, context.directory(), frontFile, utilisation());
         listener.searchFinished(outcome, store);
         return outcome;
     }
@@ -117,7 +118,7 @@ final class SessionEnd {
         StudyInfo now = store.info();
         store.updateInfo(now.withStatus(StudyStatus.FINISHED).withFinished(Instant.now()));
         SearchOutcome outcome = new SearchOutcome(state, exhausted, last.front(), last.stats(), generations,
-                results.trainedCandidates(), trainedThisSession, context.directory(), frontFile);
+                results.trainedCandidates(), trainedThisSession, context.directory(), frontFile, utilisation());
         listener.searchFinished(outcome, store);
         return outcome;
     }
@@ -143,7 +144,7 @@ final class SessionEnd {
         SearchOutcome.State state = budget ? SearchOutcome.State.FINISHED
                 : stop.fault() ? SearchOutcome.State.FAULTED : SearchOutcome.State.STOPPED;
         SearchOutcome outcome = new SearchOutcome(state, reason, front, FrontStats.none(), generations,
-                results.trainedCandidates(), trainedThisSession, context.directory(), frontFile);
+                results.trainedCandidates(), trainedThisSession, context.directory(), frontFile, utilisation());
         listener.searchFinished(outcome, store);
         return outcome;
     }
@@ -183,5 +184,10 @@ final class SessionEnd {
             }
         }
         return FrontStats.build(context, front, reps, seeds);
+    }
+
+    /** The worker utilisation over the study's stored generations. */
+    private WorkerUtilisation utilisation() {
+        return WorkerUtilisation.sum(store.generations().stream().flatMap(g -> g.utilisation().stream()).toList());
     }
 }

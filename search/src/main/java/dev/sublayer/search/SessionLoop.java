@@ -2,6 +2,7 @@ package dev.sublayer.search;
 
 import dev.sublayer.search.config.StudyConfig;
 import dev.sublayer.search.exec.TrialExecutor;
+import dev.sublayer.search.exec.UtilisationMeter;
 import dev.sublayer.search.strategy.Generation;
 import dev.sublayer.search.strategy.Strategy;
 import dev.sublayer.search.strategy.StrategyContext;
@@ -90,18 +91,29 @@ final class SessionLoop {
             return end.alreadyFinished(exhausted, history.size());
         }
 
-        store.updateInfo(store.info().withStatus(StudyStatus.RUNNING).withFinished(null));
+        // The executor first: a machine that cannot run it (GPUs missing) leaves the study's status as it was.
+        TrialExecutor created = executors.create(context);
+        try {
+            store.updateInfo(store.info().withStatus(StudyStatus.RUNNING).withFinished(null));
+        } catch (RuntimeException e) {
+            created.close();
+            throw e;
+        }
         Thread wallTimer = startWallTimer(wallBefore, sessionStart);
-        try (TrialExecutor executor = executors.create(context)) {
+        try (UtilisationMeter executor = new UtilisationMeter(created)) {
             TrialRunner runner = new TrialRunner(context, store, results, executor, tally, stop);
             listener.searchStarted(new SearchStatus(config.name(), context.directory(), strategy.name(),
                     executor.describe(), g, results.trainedCandidates(), budget.maxTrials(), resumed));
             LOG.info("study '{}' in {}: {} from generation {}, {}", config.name(), context.directory(), strategy.name(),
                     g, executor.describe());
+            for (String w : SlotAdvice.warnings(config, executor.slots(), strategy.plannedCandidates(Math.max(1, g)))) {
+                LOG.warn(w);
+            }
             try {
                 while (exhausted == null) {
                     final int generation = g;
                     long t0 = System.nanoTime();
+                    UtilisationMeter.Span span = executor.start();
                     tally.startGeneration(generation);
                     int planned = strategy.plannedCandidates(generation);
                     listener.generationStarted(generation, planned);
@@ -116,7 +128,8 @@ final class SessionLoop {
                             population.stream().map(Member::toIndividual).toList(),
                             Seeds.generation(config.seed(), generation + 1), front.hypervolume(),
                             results.bestBitsPerByte(front.rung()), (int) Math.min(Integer.MAX_VALUE,
-                            use.candidates()), Instant.now(), Optional.of(front), Optional.of(use));
+                            use.candidates()), Instant.now(), Optional.of(front), Optional.of(use),
+                            Optional.of(span.end()));
                     store.putGeneration(record);
                     history.add(record);
                     FrontJson.write(context.directory(), FrontJson.toNode(context, StudyStatus.RUNNING, front,
@@ -127,9 +140,10 @@ final class SessionLoop {
                             front.hypervolume(), record.bestBitsPerByte(), front.members().size(), front.rung(),
                             seconds, wallBefore + sessionSeconds, tally.eta());
                     LOG.info(String.format(Locale.ROOT, "generation %d: %d trials (%d failed), %d/%s candidates, "
-                                    + "best %.4f bits/byte, hypervolume %.4f, %.1f s", generation, tally.trained(),
-                            tally.failed(), results.trainedCandidates(), limit(budget.maxTrials()),
-                            record.bestBitsPerByte(), front.hypervolume(), seconds));
+                                    + "best %.4f bits/byte, hypervolume %.4f, %.1f s, workers %s", generation,
+                            tally.trained(), tally.failed(), results.trainedCandidates(), limit(budget.maxTrials()),
+                            record.bestBitsPerByte(), front.hypervolume(), seconds,
+                            record.utilisation().map(u -> u.describe()).orElse("not measured")));
                     listener.generationDone(summary, store);
                     Optional<CommonFailure> common = CommonFailure.of(results.all());
                     if (common.isPresent()) {

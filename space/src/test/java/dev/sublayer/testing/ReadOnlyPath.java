@@ -27,6 +27,11 @@ public record ReadOnlyPath(Path path, boolean immutable) implements AutoCloseabl
         return new ReadOnlyPath(p, false);
     }
 
+    /** The words of the refusal a write in it meets: "operation not permitted" as root, else "permission denied". */
+    public String refusal() {
+        return immutable ? "operation not permitted" : "permission denied";
+    }
+
     @Override
     public void close() throws IOException {
         if (immutable) {

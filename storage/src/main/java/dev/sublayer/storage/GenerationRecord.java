@@ -2,6 +2,7 @@ package dev.sublayer.storage;
 
 import dev.sublayer.trial.BudgetUse;
 import dev.sublayer.trial.StudyFront;
+import dev.sublayer.trial.WorkerUtilisation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param front           the study's front after this generation; empty in checkpoints of stores written by
  *                        Sublayer 0.1.0, which did not store it
  * @param budgetUse       the study's budget use after this generation; empty where {@code front} is
+ * @param utilisation     how busy the worker slots were during this generation; empty in checkpoints of stores
+ *                        written before it was measured
  */
 public record GenerationRecord(
         int generation,
@@ -31,19 +34,29 @@ public record GenerationRecord(
         int trialsDone,
         Instant time,
         Optional<StudyFront> front,
-        Optional<BudgetUse> budgetUse) {
+        Optional<BudgetUse> budgetUse,
+        Optional<WorkerUtilisation> utilisation) {
 
     public GenerationRecord {
         population = List.copyOf(population);
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(front, "front");
         Objects.requireNonNull(budgetUse, "budgetUse");
+        Objects.requireNonNull(utilisation, "utilisation");
+    }
+
+    /** A checkpoint with front and budget use but no utilisation measured. */
+    public GenerationRecord(int generation, List<Individual> population, long rngSeed, double hypervolume,
+                            double bestBitsPerByte, int trialsDone, Instant time, Optional<StudyFront> front,
+                            Optional<BudgetUse> budgetUse) {
+        this(generation, population, rngSeed, hypervolume, bestBitsPerByte, trialsDone, time, front, budgetUse,
+                Optional.empty());
     }
 
     /** A checkpoint without front and budget use, as Sublayer 0.1.0 stored them. */
     public GenerationRecord(int generation, List<Individual> population, long rngSeed, double hypervolume,
                             double bestBitsPerByte, int trialsDone, Instant time) {
         this(generation, population, rngSeed, hypervolume, bestBitsPerByte, trialsDone, time, Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 }

@@ -3,6 +3,7 @@ package dev.sublayer.storage;
 import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.StrictJson;
 import dev.sublayer.trial.TrialJson;
+import dev.sublayer.trial.WorkerUtilisation;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -128,6 +129,12 @@ final class StoreCodec {
         n.put("time", g.time().toString());
         g.front().ifPresent(f -> n.set("front", TrialJson.toNode(f)));
         g.budgetUse().ifPresent(b -> n.set("budget_use", TrialJson.toNode(b)));
+        g.utilisation().ifPresent(u -> {
+            ObjectNode w = n.putObject("worker_utilisation");
+            StrictJson.putFigure(w, "busy_seconds", u.busySeconds());
+            StrictJson.putFigure(w, "available_seconds", u.availableSeconds());
+            w.put("slots", u.slots());
+        });
         return n;
     }
 
@@ -168,7 +175,17 @@ final class StoreCodec {
                 StrictJson.intAt(n, path, "trials_done"),
                 instantAt(n, path, "time"),
                 optional(n, "front").map(f -> TrialJson.studyFrontFromNode(f, path + "/front")),
-                optional(n, "budget_use").map(b -> TrialJson.budgetUseFromNode(b, path + "/budget_use")));
+                optional(n, "budget_use").map(b -> TrialJson.budgetUseFromNode(b, path + "/budget_use")),
+                optional(n, "worker_utilisation").map(u -> utilisationFromNode(u, path + "/worker_utilisation")));
+    }
+
+    private static WorkerUtilisation utilisationFromNode(JsonNode u, String path) {
+        try {
+            return new WorkerUtilisation(StrictJson.figureAt(u, path, "busy_seconds"),
+                    StrictJson.figureAt(u, path, "available_seconds"), StrictJson.intAt(u, path, "slots"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
     }
 
     /** The value under {@code key}, empty where a document written before the key existed has none. */

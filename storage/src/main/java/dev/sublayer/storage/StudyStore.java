@@ -214,6 +214,10 @@ public final class StudyStore implements StudyStorage {
         return openReadOnly(StoreFile.check(dir), true);
     }
 
+    /** How often, and how far apart, {@link #openForReading} looks for a running study's snapshot. */
+    private static final int SNAPSHOT_ATTEMPTS = 10;
+    private static final long SNAPSHOT_RETRY_MILLIS = 100;
+
     /**
      * Opens a study for reading, stopped or running: the store itself when no writer has it open, else the
      * snapshot of it that the writer published (see {@link #snapshotTime()}). A running study is read without
@@ -236,9 +240,16 @@ public final class StudyStore implements StudyStorage {
             try {
                 return StudySnapshot.open(dir);
             } catch (java.nio.file.NoSuchFileException e) {
-                // No snapshot: the writer has just started (its first one is seconds away) or just closed (its
-                // store is free again), or it is no search (a compaction, an older Sublayer).
-                if (attempt == 2) {
+                // No snapshot: the writer has just started (its first one is seconds away) or is closing (it
+                // deletes its snapshot before it frees the store), or it is no search (a compaction, an older
+                // Sublayer). Closing takes moments: look again for a second before saying so.
+                if (attempt == SNAPSHOT_ATTEMPTS) {
+                    throw StudyInUseException.noSnapshot(dir);
+                }
+                try {
+                    Thread.sleep(SNAPSHOT_RETRY_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     throw StudyInUseException.noSnapshot(dir);
                 }
             }

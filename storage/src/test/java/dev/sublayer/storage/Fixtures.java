@@ -8,6 +8,7 @@ import dev.sublayer.trial.Origin;
 import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.StudyFront;
 import dev.sublayer.trial.TrialMetrics;
+import dev.sublayer.trial.WorkerUtilisation;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.TrialStatus;
 import java.time.Instant;
@@ -91,7 +92,10 @@ final class Fixtures {
                         new double[] {1 + rnd.nextDouble(), 66_000})));
         BudgetUse use = new BudgetUse(Math.max(0, 10L * g + size), 1e12 * rnd.nextDouble(), 3600 * rnd.nextDouble(),
                 Math.max(0, g + 1));
+        // Every other one of those also with the worker utilisation measured in it.
+        Optional<WorkerUtilisation> utilisation = g % 4 == 1 ? Optional.of(new WorkerUtilisation(
+                100 * rnd.nextDouble(), 200 + rnd.nextDouble(), 1 + rnd.nextInt(8))) : Optional.empty();
         return new GenerationRecord(g, pop, rnd.nextLong(), rnd.nextDouble(), 1 + rnd.nextDouble(), 10 * g + size,
-                T0.plusSeconds(60L * g), Optional.of(front), Optional.of(use));
+                T0.plusSeconds(60L * g), Optional.of(front), Optional.of(use), utilisation);
     }
 }

@@ -77,6 +77,11 @@ public final class WorkerProtocol {
             Objects.requireNonNull(resumeFrom, "resumeFrom");
             Objects.requireNonNull(checkpointTo, "checkpointTo");
         }
+
+        /** A request that asks for no progress lines. */
+        public RequestLine(TrialRequest request, Optional<Path> resumeFrom, Optional<Path> checkpointTo) {
+            this(request, resumeFrom, checkpointTo, false);
+        }
     }
 
     /** The request line (without its line break) asking a worker to train {@code request}, without progress lines. */

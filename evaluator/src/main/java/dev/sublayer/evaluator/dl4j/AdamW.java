@@ -21,9 +21,9 @@ import java.util.Set;
  * </pre>
  * The moments are part of a checkpoint, so a continued run is identical to an uninterrupted one.
  *
- * <p>For a model with {@link FlatParameters} the moments are flat too and one update is a dozen whole-array
- * operations ({@link #updateFlat}); otherwise a dozen per parameter ({@link #update}). Both compute the same
- * values element by element.
+ * <p>For a model with {@link FlatParameters} the moments are flat too and one update is one fused pass over
+ * the flat arrays ({@link #updateFlat}, {@link FusedKernels#adamW}); otherwise a dozen whole-array ND4J ops per
+ * parameter ({@link #update}). Both compute the same values element by element, bit for bit (test).
  */
 final class AdamW {
 
@@ -38,6 +38,10 @@ final class AdamW {
     private long step;
     private INDArray flatFirst;
     private INDArray flatSecond;
+    private FusedKernels kernels;
+    /** First element of each flat parameter, and whether it is decayed. */
+    private long[] starts;
+    private boolean[] decayedFlat;
 
     AdamW(double beta1, double beta2, double epsilon, double weightDecay, double clipNorm, List<String> decayed) {
         this.beta1 = beta1;
@@ -64,16 +68,22 @@ final class AdamW {
     }
 
     /**
-     * Keeps the moments flat, laid out like {@code flat}, for {@link #updateFlat}. Call before anything else.
+     * Keeps the moments flat, laid out like {@code flat}, for {@link #updateFlat}, which runs on
+     * {@code kernels}. Call before anything else.
      */
-    void useFlat(FlatParameters flat) {
+    void useFlat(FlatParameters flat, FusedKernels kernels) {
         release();
+        this.kernels = kernels;
+        this.starts = new long[flat.names().size()];
+        this.decayedFlat = new boolean[flat.names().size()];
         flatFirst = Nd4j.zeros(flat.values().dataType(), flat.values().length());
         flatSecond = Nd4j.zeros(flat.values().dataType(), flat.values().length());
         long at = 0;
         for (int i = 0; i < flat.names().size(); i++) {
             long size = flat.sizes().get(i);
             String name = flat.names().get(i);
+            starts[i] = at;
+            decayedFlat[i] = decayed.contains(name);
             m.put(name, flatFirst.get(NDArrayIndex.interval(at, at + size)));
             v.put(name, flatSecond.get(NDArrayIndex.interval(at, at + size)));
             at += size;
@@ -156,37 +166,22 @@ final class AdamW {
     }
 
     /**
-     * {@link #update} on flat arrays: the same arithmetic, element by element, on all parameters at once.
-     * Weight decay still goes parameter by parameter (only the decayed ones).
+     * {@link #update} on flat arrays: the same arithmetic, element by element, on all parameters at once, in one
+     * pass ({@link FusedKernels#adamW}).
      *
      * @param flat         the model's flat parameters and gradients ({@link #useFlat} was called with this
-     *                     layout); the gradients are consumed as scratch space
-     * @param params       the live per-parameter views of {@code flat}, for weight decay
+     *                     layout); the gradients are left unchanged
      * @param gradientNorm the global norm of the gradients
      * @param lr           this step's learning rate
      */
-    void updateFlat(FlatParameters flat, Map<String, INDArray> params, double gradientNorm, double lr) {
+    void updateFlat(FlatParameters flat, double gradientNorm, double lr) {
         step++;
         double scale = clipNorm > 0 ? Math.min(1.0, clipNorm / (gradientNorm + 1e-6)) : 1.0;
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
-        INDArray g = flat.gradients();
-        INDArray p = flat.values();
-        if (scale != 1.0) {
-            g.muli(scale);
-        }
-        flatFirst.muli(beta1);
-        Nd4j.getBlasWrapper().level1().axpy(g.length(), 1 - beta1, g, flatFirst);
-        flatSecond.muli(beta2);
-        Nd4j.getBlasWrapper().level1().axpy(g.length(), 1 - beta2, g.muli(g), flatSecond);
-        if (weightDecay > 0) {
-            for (String name : decayed) {
-                params.get(name).muli(1 - lr * weightDecay);
-            }
-        }
-        INDArray update = g.assign(flatSecond).divi(bias2);
-        Transforms.sqrt(update, false).addi(epsilon).rdivi(flatFirst);
-        p.subi(update.muli(lr / bias1));
+        double decay = weightDecay > 0 ? 1 - lr * weightDecay : 1.0;
+        kernels.adamW(flat.values(), flat.gradients(), flatFirst, flatSecond, starts, decayedFlat, scale, beta1, beta2,
+                decay, bias2, epsilon, lr / bias1);
     }
 
     /** Frees the moment arrays now. */

@@ -2,6 +2,7 @@ package dev.sublayer.evaluator.dl4j;
 
 import dev.sublayer.evaluator.ParameterLayout;
 import dev.sublayer.evaluator.Trainer;
+import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.data.Batch;
 import dev.sublayer.space.Activation;
 import dev.sublayer.space.Architecture;
@@ -13,12 +14,13 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -30,15 +32,15 @@ import java.util.Map;
  * The decoder-only transformer of an {@link Architecture} with its forward and backward passes written out
  * by hand on ND4J arrays: every matrix product is one CBLAS call ({@link Blas}), every other step an
  * in-place ND4J op on arrays allocated once per batch shape. It computes the same function and gradients as
- * the SameDiff graph {@link TransformerModel} (a float64 test compares them on random architectures) at a
+ * the SameDiff graph {@code TransformerModel} (the tests' float64 oracle; they compare on random architectures) at a
  * fraction of the cost: SameDiff M2.1 materialises every broadcast and head permutation, runs its batched
  * products at a fraction of GEMM speed and allocates each step's arrays afresh.
  *
- * <p>Read it top to bottom like {@link TransformerModel}: {@link #forward} embeds, runs the sublayers
+ * <p>Read it top to bottom like {@code TransformerModel}: {@link #forward} embeds, runs the sublayers
  * ({@link Layer}: norm, {@link Block}, residual) and the head; {@link #backward} walks the same way back.
  * The residual stream is a {@code [B·T, d]} matrix; attention works on the per-head blocks of it in place.
- * Every sublayer kind except mixture of experts is built here ({@link #supports}); MoE models train through
- * SameDiff.
+ * Every sublayer kind is built here; mixture-of-experts sublayers dispatch each token to its top-k experts
+ * only ({@link MixtureOfExperts}).
  *
  * <p>Shapes: {@code N = B·T} rows, {@code d = d_model}, {@code V} token ids, {@code w} an FFN width.
  * Parameters, names and initial values come from {@link ParameterLayout}, in its order; each parameter (and
@@ -72,6 +74,8 @@ final class DirectTransformer implements StepModel {
     private final INDArray head;
     /** The products and per-head work, split over the engine's threads. */
     private final SplitBlas blas;
+    /** Element-wise passes fused into one, on the same threads. */
+    private final FusedKernels kernels;
 
     /** Rows of the current buffers ({@code B·T}), -1 before the first batch. */
     private int rows = -1;
@@ -80,11 +84,21 @@ final class DirectTransformer implements StepModel {
     private int[] tokenIds = new int[0];
     private int[] targetIds = new int[0];
     private final List<Integer> countedRows = new ArrayList<>();
+    /** Weight of the mixture-of-experts load-balancing loss in the training objective. */
+    private final double moeAuxWeight;
+    /** Copies between ND4J arrays and the Java scratch arrays, on the calling thread. */
+    private final HostCopy host = new HostCopy();
+    private final double[][] scratch = new double[3][];
 
-    private DirectTransformer(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
+    private DirectTransformer(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
+            double moeAuxWeight) {
         if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
             throw new IllegalArgumentException("the direct model computes in FLOAT or DOUBLE, not " + dtype);
         }
+        if (!(moeAuxWeight >= 0) || Double.isInfinite(moeAuxWeight)) {
+            throw new IllegalArgumentException("moe_aux_weight must be a finite number >= 0, got " + moeAuxWeight);
+        }
+        this.moeAuxWeight = moeAuxWeight;
         this.arch = arch;
         this.dtype = dtype;
         this.d = arch.dModel();
@@ -108,28 +122,38 @@ final class DirectTransformer implements StepModel {
             throw new IllegalStateException("the direct model did not create parameter " + init.peek().name());
         }
         blas = new SplitBlas(Nd4j.factory().blas().getMaxThreads());
+        kernels = new FusedKernels(blas);
+    }
+
+    /**
+     * Builds the model and its initial weights, with the default load-balancing weight
+     * {@value TrainingConfig#DEFAULT_MOE_AUX_WEIGHT}.
+     *
+     * @see #build(Architecture, ModelShape, DataType, long, double, double)
+     */
+    static DirectTransformer build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
+        return build(arch, shape, dtype, seed, initStd, TrainingConfig.DEFAULT_MOE_AUX_WEIGHT);
     }
 
     /**
      * Builds the model and its initial weights.
      *
-     * @param dtype   {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
-     * @param seed    the seed of the initial weights ({@link ParameterLayout#initialiser})
-     * @param initStd standard deviation of the weight matrices
-     * @throws IllegalArgumentException when {@link #supports} is false for {@code arch}
+     * @param dtype        {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
+     * @param seed         the seed of the initial weights ({@link ParameterLayout#initialiser})
+     * @param initStd      standard deviation of the weight matrices
+     * @param moeAuxWeight weight of the mixture-of-experts load-balancing loss in the objective whose gradients
+     *                     {@link #lossAndGradients} computes, >= 0
+     * @throws IllegalArgumentException when ND4J's backend is not its CPU backend, or for a negative or infinite
+     *                                  weight
      */
-    static DirectTransformer build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd) {
-        if (!supports(arch)) {
-            throw new IllegalArgumentException("the direct model does not build " + arch.canonical()
-                    + " (mixture-of-experts sublayers, or not the CPU backend)");
+    static DirectTransformer build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
+            double moeAuxWeight) {
+        String backend = Nd4j.getBackend().getClass().getSimpleName();
+        if (!backend.startsWith("Cpu")) {
+            throw new IllegalArgumentException("the dl4j engine trains on ND4J's CPU backend only, not " + backend
+                    + "; use the djl engine on GPUs");
         }
-        return new DirectTransformer(arch, shape, dtype, seed, initStd);
-    }
-
-    /** Whether this model builds {@code arch}: no mixture-of-experts sublayer, and ND4J's CPU backend. */
-    static boolean supports(Architecture arch) {
-        return arch.sublayers().stream().noneMatch(s -> s instanceof Sublayer.MixtureOfExperts)
-                && Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+        return new DirectTransformer(arch, shape, dtype, seed, initStd, moeAuxWeight);
     }
 
     // ---- training and evaluation ----------------------------------------------------------------------
@@ -297,7 +321,7 @@ final class DirectTransformer implements StepModel {
                 case Sublayer.DeepFeedForward f -> new FeedForward(name + ".ffn", f.width(), f.layers(), f.activation());
                 case Sublayer.Parallel p -> new Parallel(new Attention(name + ".attn", p.heads()),
                         new FeedForward(name + ".ffn", p.width(), 1, p.activation()));
-                case Sublayer.MixtureOfExperts m -> throw new IllegalArgumentException("no MoE in the direct model");
+                case Sublayer.MixtureOfExperts m -> new MixtureOfExperts(name + ".moe", m);
             };
             this.norm = pre ? first : new Norm(name + ".ln");
         }
@@ -490,6 +514,377 @@ final class DirectTransformer implements StepModel {
     }
 
     /**
+     * Mixture of experts with sparse dispatch. The bias-free router scores every token; a token goes to the
+     * experts with fewer than {@code k} strictly larger logits (its top-k; experts that tie exactly at the k-th
+     * place all go), with gates = router probabilities renormalised over the chosen ones. Each expert's tokens
+     * are gathered into one contiguous block of rows, each expert's FFN is one product per layer on its block
+     * (the element-wise work runs once over all blocks), and the gated outputs are scattered back and summed
+     * per token; backward mirrors it. No token is dropped, so values and gradients are those of the graph's
+     * dense computation (the test oracle {@code TransformerModel}: every expert on every token, weighted by a gate that is zero
+     * outside the top-k) at {@code k / experts} of its FFN cost. The Switch load-balancing loss
+     * {@code E·Σᵢ fᵢ·Pᵢ} (fᵢ the share of routing choices that went to expert i, Pᵢ its mean router probability,
+     * over every position), times the model's {@code moeAuxWeight}, adds its gradient to the router's.
+     *
+     * <p>Routing runs in Java on a copy of the router's logits; the gather, the scatter and their gradients run
+     * on the arrays' native rows ({@link Rows}), in parallel over the threads, summing in double; every token's
+     * sum runs over its experts in index order, so the result does not depend on the thread count beyond the
+     * products'.
+     */
+    private final class MixtureOfExperts implements Block {
+        private final String name;
+        private final int experts;
+        private final int topK;
+        private final int width;
+        private final Activation activation;
+        private final INDArray router;
+        private final INDArray dRouter;
+        private final List<Linear[]> ffns = new ArrayList<>();   // per expert: {gate or null, up, down}
+        /** Router probabilities of the last forward pass, {@code [N, E]}. */
+        private double[] probabilities = new double[0];
+        /** Row of the gathered block that holds (token, expert), {@code [N, E]}; -1 where not chosen. */
+        private int[] slotOf = new int[0];
+        /** Token and gate of each gathered row, grouped by expert. */
+        private int[] slotRow = new int[0];
+        private double[] slotGate = new double[0];
+        /** Expert e's rows of the gathered block are {@code [start[e], start[e + 1])}. */
+        private final int[] start;
+
+        MixtureOfExperts(String name, Sublayer.MixtureOfExperts m) {
+            this.name = name;
+            this.experts = m.experts();
+            this.topK = m.topK();
+            this.width = m.width();
+            this.activation = m.activation();
+            this.router = param(name + ".router", true, d, experts);
+            this.dRouter = grads.get(name + ".router");
+            for (int e = 0; e < experts; e++) {
+                String expert = name + ".e" + e;
+                Linear gate = activation.gated() ? new Linear(expert + ".up_gate", d, width) : null;
+                Linear up = new Linear(expert + ".up", d, width);
+                ffns.add(new Linear[] {gate, up, new Linear(expert + ".down", width, d)});
+            }
+            this.start = new int[experts + 1];
+        }
+
+        private int total() {
+            return start[experts];
+        }
+
+        @Override
+        public void forward(INDArray in, INDArray out, boolean accumulate) {
+            INDArray logits = buffer(name + ".logits", rows, experts);
+            blas.gemm(in, false, router, false, logits, 1, 0);
+            route(logits);
+            int total = total();
+            INDArray xg = buffer(name + ".xg", total, d);
+            Rows x = new Rows(in);
+            Rows gathered = new Rows(xg);
+            blas.parallel(p -> {
+                for (int slot = blas.from(p, total); slot < blas.from(p + 1, total); slot++) {
+                    gathered.copyRow(slot, x, slotRow[slot]);
+                }
+            });
+
+            INDArray z = buffer(name + ".z", total, width);
+            INDArray h = buffer(name + ".h", total, width);
+            INDArray s = activation == Activation.RELU ? null : buffer(name + ".s", total, width);
+            eachExpert((e, from, n) -> linear(ffns.get(e)[1], xg, from, n, z));
+            if (!activation.gated()) {
+                activate(activation, z, s, h);
+            } else {
+                INDArray zg = buffer(name + ".zg", total, width);
+                INDArray g = buffer(name + ".g", total, width);
+                eachExpert((e, from, n) -> linear(ffns.get(e)[0], xg, from, n, zg));
+                activate(activation, zg, s, g);
+                g.mul(z, h);
+            }
+            INDArray yg = buffer(name + ".yg", total, d);
+            eachExpert((e, from, n) -> linear(ffns.get(e)[2], h, from, n, yg));
+
+            Rows y = new Rows(yg);
+            Rows o = new Rows(out);
+            blas.parallel(p -> {
+                double[] sum = new double[d];
+                double[] term = new double[d];
+                for (int row = blas.from(p, rows); row < blas.from(p + 1, rows); row++) {
+                    if (accumulate) {
+                        o.read(row, sum);
+                    } else {
+                        java.util.Arrays.fill(sum, 0.0);
+                    }
+                    for (int e = 0; e < experts; e++) {
+                        int slot = slotOf[row * experts + e];
+                        if (slot >= 0) {
+                            double gate = slotGate[slot];
+                            y.read(slot, term);
+                            for (int j = 0; j < d; j++) {
+                                sum[j] += gate * term[j];
+                            }
+                        }
+                    }
+                    o.write(row, sum);
+                }
+            });
+        }
+
+        /** Probabilities, top-k choice and gates per token from {@code logits}; groups the choices by expert. */
+        private void route(INDArray logits) {
+            double[] l = read(logits, 0, rows * experts);
+            if (probabilities.length != rows * experts) {
+                probabilities = new double[rows * experts];
+                slotOf = new int[rows * experts];
+            }
+            java.util.Arrays.fill(start, 0);
+            for (int row = 0; row < rows; row++) {
+                int base = row * experts;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int e = 0; e < experts; e++) {
+                    max = Math.max(max, l[base + e]);
+                }
+                double sum = 0;
+                for (int e = 0; e < experts; e++) {
+                    probabilities[base + e] = Math.exp(l[base + e] - max);
+                    sum += probabilities[base + e];
+                }
+                for (int e = 0; e < experts; e++) {
+                    probabilities[base + e] /= sum;
+                    int larger = 0;
+                    for (int i = 0; i < experts; i++) {
+                        if (l[base + i] > l[base + e]) {
+                            larger++;
+                        }
+                    }
+                    slotOf[base + e] = larger < topK ? 0 : -1;
+                    if (larger < topK) {
+                        start[e + 1]++;
+                    }
+                }
+            }
+            for (int e = 0; e < experts; e++) {
+                start[e + 1] += start[e];
+            }
+            int total = total();
+            if (slotRow.length < total) {
+                slotRow = new int[total];
+                slotGate = new double[total];
+            }
+            int[] next = java.util.Arrays.copyOf(start, experts);
+            for (int row = 0; row < rows; row++) {
+                int base = row * experts;
+                double kept = 0;
+                for (int e = 0; e < experts; e++) {
+                    if (slotOf[base + e] == 0) {
+                        kept += probabilities[base + e];
+                    }
+                }
+                for (int e = 0; e < experts; e++) {
+                    if (slotOf[base + e] == 0) {
+                        int slot = next[e]++;
+                        slotOf[base + e] = slot;
+                        slotRow[slot] = row;
+                        slotGate[slot] = probabilities[base + e] / kept;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void backward(INDArray in, INDArray dOut, INDArray dIn, boolean accumulate) {
+            int total = total();
+            Rows dy = new Rows(dOut);
+            Rows y = new Rows(buffer(name + ".yg", total, d));
+            INDArray dYg = buffer("moe.dyg", total, d);
+            Rows dyg = new Rows(dYg);
+            double[] dGate = scratch(1, total);
+            blas.parallel(p -> {
+                double[] upstream = new double[d];
+                double[] output = new double[d];
+                for (int slot = blas.from(p, total); slot < blas.from(p + 1, total); slot++) {
+                    dy.read(slotRow[slot], upstream);
+                    y.read(slot, output);
+                    double gate = slotGate[slot];
+                    double dot = 0;
+                    for (int j = 0; j < d; j++) {
+                        dot += upstream[j] * output[j];
+                        output[j] = gate * upstream[j];
+                    }
+                    dGate[slot] = dot;
+                    dyg.write(slot, output);
+                }
+            });
+
+            INDArray xg = buffer(name + ".xg", total, d);
+            INDArray h = buffer(name + ".h", total, width);
+            INDArray dh = buffer("moe.dh." + width, total, width);
+            eachExpert((e, from, n) -> linearBackward(ffns.get(e)[2], h, dYg, from, n, dh, false));
+            INDArray s = activation == Activation.RELU ? null : buffer(name + ".s", total, width);
+            INDArray dxg = buffer("moe.dxg", total, d);
+            if (!activation.gated()) {
+                kernels.activationBackward(activation, slope(activation), buffer(name + ".z", total, width), s, h, dh);
+                eachExpert((e, from, n) -> linearBackward(ffns.get(e)[1], xg, dh, from, n, dxg, false));
+            } else {
+                INDArray dz = buffer("moe.dz." + width, total, width);
+                kernels.gatedBackward(slope(activation), buffer(name + ".z", total, width), buffer(name + ".g", total, width),
+                        buffer(name + ".zg", total, width), s, dh, dz);
+                eachExpert((e, from, n) -> {
+                    linearBackward(ffns.get(e)[0], xg, dh, from, n, dxg, false);
+                    linearBackward(ffns.get(e)[1], xg, dz, from, n, dxg, true);
+                });
+            }
+            for (int e = 0; e < experts; e++) {
+                if (start[e + 1] == start[e]) {                      // no token chose it: no gradient
+                    for (Linear l : ffns.get(e)) {
+                        if (l != null) {
+                            l.dw.assign(0);
+                            l.db.assign(0);
+                        }
+                    }
+                }
+            }
+
+            INDArray dLogits = buffer("moe.dlogits." + experts, rows, experts);
+            host.write(routerGradient(dGate), rows * experts, dLogits, 0);
+            blas.gemm(in, true, dLogits, false, dRouter, 1, 0);
+            blas.gemm(dLogits, false, router, true, dIn, 1, accumulate ? 1 : 0);
+            Rows dx = new Rows(dIn);
+            Rows dgathered = new Rows(dxg);
+            blas.parallel(p -> {
+                double[] sum = new double[d];
+                double[] term = new double[d];
+                for (int row = blas.from(p, rows); row < blas.from(p + 1, rows); row++) {
+                    dx.read(row, sum);
+                    for (int e = 0; e < experts; e++) {
+                        int slot = slotOf[row * experts + e];
+                        if (slot >= 0) {
+                            dgathered.read(slot, term);
+                            for (int j = 0; j < d; j++) {
+                                sum[j] += term[j];
+                            }
+                        }
+                    }
+                    dx.write(row, sum);
+                }
+            });
+        }
+
+        /**
+         * The gradient of the router logits: through the gates (renormalised over the chosen experts) from
+         * {@code dGate} per gathered row, and through the load-balancing loss; then through the softmax.
+         */
+        private double[] routerGradient(double[] dGate) {
+            double[] out = scratch(2, rows * experts);
+            double[] balance = new double[experts];           // d(weight · aux)/d p[row, e], the same for every row
+            for (int e = 0; e < experts; e++) {
+                double share = (double) (start[e + 1] - start[e]) / rows / topK;
+                balance[e] = moeAuxWeight * experts * share / rows;
+            }
+            double[] dp = new double[experts];
+            for (int row = 0; row < rows; row++) {
+                int base = row * experts;
+                double kept = 0;
+                double weighted = 0;
+                for (int e = 0; e < experts; e++) {
+                    int slot = slotOf[base + e];
+                    if (slot >= 0) {
+                        kept += probabilities[base + e];
+                        weighted += dGate[slot] * slotGate[slot];
+                    }
+                }
+                double dot = 0;
+                for (int e = 0; e < experts; e++) {
+                    int slot = slotOf[base + e];
+                    dp[e] = balance[e] + (slot >= 0 ? (dGate[slot] - weighted) / kept : 0);
+                    dot += dp[e] * probabilities[base + e];
+                }
+                for (int e = 0; e < experts; e++) {
+                    out[base + e] = probabilities[base + e] * (dp[e] - dot);
+                }
+            }
+            return out;
+        }
+
+        /** Runs {@code work} for every expert that has tokens, with its rows of the gathered block. */
+        private void eachExpert(ExpertWork work) {
+            for (int e = 0; e < experts; e++) {
+                int n = start[e + 1] - start[e];
+                if (n > 0) {
+                    work.run(e, start[e], n);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whole rows of a dense C-order {@code [r, c]} float or double array, read and written in place in its
+     * native memory (FFM), widened to double on the way in and rounded on the way out. One per array and pass;
+     * rows may be used from several threads as long as each row has one writer.
+     */
+    private static final class Rows {
+        private final MemorySegment memory;
+        private final boolean floats;
+        private final int cols;
+        private final long rowBytes;
+
+        Rows(INDArray a) {
+            this.memory = FusedKernels.segment(a);
+            this.floats = a.dataType() == DataType.FLOAT;
+            this.cols = (int) a.size(1);
+            this.rowBytes = (long) cols * (floats ? Float.BYTES : Double.BYTES);
+        }
+
+        void read(long row, double[] dst) {
+            long at = row * rowBytes;
+            if (floats) {
+                for (int j = 0; j < cols; j++) {
+                    dst[j] = memory.get(ValueLayout.JAVA_FLOAT, at + (long) j * Float.BYTES);
+                }
+            } else {
+                MemorySegment.copy(memory, ValueLayout.JAVA_DOUBLE, at, dst, 0, cols);
+            }
+        }
+
+        void write(long row, double[] src) {
+            long at = row * rowBytes;
+            if (floats) {
+                for (int j = 0; j < cols; j++) {
+                    memory.set(ValueLayout.JAVA_FLOAT, at + (long) j * Float.BYTES, (float) src[j]);
+                }
+            } else {
+                MemorySegment.copy(src, 0, memory, ValueLayout.JAVA_DOUBLE, at, cols);
+            }
+        }
+
+        /** This array's row {@code to} = row {@code from} of {@code source} (same type and width). */
+        void copyRow(long to, Rows source, long from) {
+            MemorySegment.copy(source.memory, from * rowBytes, memory, to * rowBytes, rowBytes);
+        }
+    }
+
+    /** Work on one expert's rows {@code [from, from + n)} of a gathered block. */
+    private interface ExpertWork {
+        void run(int expert, int from, int n);
+    }
+
+    /** {@code y[from…from+n) = x[from…from+n)·W + b}: a linear map on a block of rows. */
+    private void linear(Linear l, INDArray x, int from, int n, INDArray y) {
+        int in = (int) l.w.size(0);
+        blas.gemm(false, false, n, l.out, in, 1, x, (long) from * in, in, l.w, 0, l.out, 0, y, (long) from * l.out, l.out);
+        blas.gemm(false, false, n, l.out, 1, 1, ones(n), 0, 1, l.b, 0, l.out, 1, y, (long) from * l.out, l.out);
+    }
+
+    /**
+     * The gradients of a {@link #linear} map on rows {@code [from, from + n)}: of W and b (overwritten), and
+     * {@code dx} on those rows (written, or added when {@code accumulate}).
+     */
+    private void linearBackward(Linear l, INDArray x, INDArray dy, int from, int n, INDArray dx, boolean accumulate) {
+        int in = (int) l.w.size(0);
+        blas.gemm(true, false, in, l.out, n, 1, x, (long) from * in, in, dy, (long) from * l.out, l.out, 0, l.dw, 0, l.out);
+        blas.gemv(true, n, l.out, 1, dy, (long) from * l.out, ones(n), 0, l.db);
+        blas.gemm(false, true, n, in, l.out, 1, dy, (long) from * l.out, l.out, l.w, 0, l.out, accumulate ? 1 : 0,
+                dx, (long) from * in, in);
+    }
+
+    /**
      * A hidden layer {@code h = act(x·W + b)}; a gated activation computes {@code act(x·W_g + b_g) ⊙ (x·W + b)}
      * with its own gate map {@code name_gate}.
      */
@@ -530,17 +925,15 @@ final class DirectTransformer implements StepModel {
 
         /** {@code dh} (overwritten) is the gradient of the output; writes or adds the input gradient to {@code dx}. */
         void backward(INDArray x, INDArray dh, INDArray dx, boolean accumulate) {
-            INDArray derivative = buffer("ffn.derivative." + width, rows, width);
             if (gate == null) {
-                derivative(activation, buffer(name + ".z", rows, width),
-                        activation == Activation.RELU ? null : buffer(name + ".s", rows, width), output(), derivative);
-                linear.backward(x, dh.muli(derivative), dx, accumulate);
+                kernels.activationBackward(activation, slope(activation), buffer(name + ".z", rows, width),
+                        activation == Activation.RELU ? null : buffer(name + ".s", rows, width), output(), dh);
+                linear.backward(x, dh, dx, accumulate);
             } else {
-                INDArray z = buffer(name + ".z", rows, width);
-                INDArray dz = dh.mul(buffer(name + ".g", rows, width), buffer("ffn.dz." + width, rows, width));
-                INDArray zg = buffer(name + ".zg", rows, width);
-                derivative(activation, zg, buffer(name + ".s", rows, width), null, derivative);
-                gate.backward(x, dh.muli(z).muli(derivative), dx, accumulate);
+                INDArray dz = buffer("ffn.dz." + width, rows, width);
+                kernels.gatedBackward(slope(activation), buffer(name + ".z", rows, width), buffer(name + ".g", rows, width),
+                        buffer(name + ".zg", rows, width), buffer(name + ".s", rows, width), dh, dz);
+                gate.backward(x, dh, dx, accumulate);
                 linear.backward(x, dz, dx, true);
             }
         }
@@ -569,23 +962,9 @@ final class DirectTransformer implements StepModel {
         z.mul(s, out);
     }
 
-    /** {@code out = act'(z)} from what {@link #activate} kept; {@code h} is the activation's output. */
-    private static void derivative(Activation activation, INDArray z, INDArray s, INDArray h, INDArray out) {
-        switch (activation) {
-            case RELU -> Nd4j.exec(new Sign(h, out));                        // h = relu(z) >= 0: 1 where z > 0
-            case RELU2 -> out.assign(s).muli(2);                              // 2·relu(z)
-            case GELU, GEGLU -> sigmoidUnitDerivative(z, s, out, GELU_SLOPE);
-            case SWIGLU -> sigmoidUnitDerivative(z, s, out, 1.0);
-        }
-    }
-
-    /** d/dz [z·σ(cz)] = s + c·z·s·(1 − s) with {@code s = σ(cz)}. */
-    private static void sigmoidUnitDerivative(INDArray z, INDArray s, INDArray out, double c) {
-        s.rsub(1.0, out).muli(s).muli(z);
-        if (c != 1.0) {
-            out.muli(c);
-        }
-        out.addi(s);
+    /** The c of a sigmoid unit x·σ(cx) (GELU 1.702f, SiLU 1); unused by relu and relu². */
+    private static double slope(Activation activation) {
+        return activation == Activation.GELU || activation == Activation.GEGLU ? GELU_SLOPE : 1.0;
     }
 
     // ---- per-head attention work ---------------------------------------------------------------------------
@@ -822,6 +1201,21 @@ final class DirectTransformer implements StepModel {
         return a;
     }
 
+    /** Java scratch array number {@code slot}, at least {@code len} long (contents undefined). */
+    private double[] scratch(int slot, int len) {
+        if (scratch[slot] == null || scratch[slot].length < len) {
+            scratch[slot] = new double[len];
+        }
+        return scratch[slot];
+    }
+
+    /** The first {@code len} values of the dense array {@code a}, in scratch array {@code slot}. */
+    private double[] read(INDArray a, int slot, int len) {
+        double[] out = scratch(slot, len);
+        host.read(a, 0, out, len);
+        return out;
+    }
+
     /** A vector of at least {@code n} ones. */
     private INDArray ones(long n) {
         if (ones == null || ones.length() < n) {
@@ -843,6 +1237,11 @@ final class DirectTransformer implements StepModel {
     @Override
     public Map<String, INDArray> parameters() {
         return Collections.unmodifiableMap(params);
+    }
+
+    /** The fused element-wise kernels on this model's threads (the optimizer's update runs on them too). */
+    FusedKernels kernels() {
+        return kernels;
     }
 
     @Override

@@ -18,14 +18,11 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The DL4J engine: on ND4J's CPU backend every model without mixture-of-experts sublayers is a
- * {@link DirectTransformer} (hand-written backward pass on ND4J arrays and BLAS); MoE models, and every model
- * on the CUDA backend, are a SameDiff graph ({@link TransformerModel}) differentiated by SameDiff. The
- * optimizer ({@link AdamW}) and the training loop are Sublayer's own, so every step can be checked against
- * the budget and for divergence.
+ * The DL4J engine: every model is a {@link DirectTransformer} (hand-written forward and backward passes on
+ * ND4J arrays and BLAS, mixture of experts dispatched sparsely). The optimizer ({@link AdamW}) and the
+ * training loop are Sublayer's own, so every step can be checked against the budget and for divergence.
  *
- * <p>Backend: ND4J's CPU backend ({@code nd4j-native}) by default; the {@code cuda} Maven profile
- * swaps in ND4J's CUDA 11.6 backend (GPUs up to sm_86, see the module README). Threads are set once
+ * <p>Backend: ND4J's CPU backend ({@code nd4j-native}) only; GPUs are the djl engine's. Threads are set once
  * per JVM, for ND4J's own ops and for its BLAS (the direct model splits its products over that many Java
  * threads itself).
  */

@@ -20,34 +20,26 @@ import java.util.Optional;
  */
 final class Dl4jTrainer implements Trainer {
 
-    /** System property that makes the engine train every model through SameDiff. */
-    static final String SAMEDIFF_PROPERTY = "sublayer.dl4j.samediff";
-
     private final StepModel model;
     private final AdamW optimizer;
     private final Optional<FlatParameters> flat;
     private final Map<String, INDArray> params;
 
-    private Dl4jTrainer(StepModel model, TrainingConfig config) {
+    private Dl4jTrainer(StepModel model, TrainingConfig config, FusedKernels kernels) {
         this.model = model;
         this.optimizer = new AdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay(),
                 config.gradClip(), model.decayedParameterNames());
         this.flat = model.flat();
-        flat.ifPresent(optimizer::useFlat);
+        flat.ifPresent(f -> optimizer.useFlat(f, kernels));
         this.params = model.parameters();
     }
 
-    /**
-     * The direct model where it builds the architecture (every kind but MoE, on the CPU backend), else the
-     * SameDiff graph; {@code -Dsublayer.dl4j.samediff=true} forces the graph (benchmarks, cross-checks).
-     */
+    /** The direct model of the request's architecture and the optimizer of its training config. */
     static Dl4jTrainer build(TrialRequest request, ModelShape shape) {
         TrainingConfig config = request.training();
-        StepModel model = DirectTransformer.supports(request.architecture()) && !Boolean.getBoolean(SAMEDIFF_PROPERTY)
-                ? DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(), config.initStd())
-                : new SameDiffStepModel(TransformerModel.build(request.architecture(), shape, DataType.FLOAT,
-                        request.seed(), config.initStd(), config.moeAuxWeight()));
-        return new Dl4jTrainer(model, config);
+        DirectTransformer model = DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(),
+                config.initStd(), config.moeAuxWeight());
+        return new Dl4jTrainer(model, config, model.kernels());
     }
 
     @Override
@@ -62,7 +54,7 @@ final class Dl4jTrainer implements Trainer {
         double norm = flat.isPresent() ? flat.get().gradients().norm2Number().doubleValue() : AdamW.globalNorm(gradients);
         if (Double.isFinite(loss) && Double.isFinite(norm)) {
             if (flat.isPresent()) {
-                optimizer.updateFlat(flat.get(), params, norm, learningRate);
+                optimizer.updateFlat(flat.get(), norm, learningRate);
             } else {
                 optimizer.update(params, gradients, norm, learningRate);
             }

@@ -110,8 +110,16 @@ final class SplitBlas implements AutoCloseable {
             throw new IllegalArgumentException("gemm shapes do not match: " + a.shapeInfoToString() + " "
                     + b.shapeInfoToString() + " -> " + c.shapeInfoToString());
         }
-        int lda = (int) a.size(1);
-        int ldb = (int) b.size(1);
+        gemm(transA, transB, m, n, k, alpha, a, 0, (int) a.size(1), b, 0, (int) b.size(1), beta, c, 0, n);
+    }
+
+    /**
+     * {@code C[cOff…] = alpha · op(A[aOff…]) · op(B[bOff…]) + beta · C[cOff…]} on blocks of dense C-order
+     * arrays ({@link Blas#gemm}'s arguments), split into row blocks of the {@code m×n} block of C (or column
+     * blocks when it has fewer rows than columns).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, INDArray a, long aOff, int lda,
+            INDArray b, long bOff, int ldb, double beta, INDArray c, long cOff, int ldc) {
         boolean byRows = m >= n;
         parallel(p -> {
             int from = from(p, byRows ? m : n);
@@ -120,11 +128,11 @@ final class SplitBlas implements AutoCloseable {
                 return;
             }
             if (byRows) {
-                Blas.gemm(transA, transB, to - from, n, k, alpha, a, transA ? from : (long) from * lda, lda,
-                        b, 0, ldb, beta, c, (long) from * n, n);
+                Blas.gemm(transA, transB, to - from, n, k, alpha, a, aOff + (transA ? from : (long) from * lda), lda,
+                        b, bOff, ldb, beta, c, cOff + (long) from * ldc, ldc);
             } else {
-                Blas.gemm(transA, transB, m, to - from, k, alpha, a, 0, lda,
-                        b, transB ? (long) from * ldb : from, ldb, beta, c, from, n);
+                Blas.gemm(transA, transB, m, to - from, k, alpha, a, aOff, lda,
+                        b, bOff + (transB ? (long) from * ldb : from), ldb, beta, c, cOff + from, ldc);
             }
         });
     }
@@ -135,8 +143,14 @@ final class SplitBlas implements AutoCloseable {
      * split over the entries of y.
      */
     void gemv(boolean transA, double alpha, INDArray a, INDArray x, double beta, INDArray y) {
-        int rows = (int) a.size(0);
-        int cols = (int) a.size(1);
+        gemv(transA, (int) a.size(0), (int) a.size(1), alpha, a, 0, x, beta, y);
+    }
+
+    /**
+     * {@link #gemv(boolean, double, INDArray, INDArray, double, INDArray)} on the {@code rows×cols} block of A
+     * that starts at {@code aOff} (leading dimension {@code cols}: whole rows of a C-order matrix).
+     */
+    void gemv(boolean transA, int rows, int cols, double alpha, INDArray a, long aOff, INDArray x, double beta, INDArray y) {
         parallel(p -> {
             int from = from(p, transA ? cols : rows);
             int to = from(p + 1, transA ? cols : rows);
@@ -144,9 +158,9 @@ final class SplitBlas implements AutoCloseable {
                 return;
             }
             if (transA) {
-                Blas.gemv(true, rows, to - from, alpha, a, from, cols, x, 0, beta, y, from);
+                Blas.gemv(true, rows, to - from, alpha, a, aOff + from, cols, x, 0, beta, y, from);
             } else {
-                Blas.gemv(false, to - from, cols, alpha, a, (long) from * cols, cols, x, 0, beta, y, from);
+                Blas.gemv(false, to - from, cols, alpha, a, aOff + (long) from * cols, cols, x, 0, beta, y, from);
             }
         });
     }

@@ -9,9 +9,8 @@ import java.util.Map;
 
 /**
  * A model as the DL4J engine's training loop sees it: live parameters, one training step's loss and
- * gradients, and evaluation. Two implementations: {@link DirectTransformer} (hand-written backward pass on
- * ND4J arrays and BLAS, the default) and {@link SameDiffStepModel} (the {@link TransformerModel} graph and
- * SameDiff's automatic differentiation, for what the direct model does not build and as its reference).
+ * gradients, and evaluation: {@link DirectTransformer} (hand-written backward pass on ND4J arrays and BLAS);
+ * the tests also wrap their SameDiff oracle in it.
  */
 interface StepModel extends AutoCloseable {
 

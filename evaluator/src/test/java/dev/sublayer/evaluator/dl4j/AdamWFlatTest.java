@@ -14,34 +14,52 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** AdamW on flat arrays against AdamW parameter by parameter. */
+/**
+ * AdamW on flat arrays (one fused pass) against AdamW parameter by parameter (ND4J's whole-array ops and
+ * OpenBLAS's axpy), bit for bit, in float and double, on 1 to 3 threads, with parameters smaller than a
+ * chunk of the fused pass and larger ones whose boundaries fall inside chunks.
+ */
 @NativeTest
 class AdamWFlatTest {
 
     private static final List<String> NAMES = List.of("w1", "b1", "w2", "g");
     private static final List<Long> SIZES = List.of(12L, 4L, 20L, 5L);
+    private static final List<Long> LARGE = List.of(3600L, 1200L, 6000L, 1500L);
 
-    @Test
-    void flatUpdatesEqualPerParameterUpdatesBitForBit() {
+    private final SplitBlas threads = new SplitBlas(1);
+    private final FusedKernels kernels = new FusedKernels(threads);
+
+    @org.junit.jupiter.api.AfterEach
+    void close() {
+        threads.close();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"FLOAT, 1, false", "FLOAT, 2, true", "FLOAT, 3, true",
+            "DOUBLE, 2, true", "FLOAT, 1, true"})
+    void flatUpdatesEqualPerParameterUpdatesBitForBit(DataType type, int threadCount, boolean large) {
+        List<Long> sizes = large ? LARGE : SIZES;
+        long total = sizes.stream().mapToLong(Long::longValue).sum();
         SplittableRandom rnd = new SplittableRandom(8);
-        INDArray flatValues = Nd4j.create(DataType.FLOAT, 41);
-        INDArray flatGradients = Nd4j.create(DataType.FLOAT, 41);
-        Map<String, INDArray> flatParams = views(flatValues);
-        Map<String, INDArray> flatGrads = views(flatGradients);
+        INDArray flatValues = Nd4j.create(type, total);
+        INDArray flatGradients = Nd4j.create(type, total);
+        Map<String, INDArray> flatParams = views(flatValues, sizes);
+        Map<String, INDArray> flatGrads = views(flatGradients, sizes);
         Map<String, INDArray> params = new LinkedHashMap<>();
         fill(rnd, flatValues);
         flatParams.forEach((k, v) -> params.put(k, v.dup()));
-        FlatParameters flat = new FlatParameters(flatValues, flatGradients, NAMES, SIZES);
+        FlatParameters flat = new FlatParameters(flatValues, flatGradients, NAMES, sizes);
         List<String> decayed = List.of("w1", "w2");
         AdamW flatOptimizer = new AdamW(0.9, 0.99, 1e-8, 0.1, 1.0, decayed);
-        flatOptimizer.useFlat(flat);
+        SplitBlas split = new SplitBlas(threadCount);
+        flatOptimizer.useFlat(flat, new FusedKernels(split));
         AdamW optimizer = new AdamW(0.9, 0.99, 1e-8, 0.1, 1.0, decayed);
         for (int step = 0; step < 5; step++) {
             fill(rnd, flatGradients);
             Map<String, INDArray> grads = new LinkedHashMap<>();
             flatGrads.forEach((k, v) -> grads.put(k, v.dup()));
             double norm = 0.5 + step;                                    // above and below the clip norm
-            flatOptimizer.updateFlat(flat, flatParams, norm, 0.01);
+            flatOptimizer.updateFlat(flat, norm, 0.01);
             optimizer.update(params, grads, norm, 0.01);
             for (String name : NAMES) {
                 assertThat(flatParams.get(name)).as("%s after step %d", name, step + 1).isEqualTo(params.get(name));
@@ -49,6 +67,7 @@ class AdamWFlatTest {
                 assertThat(flatOptimizer.secondMoments().get(name)).isEqualTo(optimizer.secondMoments().get(name));
             }
         }
+        split.close();
     }
 
     @Test
@@ -59,15 +78,15 @@ class AdamWFlatTest {
         fill(rnd, values);
         FlatParameters flat = new FlatParameters(values, gradients, NAMES, SIZES);
         AdamW original = new AdamW(0.9, 0.99, 1e-8, 0.0, 0.0, List.of());
-        original.useFlat(flat);
+        original.useFlat(flat, kernels);
         fill(rnd, gradients);
-        original.updateFlat(flat, views(values), 1, 0.01);
+        original.updateFlat(flat, 1, 0.01);
         Map<String, INDArray> first = new LinkedHashMap<>();
         Map<String, INDArray> second = new LinkedHashMap<>();
         original.firstMoments().forEach((k, v) -> first.put(k, v.dup()));
         original.secondMoments().forEach((k, v) -> second.put(k, v.dup()));
         AdamW restored = new AdamW(0.9, 0.99, 1e-8, 0.0, 0.0, List.of());
-        restored.useFlat(flat);
+        restored.useFlat(flat, kernels);
         restored.restore(original.step(), first, second);
         assertThat(restored.step()).isEqualTo(1);
         for (String name : NAMES) {
@@ -76,12 +95,12 @@ class AdamWFlatTest {
         }
     }
 
-    private static Map<String, INDArray> views(INDArray flat) {
+    private static Map<String, INDArray> views(INDArray flat, List<Long> sizes) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         long at = 0;
         for (int i = 0; i < NAMES.size(); i++) {
-            out.put(NAMES.get(i), flat.get(NDArrayIndex.interval(at, at + SIZES.get(i))));
-            at += SIZES.get(i);
+            out.put(NAMES.get(i), flat.get(NDArrayIndex.interval(at, at + sizes.get(i))));
+            at += sizes.get(i);
         }
         return out;
     }

@@ -7,7 +7,6 @@ import dev.sublayer.space.Architecture;
 import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.Notation;
 import dev.sublayer.space.RandomArchitectures;
-import dev.sublayer.space.Sublayer;
 import dev.sublayer.testing.NativeTest;
 import dev.sublayer.testing.SlowTest;
 import org.junit.jupiter.api.Test;
@@ -16,9 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -27,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The hand-written forward and backward passes against the SameDiff graph (automatic differentiation) in
- * float64 on random architectures, against finite differences, and on causality.
+ * float64 on random architectures (mixture of experts included), against finite differences, and on causality.
  */
 @NativeTest
 class DirectTransformerTest {
@@ -46,7 +43,7 @@ class DirectTransformerTest {
         int sameDiffNaNs = 0;
         int compared = 0;
         for (int trial = 0; trial < 40; trial++) {
-            Architecture arch = randomWithoutExperts(rnd);
+            Architecture arch = RandomArchitectures.TINY.architecture(rnd);
             ModelShape shape = new ModelShape(VOCAB, rnd.nextBoolean());
             Batch batch = batchWithUncountedPositions(rnd, 1 + rnd.nextInt(3), arch.context());
             long seed = rnd.nextLong();
@@ -153,7 +150,7 @@ class DirectTransformerTest {
 
     @Test
     void aThreadCountGivesBitIdenticalRunsAndOtherCountsAgreeToRounding() {
-        Architecture arch = Notation.parse("d16 n8 pre: A4 F24 P2/12:swiglu D10x2:relu2 A1");
+        Architecture arch = Notation.parse("d16 n8 pre: A4 F24 P2/12:swiglu D10x2:relu2 M4k2/12:swiglu A1");
         Batch batch = batchWithUncountedPositions(new SplittableRandom(6), 3, arch.context());
         org.nd4j.linalg.api.blas.Blas blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
         int saved = blas.getMaxThreads();
@@ -202,23 +199,59 @@ class DirectTransformerTest {
         assertThat(DirectTransformer.expOfNonPositive(-1e6)).isLessThan(4e-44);
     }
 
-    @Test
-    void mixtureOfExpertsIsLeftToSameDiff() {
-        Architecture moe = Notation.parse("d8 n4 pre: A2 M4k2/8");
-        assertThat(DirectTransformer.supports(moe)).isFalse();
-        assertThat(DirectTransformer.supports(Notation.parse("d8 n4 pre: A2 F8 P2/4 D4x2"))).isTrue();
-        assertThatThrownBy(() -> DirectTransformer.build(moe, ModelShape.bytes(), DataType.FLOAT, 1, 0.02))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not build");
+    /**
+     * Sparse dispatch (each token through its top-k experts only) against the graph's dense computation
+     * (every expert on every token, gated): loss, every gradient (router, experts, the load-balancing loss's
+     * share) and evaluation, in float64. Each direct model first trains on another batch, so an expert that no
+     * token of the compared batch chose must not keep its gradient from before.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "d8 n5 pre: A2 M4k2/8",
+            "d8 n5 pre: M4k1/6:swiglu A2 M3k3/5:relu2",
+            "d8 n4 post: A2 M5k2/7:geglu M2k1/4!",
+            "d8 n5 pre rms: M8k2/6:relu F6 M6k4/5"})
+    void mixtureOfExpertsDispatchedSparselyEqualsTheDenseGraph(String notation) {
+        Architecture arch = Notation.parse(notation);
+        SplittableRandom rnd = new SplittableRandom(notation.hashCode());
+        for (double auxWeight : new double[] {0.01, 0.7}) {
+            for (boolean tied : new boolean[] {true, false}) {
+                ModelShape shape = new ModelShape(VOCAB, tied);
+                Batch before = batchWithUncountedPositions(rnd, 2, arch.context());
+                Batch batch = batchWithUncountedPositions(rnd, 1 + rnd.nextInt(3), arch.context());
+                long seed = rnd.nextLong();
+                try (DirectTransformer direct = DirectTransformer.build(arch, shape, DataType.DOUBLE, seed, 0.5, auxWeight);
+                     SameDiffStepModel graph = new SameDiffStepModel(
+                             TransformerModel.build(arch, shape, DataType.DOUBLE, seed, 0.5, auxWeight))) {
+                    String what = notation + " tied=" + tied + " aux=" + auxWeight;
+                    double expected = graph.lossAndGradients(batch);
+                    Map<String, INDArray> expectedGradients = copy(graph.gradients());
+                    direct.lossAndGradients(before);
+                    double actual = direct.lossAndGradients(batch);
+                    assertThat(actual).as("loss of %s", what).isCloseTo(expected, relative(expected, 1e-12));
+                    assertThat(direct.gradients().keySet()).containsExactlyInAnyOrderElementsOf(expectedGradients.keySet());
+                    // key biases have a zero gradient up to rounding: those count against the largest of all
+                    double largest = expectedGradients.values().stream()
+                            .mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
+                    for (Map.Entry<String, INDArray> e : expectedGradients.entrySet()) {
+                        double scale = Math.max(1e-6 * largest, e.getValue().amaxNumber().doubleValue());
+                        double diff = direct.gradients().get(e.getKey()).sub(e.getValue()).amaxNumber().doubleValue();
+                        assertThat(diff / scale).as("gradient of %s in %s", e.getKey(), what).isLessThan(1e-9);
+                    }
+                    Trainer.Evaluation a = direct.evaluate(batch);
+                    Trainer.Evaluation b = graph.evaluate(batch);
+                    assertThat(a.loss()).as("evaluated loss of %s", what).isCloseTo(b.loss(), relative(b.loss(), 1e-12));
+                    assertThat(a.correct()).as("correct predictions of %s", what).isEqualTo(b.correct());
+                }
+            }
+        }
     }
 
-    private static Architecture randomWithoutExperts(SplittableRandom rnd) {
-        Architecture a = RandomArchitectures.TINY.architecture(rnd);
-        List<Sublayer> sublayers = new ArrayList<>();
-        for (Sublayer s : a.sublayers()) {
-            sublayers.add(s instanceof Sublayer.MixtureOfExperts
-                    ? RandomArchitectures.TINY.sublayer(rnd, a.dModel(), Sublayer.Kind.FFN) : s);
-        }
-        return new Architecture(sublayers, a.dModel(), a.context(), a.norm(), a.normKind());
+    @Test
+    void aNegativeLoadBalancingWeightIsRejected() {
+        assertThatThrownBy(() -> DirectTransformer.build(Notation.parse("d8 n4 pre: A2 M4k2/8"), ModelShape.bytes(),
+                DataType.FLOAT, 1, 0.02, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("moe_aux_weight").hasMessageContaining("-1");
     }
 
     /** A random batch in which about one position in four does not count. */

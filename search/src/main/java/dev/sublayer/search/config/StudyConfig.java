@@ -11,6 +11,7 @@ import dev.sublayer.trial.Budget;
 import dev.sublayer.trial.Objective;
 import dev.sublayer.trial.Origin;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -248,22 +249,64 @@ public record StudyConfig(
     /**
      * How trials run.
      *
-     * @param count               parallel workers
+     * @param count               parallel workers; 0 only with {@code gpus: all} and no {@code count} in the
+     *                            config: one per device slot found (GPUs x {@code trialsPerGpu})
      * @param threads             threads per worker ({@code OMP_NUM_THREADS})
      * @param heap                each worker JVM's maximum heap, e.g. {@code 2g}
      * @param mode                child processes or threads of this process
      * @param trialTimeoutSeconds a trial running longer than this is killed and failed; {@code NaN} = the rung's
      *                            {@code max_seconds} (or one hour when unset) plus the margin
      * @param marginSeconds       added to a rung's {@code max_seconds} for building, evaluation and start-up
+     * @param gpus                the GPUs the workers train on, one device per worker process
+     * @param trialsPerGpu        worker processes (trials at once) per GPU, >= 1
+     * @param backend             where the worker processes run: this machine, or the executors of a Spark cluster
+     * @param spark               the Spark settings, used with {@link Backend#SPARK}
      */
     public record Workers(int count, int threads, String heap, WorkerMode mode, double trialTimeoutSeconds,
-                          double marginSeconds) {
+                          double marginSeconds, GpuSelection gpus, int trialsPerGpu, Backend backend,
+                          SparkSettings spark) {
         public Workers {
-            if (count < 1 || threads < 1) {
+            Objects.requireNonNull(gpus, "gpus");
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(spark, "spark");
+            boolean perDevice = count == 0 && gpus instanceof GpuSelection.All;
+            if ((count < 1 && !perDevice) || threads < 1) {
                 throw new IllegalArgumentException("workers and threads must be >= 1, got " + count + " and " + threads);
+            }
+            if (trialsPerGpu < 1) {
+                throw new IllegalArgumentException("trials_per_gpu must be >= 1, got " + trialsPerGpu);
+            }
+            if (gpus instanceof GpuSelection.Indices(var indices) && count > indices.size() * trialsPerGpu) {
+                throw new IllegalArgumentException("workers.count " + count + " exceeds the " + indices.size()
+                        + " GPU(s) x " + trialsPerGpu + " trials_per_gpu = " + indices.size() * trialsPerGpu
+                        + " device slots");
             }
             Objects.requireNonNull(heap, "heap");
             Objects.requireNonNull(mode, "mode");
+        }
+
+        /** Workers on the CPU only ({@code gpus: none}). */
+        public Workers(int count, int threads, String heap, WorkerMode mode, double trialTimeoutSeconds,
+                       double marginSeconds) {
+            this(count, threads, heap, mode, trialTimeoutSeconds, marginSeconds, GpuSelection.NONE, 1);
+        }
+
+        /** Workers on this machine. */
+        public Workers(int count, int threads, String heap, WorkerMode mode, double trialTimeoutSeconds,
+                       double marginSeconds, GpuSelection gpus, int trialsPerGpu) {
+            this(count, threads, heap, mode, trialTimeoutSeconds, marginSeconds, gpus, trialsPerGpu, Backend.LOCAL,
+                    SparkSettings.DEFAULT);
+        }
+
+        /** These workers on the Spark cluster at {@code master} (other Spark settings kept). */
+        public Workers onSpark(String master) {
+            return new Workers(count, threads, heap, mode, trialTimeoutSeconds, marginSeconds, gpus, trialsPerGpu,
+                    Backend.SPARK, new SparkSettings(master, spark.conf(), spark.sharedFilesystem()));
+        }
+
+        /** Whether {@code count} is left to the number of device slots found ({@code gpus: all}). */
+        public boolean countPerDevice() {
+            return count == 0;
         }
 
         /** The wall-clock limit of one trial of {@code budget}, in seconds. */
@@ -273,6 +316,38 @@ public record StudyConfig(
             }
             double cap = budget.maxSeconds() == Double.POSITIVE_INFINITY ? 3600 : budget.maxSeconds();
             return cap + marginSeconds;
+        }
+    }
+
+    /** Where the worker processes run. */
+    public enum Backend {
+        /** A pool of worker processes on this machine. */
+        LOCAL,
+        /** Apache Spark: one Spark task per trial, each running a worker process on an executor. */
+        SPARK;
+
+        /** The config name. */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The Spark backend's settings ({@code workers.spark}).
+     *
+     * @param master the Spark master URL: {@code spark://host:7077}, {@code k8s://...}, {@code local-cluster[N,cores,MB]}
+     *               or {@code local[N]}
+     * @param conf   further Spark settings passed through as given (e.g. {@code spark.executor.memory: 8g})
+     * @param sharedFilesystem whether every executor sees the study directory at the driver's path; if not, the
+     *                         checkpoints a trial continues from and writes travel with its task and result
+     */
+    public record SparkSettings(String master, Map<String, String> conf, boolean sharedFilesystem) {
+        /** {@code local[*]} with no further settings, on a shared filesystem. */
+        public static final SparkSettings DEFAULT = new SparkSettings("local[*]", Map.of(), true);
+
+        public SparkSettings {
+            Objects.requireNonNull(master, "master");
+            conf = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(conf));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sublayer.search.config;
 
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.EngineNames;
+import dev.sublayer.evaluator.ProcessMemory;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.search.strategy.FixedLayouts;
 import dev.sublayer.search.strategy.Nsga2Strategy;
@@ -458,13 +459,79 @@ public final class StudyConfigReader {
     }
 
     private static StudyConfig.Workers readWorkers(JsonNode w) {
-        int count = (int) longValue(w, "count", 1);
-        int cores = Runtime.getRuntime().availableProcessors();
-        int threads = (int) longValue(w, "threads", Math.max(1, cores / count));
+        GpuSelection gpus = readGpus(w.get("gpus"));
+        int perGpu = (int) longValue(w, "trials_per_gpu", 1);
+        int defaultCount = switch (gpus) {
+            case GpuSelection.None n -> 1;
+            case GpuSelection.All a -> 0; // one per device slot, once nvidia-smi has listed the devices
+            case GpuSelection.Indices(var indices) -> indices.size() * perGpu;
+        };
+        int count = (int) longValue(w, "count", defaultCount);
+        if (gpus instanceof GpuSelection.Indices(var indices) && count > indices.size() * perGpu) {
+            throw ConfigException.at("/workers/count", "must be <= the " + indices.size() + " GPU(s) of "
+                    + "workers.gpus x trials_per_gpu " + perGpu + " = " + indices.size() * perGpu + ", got " + count
+                    + " (leave count out: it defaults to that product)");
+        }
         StudyConfig.WorkerMode mode = "in_process".equals(text(w, "mode", "process"))
                 ? StudyConfig.WorkerMode.IN_PROCESS : StudyConfig.WorkerMode.PROCESS;
-        return new StudyConfig.Workers(count, threads, text(w, "heap", "2g").toLowerCase(Locale.ROOT), mode,
-                number(w, "trial_timeout_seconds", Double.NaN), number(w, "timeout_margin_seconds", 120));
+        if (mode == StudyConfig.WorkerMode.IN_PROCESS && !(gpus instanceof GpuSelection.None)) {
+            throw ConfigException.at("/workers/gpus", "needs mode: process (each worker process sees only its own "
+                    + "GPU), got " + gpus.configText() + " with mode: in_process");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = (int) longValue(w, "threads", Math.max(1, cores / Math.max(1, count)));
+        StudyConfig.Backend backend = "spark".equals(text(w, "backend", "local")) ? StudyConfig.Backend.SPARK
+                : StudyConfig.Backend.LOCAL;
+        if (backend == StudyConfig.Backend.SPARK && mode == StudyConfig.WorkerMode.IN_PROCESS) {
+            throw ConfigException.at("/workers/backend", "spark runs worker processes on the executors: needs mode: "
+                    + "process, got mode: in_process");
+        }
+        JsonNode sp = section(w, "spark");
+        java.util.Map<String, String> conf = new java.util.TreeMap<>();
+        JsonNode c = sp.get("conf");
+        if (c != null && !c.isNull()) {
+            for (String k : c.propertyNames()) {
+                JsonNode v = c.get(k);
+                conf.put(k, v.isString() ? v.stringValue() : v.toString());
+            }
+        }
+        String heap = text(w, "heap", "2g").toLowerCase(Locale.ROOT);
+        if (!heapInRange(heap)) {
+            throw ConfigException.at("/workers/heap", "must be between 64m and 4096g (a JVM heap as -Xmx takes it: "
+                    + "digits with an optional k, m or g), got '" + heap + "'");
+        }
+        return new StudyConfig.Workers(count, threads, heap, mode,
+                number(w, "trial_timeout_seconds", Double.NaN), number(w, "timeout_margin_seconds", 120), gpus,
+                perGpu, backend, new StudyConfig.SparkSettings(text(sp, "master",
+                StudyConfig.SparkSettings.DEFAULT.master()), conf, bool(sp, "shared_filesystem", true)));
+    }
+
+    private static GpuSelection readGpus(JsonNode n) {
+        if (n == null || n.isNull() || (n.isString() && "none".equals(n.stringValue()))) {
+            return GpuSelection.NONE;
+        }
+        if (n.isString()) {
+            return GpuSelection.ALL;
+        }
+        List<Integer> indices = new ArrayList<>();
+        for (JsonNode i : n.values()) {
+            if (indices.contains(i.intValue())) {
+                throw ConfigException.at("/workers/gpus", "lists device " + i.intValue() + " twice; each device "
+                        + "index may appear once (trials_per_gpu packs several trials on one device)");
+            }
+            indices.add(i.intValue());
+        }
+        return GpuSelection.of(indices);
+    }
+
+    /** Whether {@code heap} is a heap size from 64 MiB (less cannot hold a worker's own classes) to 4 TiB. */
+    private static boolean heapInRange(String heap) {
+        try {
+            long bytes = ProcessMemory.heapBytes(heap);
+            return bytes >= 64L << 20 && bytes <= 4096L << 30;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     // ------------------------------------------------------------------ typed access (after schema validation)

@@ -136,7 +136,9 @@ public final class StudyConfigWriter {
         re.put("max_candidates", c.reevaluation().maxCandidates());
 
         ObjectNode workers = root.putObject("workers");
-        workers.put("count", c.workers().count());
+        if (!c.workers().countPerDevice()) {
+            workers.put("count", c.workers().count());
+        }
         workers.put("threads", c.workers().threads());
         workers.put("heap", c.workers().heap());
         workers.put("mode", c.workers().mode().configName());
@@ -144,6 +146,27 @@ public final class StudyConfigWriter {
             workers.put("trial_timeout_seconds", c.workers().trialTimeoutSeconds());
         }
         workers.put("timeout_margin_seconds", c.workers().marginSeconds());
+        // The GPU keys are written only when set, so that CPU studies keep their resolved config as it was.
+        if (c.workers().gpus() instanceof GpuSelection.Indices(var indices)) {
+            indices.forEach(workers.putArray("gpus")::add);
+        } else if (c.workers().gpus() instanceof GpuSelection.All) {
+            workers.put("gpus", c.workers().gpus().configText());
+        }
+        if (c.workers().trialsPerGpu() != 1) {
+            workers.put("trials_per_gpu", c.workers().trialsPerGpu());
+        }
+        if (c.workers().backend() != StudyConfig.Backend.LOCAL) {
+            workers.put("backend", c.workers().backend().configName());
+        }
+        if (!c.workers().spark().equals(StudyConfig.SparkSettings.DEFAULT)) {
+            ObjectNode spark = workers.putObject("spark");
+            spark.put("master", c.workers().spark().master());
+            spark.put("shared_filesystem", c.workers().spark().sharedFilesystem());
+            if (!c.workers().spark().conf().isEmpty()) {
+                ObjectNode conf = spark.putObject("conf");
+                c.workers().spark().conf().forEach(conf::put);
+            }
+        }
 
         ObjectNode report = root.putObject("report");
         report.put("file", c.report().file());

@@ -7,6 +7,7 @@ import dev.sublayer.search.config.StudyConfig;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The executors a study's {@code workers} section asks for: worker processes (logs under {@code <study>/logs}),
@@ -18,10 +19,12 @@ public final class DefaultExecutors implements Search.ExecutorFactory {
 
     private final EngineFactory engines;
     private final String workerMainClass;
+    private final Supplier<NvidiaSmi> gpus;
 
-    private DefaultExecutors(EngineFactory engines, String workerMainClass) {
+    private DefaultExecutors(EngineFactory engines, String workerMainClass, Supplier<NvidiaSmi> gpus) {
         this.engines = Objects.requireNonNull(engines, "engines");
         this.workerMainClass = Objects.requireNonNull(workerMainClass, "workerMainClass");
+        this.gpus = Objects.requireNonNull(gpus, "gpus");
         if (workerMainClass.isBlank()) {
             throw new IllegalArgumentException("workerMainClass must name a class, got ''");
         }
@@ -36,7 +39,31 @@ public final class DefaultExecutors implements Search.ExecutorFactory {
      *                        {@code --engine NAME --threads N} (the evaluator's {@code WorkerMain})
      */
     public static DefaultExecutors of(EngineFactory engines, String workerMainClass) {
-        return new DefaultExecutors(engines, workerMainClass);
+        return new DefaultExecutors(engines, workerMainClass, NvidiaSmi::onPath);
+    }
+
+    /** These executors asking {@code gpus} for the machine's GPUs instead of the {@code nvidia-smi} on the PATH. */
+    public DefaultExecutors withGpus(NvidiaSmi gpus) {
+        Objects.requireNonNull(gpus, "gpus");
+        return new DefaultExecutors(engines, workerMainClass, () -> gpus);
+    }
+
+    /**
+     * The device of each worker slot the study of {@code config} gets on this machine (empty entries: CPU slots).
+     *
+     * @throws dev.sublayer.search.config.ConfigException when the GPUs asked for are not there or the engine cannot
+     *                                                    use them
+     */
+    public List<Optional<Gpu>> slots(StudyConfig config) {
+        return GpuSlots.assign(config.workers(), config.training().engine(), gpus.get());
+    }
+
+    /** Checks, before a study opens, that this machine has the GPUs its workers ask for. */
+    @Override
+    public void check(StudyConfig config) {
+        if (config.workers().mode() == StudyConfig.WorkerMode.PROCESS) {
+            slots(config);
+        }
     }
 
     /** The executor for the study of {@code context}, as its {@code workers} section asks. */
@@ -47,14 +74,15 @@ public final class DefaultExecutors implements Search.ExecutorFactory {
         if (w.mode() == StudyConfig.WorkerMode.IN_PROCESS) {
             return new InProcessExecutor(w.count(), () -> engines.create(engine, w.threads()));
         }
+        List<Optional<Gpu>> devices = slots(context.config());
         WorkerSpec spec = WorkerPoolExecutor.javaWorker(workerMainClass,
                 List.of("--engine", engine, "--threads", Integer.toString(w.threads())), w.heap(), w.threads(),
-                w.count(), Optional.of(context.directory().resolve("logs")));
-        if (w.count() * w.threads() > Runtime.getRuntime().availableProcessors()
+                devices.size(), Optional.of(context.directory().resolve("logs")));
+        if (devices.size() * w.threads() > Runtime.getRuntime().availableProcessors()
                 && System.getenv("OMP_WAIT_POLICY") == null) {
             // More busy threads than cores: spinning OpenMP threads would steal the cores others need.
             spec = spec.withEnvironment("OMP_WAIT_POLICY", "PASSIVE");
         }
-        return new WorkerPoolExecutor(w.count(), spec);
+        return new WorkerPoolExecutor(devices, spec);
     }
 }

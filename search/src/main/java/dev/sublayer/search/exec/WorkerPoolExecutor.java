@@ -30,6 +30,7 @@ public final class WorkerPoolExecutor implements TrialExecutor {
     private static final Logger LOG = LogManager.getLogger(WorkerPoolExecutor.class);
 
     private final WorkerSpec spec;
+    private final List<Optional<Gpu>> devices;
     private final List<WorkerSlot> slots = new ArrayList<>();
     private final LinkedBlockingQueue<WorkerJob> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
@@ -57,15 +58,31 @@ public final class WorkerPoolExecutor implements TrialExecutor {
 
     /** A pool of {@code count} workers started from {@code spec}. */
     public WorkerPoolExecutor(int count, WorkerSpec spec) {
-        if (count < 1) {
-            throw new IllegalArgumentException("worker count must be >= 1, got " + count);
+        this(cpuSlots(count), spec);
+    }
+
+    /**
+     * A pool of one worker per entry of {@code devices}, started from {@code spec}; a worker with a device sees
+     * only that GPU ({@code CUDA_VISIBLE_DEVICES}), and its trials' provenance names the device.
+     */
+    public WorkerPoolExecutor(List<Optional<Gpu>> devices, WorkerSpec spec) {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("worker count must be >= 1, got 0");
         }
         this.spec = Objects.requireNonNull(spec, "spec");
-        for (int i = 0; i < count; i++) {
-            WorkerSlot s = new WorkerSlot(i + 1, spec, queue, () -> closed);
+        this.devices = List.copyOf(devices);
+        for (int i = 0; i < devices.size(); i++) {
+            WorkerSlot s = new WorkerSlot(i + 1, spec, devices.get(i), queue, () -> closed);
             slots.add(s);
             s.thread.start();
         }
+    }
+
+    private static List<Optional<Gpu>> cpuSlots(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("worker count must be >= 1, got " + count);
+        }
+        return java.util.Collections.nCopies(count, Optional.empty());
     }
 
     @Override
@@ -75,8 +92,9 @@ public final class WorkerPoolExecutor implements TrialExecutor {
 
     @Override
     public String describe() {
+        String gpus = GpuSlots.describe(devices);
         return slots.size() + " worker process" + (slots.size() == 1 ? "" : "es") + " x " + spec.threads()
-                + " thread" + (spec.threads() == 1 ? "" : "s");
+                + " thread" + (spec.threads() == 1 ? "" : "s") + (gpus.isEmpty() ? "" : " " + gpus);
     }
 
     /** Starts every worker now instead of at its first task; failures to start surface at the first task. */
@@ -98,6 +116,27 @@ public final class WorkerPoolExecutor implements TrialExecutor {
             return;
         }
         queue.add(job);
+    }
+
+    /**
+     * Drops the one task submitted with {@code callback}: dequeued if it waits, its worker killed if it runs; its
+     * callback hears {@link TrialCallback#cancelled()} (unless it had ended already). Other tasks are untouched.
+     */
+    public void cancel(TrialCallback callback) {
+        for (WorkerJob j : List.copyOf(queue)) {
+            if (j.callback == callback && queue.remove(j)) {
+                j.cancel();
+                return;
+            }
+        }
+        for (WorkerSlot s : slots) {
+            WorkerJob j = s.current;
+            if (j != null && j.callback == callback) {
+                j.cancelled = true;
+                s.kill();
+                return;
+            }
+        }
     }
 
     @Override

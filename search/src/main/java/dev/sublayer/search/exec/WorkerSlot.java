@@ -2,8 +2,10 @@ package dev.sublayer.search.exec;
 
 import dev.sublayer.evaluator.worker.WorkerProtocol;
 import dev.sublayer.trial.FailureCause;
+import dev.sublayer.trial.Provenance;
 import dev.sublayer.trial.TrialResult;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
@@ -24,6 +26,7 @@ final class WorkerSlot {
     final Thread thread;
     volatile WorkerJob current;
     private final WorkerProcess worker;
+    private final Optional<Gpu> device;
     private final BlockingQueue<WorkerJob> queue;
     private final BooleanSupplier closed;
     /** Whether the last run's worker was killed from outside (SIGKILL, SIGTERM). */
@@ -31,10 +34,17 @@ final class WorkerSlot {
     /** Whether the last run's worker could not be started. */
     private boolean cannotStart;
 
-    /** Slot {@code index} (from 1) of a pool whose jobs wait in {@code queue}; its thread is not yet started. */
-    WorkerSlot(int index, WorkerSpec spec, BlockingQueue<WorkerJob> queue, BooleanSupplier closed) {
+    /**
+     * Slot {@code index} (from 1) of a pool whose jobs wait in {@code queue}, training on {@code device} (empty: the
+     * CPU); its thread is not yet started.
+     */
+    WorkerSlot(int index, WorkerSpec spec, Optional<Gpu> device, BlockingQueue<WorkerJob> queue,
+               BooleanSupplier closed) {
         this.index = index;
-        this.worker = new WorkerProcess(index, spec);
+        this.device = device;
+        // CUDA numbers the visible devices from 0: the engine's "first GPU" is this slot's device.
+        this.worker = new WorkerProcess(index, device.map(d -> spec.withEnvironment("CUDA_VISIBLE_DEVICES",
+                Integer.toString(d.index()))).orElse(spec));
         this.queue = queue;
         this.closed = closed;
         this.thread = new Thread(this::loop, "sublayer-worker-" + index);
@@ -67,7 +77,7 @@ final class WorkerSlot {
             current = job;
             try {
                 if (!job.cancelled) {
-                    job.finish(runRetryingOnce(job));
+                    job.finish(onDevice(runRetryingOnce(job)));
                 }
             } catch (RuntimeException e) {
                 LOG.warn("worker {}: unexpected failure", index, e);
@@ -108,7 +118,7 @@ final class WorkerSlot {
             cannotStart = true;
             return WorkerFailures.cannotStart(e.getMessage());
         }
-        job.callback.started(worker.name());
+        job.callback.started(worker.name() + device.map(d -> " gpu " + d.index()).orElse(""));
         String line = WorkerProtocol.requestLine(task.request(), task.resumeFrom(), task.checkpointTo(), true);
         try {
             worker.send(line);
@@ -156,6 +166,21 @@ final class WorkerSlot {
                 }
             }
         }
+    }
+
+    /**
+     * {@code result} with its provenance naming this slot's GPU (index as the machine numbers it, model, memory)
+     * before what the engine saw ({@code gpu0} of its one visible device, or the CPU if it did not use the GPU).
+     */
+    private TrialResult onDevice(TrialResult result) {
+        if (device.isEmpty()) {
+            return result;
+        }
+        Provenance p = result.provenance();
+        String device = this.device.get().describe() + (p.device().isEmpty() ? "" : "; engine: " + p.device());
+        return new TrialResult(result.status(), result.metrics(), result.curve(), result.failure(),
+                new Provenance(p.sublayerVersion(), p.gitCommit(), p.jdk(), p.engine(), p.backend(), device, p.os(),
+                        p.host()));
     }
 
     /** The result of a task whose worker process ended (or broke its pipe) before answering. */

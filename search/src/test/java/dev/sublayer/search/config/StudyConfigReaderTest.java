@@ -128,6 +128,9 @@ class StudyConfigReaderTest {
             "'search: {layouts: [{label: a, architecture: F1000000000}]}' | /search/layouts/0/architecture: token 'F1000000000' at position 1: width 1000000000 is above the maximum 1048576",
             "'search: {layouts: [{label: a, architecture: A４ F５１２}]}' | /search/layouts/0/architecture: token 'A４' at position 1: expected a positive integer heads after 'A' (ASCII digits 0-9 only)",
             "workers: {heap: 99999999999999999999g}        | /workers/heap: must be at most 16 characters, got 21",
+            "workers: {heap: 0k}                           | /workers/heap: must be between 64m and 4096g (a JVM heap as -Xmx takes it: digits with an optional k, m or g), got '0k'",
+            "workers: {heap: 9999999g}                     | /workers/heap: must be between 64m and 4096g (a JVM heap as -Xmx takes it: digits with an optional k, m or g), got '9999999g'",
+            "workers: {heap: 8m}                           | /workers/heap: must be between 64m and 4096g (a JVM heap as -Xmx takes it: digits with an optional k, m or g), got '8m'",
     })
     void errorsNameThePathAndTheRule(String yaml, String message) {
         String text = yaml.startsWith("name:") ? yaml + "\n" : "name: t\n" + yaml + "\n";

@@ -11,22 +11,37 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A worker JVM for tests: speaks {@link WorkerProtocol} like the evaluator's worker, trains with
  * {@link StubEngine}, and misbehaves on purpose for architectures with certain FFN widths: 13 crashes the JVM,
- * 17 hangs, 19 runs out of heap, 23 writes a stray line to stdout before its answer.
+ * 17 hangs, 19 runs out of heap, 23 writes a stray line to stdout before its answer. Where the environment names a
+ * file in {@value #REPORT}, it appends one line per trial there: its process id, the {@code CUDA_VISIBLE_DEVICES}
+ * it was given, and the trial's start and end in epoch milliseconds.
  */
 public final class StubWorkerMain {
+
+    /** The environment variable naming the file the worker reports its environment and trial times to. */
+    public static final String REPORT = "SUBLAYER_STUB_REPORT";
+
+    /** The environment variable with the milliseconds per step, where no argument gives them. */
+    public static final String MILLIS_PER_STEP = "SUBLAYER_STUB_MILLIS_PER_STEP";
 
     private StubWorkerMain() {
     }
 
     public static void main(String[] args) throws Exception {
         ParentWatchdog.start();
-        double millisPerStep = args.length > 0 ? Double.parseDouble(args[0]) : 0;
+        // Milliseconds per step as the first argument, else from the environment (a worker started with the real
+        // worker's "--engine NAME --threads N", e.g. on a Spark executor), else 0.
+        String fromEnv = System.getenv(MILLIS_PER_STEP);
+        double millisPerStep = args.length > 0 && !args[0].startsWith("--") ? Double.parseDouble(args[0])
+                : fromEnv != null ? Double.parseDouble(fromEnv) : 0;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err); // stdout is for results only
         StubEngine engine = new StubEngine(millisPerStep, new StubEngine.Counters());
@@ -57,10 +72,17 @@ public final class StubWorkerMain {
             if (widths.contains(23)) {
                 out.println("a stray line that is not a result");
             }
+            long start = System.currentTimeMillis();
             // Every step the engine reports goes out as a progress line (the real worker sends at most one a second).
             TrialListener steps = !r.progress() ? TrialListener.NONE : (step, max, tokens, loss) ->
                     out.println(WorkerProtocol.progressLine(new TrialStep(step, max, tokens, loss)));
             TrialResult result = engine.train(r.request(), steps, r.resumeFrom(), r.checkpointTo());
+            String report = System.getenv(REPORT);
+            if (report != null) {
+                String entry = ProcessHandle.current().pid() + " " + System.getenv("CUDA_VISIBLE_DEVICES") + " "
+                        + start + " " + System.currentTimeMillis() + "\n";
+                Files.writeString(Path.of(report), entry, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
             out.println(WorkerProtocol.resultLine(result));
         }
     }
