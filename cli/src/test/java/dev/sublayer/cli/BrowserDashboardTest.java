@@ -2,6 +2,9 @@ package dev.sublayer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sublayer.evaluator.Engine;
+import dev.sublayer.evaluator.TrialListener;
+import dev.sublayer.evaluator.TrialRequest;
 import dev.sublayer.reports.Dashboard;
 import dev.sublayer.reports.HeadlessChromium;
 import dev.sublayer.search.Search;
@@ -13,10 +16,12 @@ import dev.sublayer.search.exec.InProcessExecutor;
 import dev.sublayer.testing.BrowserTest;
 import dev.sublayer.testing.SlowTest;
 import dev.sublayer.testing.TestEnvironment;
+import dev.sublayer.trial.TrialResult;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +59,30 @@ class BrowserDashboardTest {
             workers: {count: 2, threads: 1, mode: in_process}
             """;
 
+    /** An engine that reports its first step, then trains only once the gate is open. */
+    private record GatedEngine(Engine engine, AtomicBoolean gate) implements Engine {
+        @Override
+        public String name() {
+            return engine.name();
+        }
+
+        @Override
+        public TrialResult train(TrialRequest request, TrialListener listener, Optional<Path> resumeFrom,
+                                 Optional<Path> checkpointTo) {
+            listener.stepDone(1, request.budget().maxSteps(), 64, 4.0);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!gate.get() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return engine.train(request, listener, resumeFrom, checkpointTo);
+        }
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
@@ -77,10 +106,11 @@ class BrowserDashboardTest {
         TestEnvironment.require(binary.isPresent(), "Chromium is not installed (apt-get install chromium "
                 + "chromium-driver, or set CHROMIUM to its path)");
         Path dir = tmp.resolve("study");
-        // Each trial of 20 steps takes 2.4 s: the page, polling every 2 s, sees trials run and finish.
+        // Trials report a first step, then wait for the gate: the page sees them run before any finishes.
+        AtomicBoolean gate = new AtomicBoolean();
         Search search = Search.open(StudyConfigReader.read(YAML), YAML, dir, "test",
                 context -> new InProcessExecutor(context.config().workers().count(),
-                        () -> new StubEngine(120, new StubEngine.Counters())));
+                        () -> new GatedEngine(new StubEngine(50, new StubEngine.Counters()), gate)));
         LiveDashboard live = new LiveDashboard().attach(SearchListener.NONE, search.context().config().workers());
         try (Dashboard dashboard = Dashboard.start(Dashboard.Binding.loopback(0),
                 new StudyDashboard(dir, Optional.of(live)));
@@ -102,6 +132,8 @@ class BrowserDashboardTest {
                     .isBetween(1, 2);
             assertThat(page.eval("document.querySelector('#worker-list').textContent").asString())
                     .contains("in-process-1", "in-process-2");
+            assertThat(statValue(page, "completed")).isEmpty();
+            gate.set(true);
             await("a finished trial counted", () -> !statValue(page, "completed").isEmpty());
             int completed = Integer.parseInt(statValue(page, "completed"));
             int updates = page.eval("Number(document.body.getAttribute('data-updates'))").intValue();

@@ -1,5 +1,6 @@
 package dev.sublayer.search.exec;
 
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.trial.TrialResult;
 import dev.sublayer.trial.WorkerUtilisation;
 import java.util.Objects;
@@ -71,6 +72,11 @@ public final class UtilisationMeter implements TrialExecutor {
             public void started(String worker) {
                 started = nanoClock.getAsLong();
                 callback.started(worker);
+            }
+
+            @Override
+            public void progress(TrialStep step) {
+                callback.progress(step);
             }
 
             @Override

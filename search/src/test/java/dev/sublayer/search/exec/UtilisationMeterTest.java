@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sublayer.evaluator.DataConfig;
 import dev.sublayer.evaluator.TrainingConfig;
 import dev.sublayer.evaluator.TrialRequest;
+import dev.sublayer.evaluator.TrialStep;
 import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Notation;
 import dev.sublayer.trial.Budget;
@@ -91,5 +92,33 @@ class UtilisationMeterTest {
         assertThat(WorkerUtilisation.sum(List.of(u, new WorkerUtilisation(34, 40, 2))))
                 .isEqualTo(new WorkerUtilisation(40, 80, 4));
         assertThat(WorkerUtilisation.NONE.describe()).isEqualTo("not measured");
+    }
+
+    @Test
+    void aTasksProgressPassesThrough() {
+        Manual manual = new Manual();
+        UtilisationMeter meter = new UtilisationMeter(manual, new AtomicLong()::get);
+        List<TrialStep> heard = new ArrayList<>();
+        meter.submit(task(), new TrialCallback() {
+            @Override
+            public void started(String worker) {
+            }
+
+            @Override
+            public void progress(TrialStep step) {
+                heard.add(step);
+            }
+
+            @Override
+            public void finished(TrialResult result) {
+            }
+
+            @Override
+            public void cancelled() {
+            }
+        });
+        manual.callbacks.getFirst().started("w");
+        manual.callbacks.getFirst().progress(new TrialStep(3, 30, 96, 4.0));
+        assertThat(heard).containsExactly(new TrialStep(3, 30, 96, 4.0));
     }
 }
