@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,24 +19,8 @@ final class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STUDY_DIR", description = "The study directory, e.g. runs/quickstart.")
     Path dir;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Override workers.count for this session.")
-    Integer workers;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
-    Integer threads;
-
-    @Option(names = "--gpus", paramLabel = "LIST",
-            description = "Override workers.gpus for this session: all, none, or device indices like 0,1,3.")
-    String gpus;
-
-    @Option(names = "--trials-per-gpu", paramLabel = "N",
-            description = "Override workers.trials_per_gpu for this session.")
-    Integer trialsPerGpu;
-
-    @Option(names = "--spark-master", paramLabel = "URL", description = "Run the trials on Spark for this session "
-            + "(workers.backend: spark) with this master: spark://HOST:7077, k8s://..., local-cluster[N,CORES,MB], "
-            + "local[N].")
-    String sparkMaster;
+    @Mixin
+    WorkerOptions session;
 
     @Mixin
     DashboardOptions serve;
@@ -51,8 +34,8 @@ final class ResumeCommand implements Callable<Integer> {
         Optional<LiveDashboard> live = binding.map(b -> new LiveDashboard());
         try (Dashboard d = binding.map(b -> StudyDashboard.start(b, dir, live, spec.commandLine().getErr()))
                 .orElse(null)) {
-            Search search = StudyRun.open(() -> Search.resume(dir, w -> StudyRun.workers(w, workers, threads, gpus,
-                    trialsPerGpu, sparkMaster), StudyExecutors.DEFAULT), dir.toString());
+            Search search = StudyRun.open(() -> Search.resume(dir, session::applyTo, StudyExecutors.DEFAULT),
+                    dir.toString());
             return StudyRun.run(search, spec.commandLine().getOut(), spec.commandLine().getErr(), live);
         }
     }

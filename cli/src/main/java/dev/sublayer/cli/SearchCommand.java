@@ -34,24 +34,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "The study directory (default: runs/<study name>).")
     Path dir;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Override workers.count for this session.")
-    Integer workers;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Override workers.threads for this session.")
-    Integer threads;
-
-    @Option(names = "--gpus", paramLabel = "LIST",
-            description = "Override workers.gpus for this session: all, none, or device indices like 0,1,3.")
-    String gpus;
-
-    @Option(names = "--trials-per-gpu", paramLabel = "N",
-            description = "Override workers.trials_per_gpu for this session.")
-    Integer trialsPerGpu;
-
-    @Option(names = "--spark-master", paramLabel = "URL", description = "Run the trials on Spark for this session "
-            + "(workers.backend: spark) with this master: spark://HOST:7077, k8s://..., local-cluster[N,CORES,MB], "
-            + "local[N].")
-    String sparkMaster;
+    @Mixin
+    WorkerOptions session;
 
     @Mixin
     DashboardOptions serve;
@@ -79,8 +63,7 @@ final class SearchCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
         }
-        StudyConfig study = c.withWorkers(StudyRun.workers(c.workers(), workers, threads, gpus, trialsPerGpu,
-                sparkMaster));
+        StudyConfig study = c.withWorkers(session.applyTo(c.workers()));
         Path directory = dir != null ? dir : Path.of("runs", c.name());
         Optional<Dashboard.Binding> binding = serve.binding();
         Optional<LiveDashboard> live = binding.map(b -> new LiveDashboard());
