@@ -41,17 +41,6 @@ class SparkStopResumeTest {
                 conf: {spark.ui.enabled: false, spark.driver.host: 127.0.0.1, spark.driver.bindAddress: 127.0.0.1}
             """;
 
-    /** Every trial of the study in {@code dir}: key -> status, bits per byte and rung. */
-    private static Map<String, String> trials(Path dir) {
-        Map<String, String> out = new TreeMap<>();
-        try (StudyStore s = StudyStore.openReadOnly(dir)) {
-            for (TrialRecord t : s.trials()) {
-                out.put(t.key(), t.status() + " " + t.result().metrics().validBitsPerByte() + " r" + t.rung());
-            }
-        }
-        return out;
-    }
-
     @Test
     void aStoppedSparkStudyResumesToTheFrontOfARunStraightThrough() throws Exception {
         SearchOutcome straight = Search.open(StudyConfigReader.read(YAML), YAML, tmp.resolve("straight"), "test",
@@ -73,7 +62,7 @@ class SparkStopResumeTest {
         assertThat(stopped.reason()).isEqualTo("terminated by SIGTERM");
         try (StudyStore s = StudyStore.openReadOnly(dir)) {
             assertThat(s.info().status()).isEqualTo("interrupted");
-            assertThat(s.trialCount()).isLessThan(trials(tmp.resolve("straight")).size());
+            assertThat(s.trialCount()).isLessThan(SparkStudyTest.trials(tmp.resolve("straight")).size());
         }
 
         SearchOutcome resumed = Search.resume(dir, UnaryOperator.identity(),
@@ -81,10 +70,10 @@ class SparkStopResumeTest {
         assertThat(resumed.state()).isEqualTo(SearchOutcome.State.FINISHED);
         assertThat(resumed.front()).isEqualTo(straight.front());
         assertThat(resumed.reevaluation()).isEqualTo(straight.reevaluation());
-        Map<String, String> after = new TreeMap<>(trials(dir));
+        Map<String, String> after = new TreeMap<>(SparkStudyTest.trials(dir));
         // Trials cut off by the stop are stored interrupted and trained again on resume: the finished ones match.
         after.values().removeIf(v -> v.startsWith("INTERRUPTED"));
-        assertThat(after).isEqualTo(trials(tmp.resolve("straight")));
+        assertThat(after).isEqualTo(SparkStudyTest.trials(tmp.resolve("straight")));
         try (StudyStore s = StudyStore.openReadOnly(dir)) {
             List<String> keys = s.trials().stream().map(TrialRecord::key).toList();
             assertThat(keys).doesNotHaveDuplicates();

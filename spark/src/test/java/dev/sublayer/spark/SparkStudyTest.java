@@ -62,7 +62,7 @@ class SparkStudyTest {
             """;
 
     /** Every trial of the study in {@code dir}: key -> status, bits per byte and rung. */
-    private static Map<String, String> trials(Path dir) {
+    static Map<String, String> trials(Path dir) {
         Map<String, String> out = new TreeMap<>();
         try (StudyStore s = StudyStore.openReadOnly(dir)) {
             for (TrialRecord t : s.trials()) {
