@@ -14,10 +14,8 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -332,13 +330,13 @@ final class DirectTransformer implements StepModel {
                 INDArray a = buffer(name + ".in", rows, d);
                 norm.forward(x, a);
                 if (residual) {
-                    y.assign(x);
+                    kernels.copy(x, y);
                 }
                 block.forward(a, y, residual);
             } else {
                 INDArray u = buffer(name + ".sum", rows, d);
                 if (residual) {
-                    u.assign(x);
+                    kernels.copy(x, u);
                 }
                 block.forward(x, u, residual);
                 norm.forward(u, y);
@@ -350,12 +348,7 @@ final class DirectTransformer implements StepModel {
             INDArray scratch = buffer("layer.scratch", rows, d);
             if (pre) {
                 block.backward(buffer(name + ".in", rows, d), g, scratch, false);
-                norm.backward(scratch);
-                if (residual) {
-                    g.addi(scratch);
-                } else {
-                    g.assign(scratch);
-                }
+                norm.backward(scratch, g, residual);
             } else {
                 norm.backward(g);
                 if (residual) {
@@ -590,12 +583,12 @@ final class DirectTransformer implements StepModel {
             INDArray s = activation == Activation.RELU ? null : buffer(name + ".s", total, width);
             eachExpert((e, from, n) -> linear(ffns.get(e)[1], xg, from, n, z));
             if (!activation.gated()) {
-                activate(activation, z, s, h);
+                kernels.biasActivation(activation, slope(activation), null, z, s, h);
             } else {
                 INDArray zg = buffer(name + ".zg", total, width);
                 INDArray g = buffer(name + ".g", total, width);
                 eachExpert((e, from, n) -> linear(ffns.get(e)[0], xg, from, n, zg));
-                activate(activation, zg, s, g);
+                kernels.biasActivation(activation, slope(activation), null, zg, s, g);
                 g.mul(z, h);
             }
             INDArray yg = buffer(name + ".yg", total, d);
@@ -910,14 +903,16 @@ final class DirectTransformer implements StepModel {
         INDArray forward(INDArray x) {
             INDArray z = buffer(name + ".z", rows, width);
             INDArray h = output();
-            linear.forward(x, z, false);
             if (gate == null) {
-                activate(activation, z, activation == Activation.RELU ? null : buffer(name + ".s", rows, width), h);
+                linear.product(x, z);
+                kernels.biasActivation(activation, slope(activation), linear.b, z,
+                        activation == Activation.RELU ? null : buffer(name + ".s", rows, width), h);
             } else {
+                linear.forward(x, z, false);
                 INDArray zg = buffer(name + ".zg", rows, width);
                 INDArray g = buffer(name + ".g", rows, width);
-                gate.forward(x, zg, false);
-                activate(activation, zg, buffer(name + ".s", rows, width), g);
+                gate.product(x, zg);
+                kernels.biasActivation(activation, slope(activation), gate.b, zg, buffer(name + ".s", rows, width), g);
                 g.mul(z, h);
             }
             return h;
@@ -937,29 +932,6 @@ final class DirectTransformer implements StepModel {
                 linear.backward(x, dz, dx, true);
             }
         }
-    }
-
-    /**
-     * {@code out = act(z)}; {@code s} keeps what the derivative needs (σ(c·z) for the sigmoid units, relu(z) for
-     * relu²).
-     */
-    private static void activate(Activation activation, INDArray z, INDArray s, INDArray out) {
-        switch (activation) {
-            case RELU -> Transforms.relu(out.assign(z), false);
-            case RELU2 -> {
-                Transforms.relu(s.assign(z), false);
-                out.assign(s).muli(s);
-            }
-            case GELU, GEGLU -> sigmoidUnit(z, s, out, GELU_SLOPE);
-            case SWIGLU -> sigmoidUnit(z, s, out, 1.0);
-        }
-    }
-
-    /** {@code out = z·σ(c·z)}, keeping {@code s = σ(c·z)}. */
-    private static void sigmoidUnit(INDArray z, INDArray s, INDArray out, double c) {
-        z.mul(c, s);
-        Nd4j.exec(new Sigmoid(s, s));
-        z.mul(s, out);
     }
 
     /** The c of a sigmoid unit x·σ(cx) (GELU 1.702f, SiLU 1); unused by relu and relu². */
@@ -1092,8 +1064,13 @@ final class DirectTransformer implements StepModel {
         }
 
         void forward(INDArray x, INDArray y, boolean accumulate) {
-            blas.gemm(x, false, w, false, y, 1, accumulate ? 1 : 0);
-            y.addiRowVector(b.reshape(1, out));
+            kernels.bias(y, b, accumulate);
+            blas.gemm(x, false, w, false, y, 1, 1);
+        }
+
+        /** {@code y = x·W}, the bias left to a fused pass that follows. */
+        void product(INDArray x, INDArray y) {
+            blas.gemm(x, false, w, false, y, 1, 0);
         }
 
         /** Gradients of W and b from the input {@code x} and {@code dy}; writes or adds {@code dx = dy·Wᵀ}. */
@@ -1121,46 +1098,18 @@ final class DirectTransformer implements StepModel {
         }
 
         void forward(INDArray x, INDArray y) {
-            INDArray xhat = buffer(name + ".xhat", rows, d);
-            INDArray rstd = buffer(name + ".rstd", rows, 1);
-            INDArray squares = buffer("norm.squares", rows, d);
-            xhat.assign(x);
-            if (b != null) {
-                INDArray mean = buffer("norm.mean", rows, 1);
-                blas.gemv(false, 1.0 / d, x, ones(d), 0, mean);
-                xhat.subiColumnVector(mean);
-            }
-            xhat.mul(xhat, squares);
-            blas.gemv(false, 1.0 / d, squares, ones(d), 0, rstd);
-            Transforms.sqrt(rstd.addi(NormKind.EPSILON), false).rdivi(1.0);
-            xhat.muliColumnVector(rstd);
-            y.assign(xhat).muliRowVector(g.reshape(1, d));
-            if (b != null) {
-                y.addiRowVector(b.reshape(1, d));
-            }
+            kernels.norm(x, g, b, NormKind.EPSILON, buffer(name + ".xhat", rows, d), buffer(name + ".rstd", rows, 1), y);
         }
 
         /** In place: {@code dy} becomes {@code dx}. */
         void backward(INDArray dy) {
-            INDArray xhat = buffer(name + ".xhat", rows, d);
-            INDArray rstd = buffer(name + ".rstd", rows, 1);
-            INDArray scratch = buffer("norm.squares", rows, d);
-            dy.mul(xhat, scratch);
-            blas.gemv(true, 1, scratch, ones(rows), 0, dg);
-            if (db != null) {
-                blas.gemv(true, 1, dy, ones(rows), 0, db);
-            }
-            dy.muliRowVector(g.reshape(1, d));                                    // dx̂
-            // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ ⊙ x̂)), without the mean(dx̂) term for RMSNorm
-            INDArray projection = buffer("norm.projection", rows, 1);
-            dy.mul(xhat, scratch);
-            blas.gemv(false, 1.0 / d, scratch, ones(d), 0, projection);
-            if (b != null) {
-                INDArray mean = buffer("norm.mean", rows, 1);
-                blas.gemv(false, 1.0 / d, dy, ones(d), 0, mean);
-                dy.subiColumnVector(mean);
-            }
-            dy.subi(scratch.assign(xhat).muliColumnVector(projection)).muliColumnVector(rstd);
+            backward(dy, dy, false);
+        }
+
+        /** Writes {@code dx} for the output gradient {@code dy} to {@code dx}, or adds it when {@code accumulate}. */
+        void backward(INDArray dy, INDArray dx, boolean accumulate) {
+            kernels.normBackward(dy, buffer(name + ".xhat", rows, d), buffer(name + ".rstd", rows, 1), g, dg, db, dx,
+                    accumulate);
         }
     }
 

@@ -9,21 +9,26 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Element-wise work of the {@link DirectTransformer} fused into one pass over ND4J's native buffers, where
- * ND4J would make several: the buffers are read through {@link MemorySegment}s over their addresses (no ND4J
- * call, no JNI), a chunk at a time into small Java arrays that stay in the L1 cache, where the JIT vectorises
- * the arithmetic, and written back the same way.
+ * Element-wise and per-row work of the {@link DirectTransformer} fused into one pass over ND4J's native buffers,
+ * where ND4J would make several: the buffers are read through {@link MemorySegment}s over their addresses (no
+ * ND4J call, no JNI), a chunk or a block of rows at a time into small Java arrays that stay in the L1 cache,
+ * where the JIT vectorises the arithmetic, and written back the same way.
  *
- * <p>Every kernel performs exactly the floating-point operations, in the same order and the same precision
- * (float for float arrays), that the ND4J op sequence it replaces performed, so results are bit-identical to
- * it (tests); elements are independent, so the split over threads does not matter either.
+ * <p>Two kinds of kernels. The activation backward passes and AdamW perform exactly the floating-point operations,
+ * in the same order and precision (float for float arrays), of the ND4J op sequences they replaced, so results are
+ * bit-identical to those (tests). The forward activation ({@link #biasActivation}) and the norms ({@link #norm},
+ * {@link #normBackward}) compute in double and round once per stored value, so they are at least as accurate as
+ * the float op sequences they replaced but not bit-identical to them; their tests compare with the formulas.
+ * Elements and rows are independent, so the split over threads does not change a value; the norms' gain and bias
+ * gradients, sums over rows, are added per thread and then over the threads in order, so they depend on the
+ * thread count only, like the split products ({@link SplitBlas}).
  *
- * <p>Measured (2 shared cores, JDK 25, float, best of 60 alternating rounds at load average ≈ 10): the GELU
- * derivative times the incoming gradient on {@code [4096, 512]}, 5.4 ms as six ND4J ops, 2.1 ms fused (a loop
- * over the segments without the chunk copies: 2.8 ms, not vectorised); AdamW over 842,496 parameters, 7.0 ms
- * as a dozen ND4J ops and two OpenBLAS {@code axpy}s, 1.5 ms fused. Fusions that gained nothing measurable
- * are not here: LayerNorm's passes on {@code [4096, 128]} (1.87 vs 1.97 ms), the FFN's bias add with the
- * sigmoid's argument on {@code [4096, 512]} (1.77 vs 1.86 ms).
+ * <p>Measured (2 shared cores, JDK 25, float, 2 threads, 2026-12-03): bias + GELU forward on {@code [4096, 512]}
+ * 2.9 ms against 5.7 ms for the four ND4J ops; LayerNorm on {@code [4096, 128]} 0.5 ms forward and 0.9 ms backward
+ * against about 1.9 and 2.2 ms for the ND4J ops and GEMVs; the GELU derivative times the incoming gradient on
+ * {@code [4096, 512]}, 5.4 ms as six ND4J ops, 2.1 ms fused; AdamW over 842,496 parameters, 7.0 ms as a dozen ND4J
+ * ops and two OpenBLAS {@code axpy}s, 1.5 ms fused. A bias add alone gains nothing (a pass is a pass: 0.15 ms on
+ * {@code [4096, 128]} either way); it is fused only where it saves one ({@link #bias}).
  */
 final class FusedKernels {
 
@@ -246,6 +251,276 @@ final class FusedKernels {
         }
     }
 
+    /**
+     * A hidden layer's bias and activation in one pass: {@code z ← z + b} (row-broadcast, in place: backward
+     * needs it; no bias when {@code bias} is null), {@code h = act(z)}, and what the derivative needs in
+     * {@code s}: σ(c·z) for the sigmoid units (GELU, SiLU), relu(z) for relu², nothing for relu ({@code s} may
+     * then be null).
+     *
+     * <p>Not the ND4J ops' rounding: the sigmoid is computed in double ({@link #sigmoid}) and rounded once,
+     * where libnd4j's float sigmoid calls {@code expf}; values differ from it in the last bit or so.
+     */
+    void biasActivation(Activation activation, double c, INDArray bias, INDArray z, INDArray s, INDArray h) {
+        Kind kind = Kind.of(activation);
+        int cols = (int) z.size(1);
+        Rows zr = Rows.of(z);
+        Rows hr = Rows.of(h);
+        Rows sr = kind == Kind.RELU ? null : Rows.of(s);
+        double[] b = bias == null ? null : tile(Rows.of(bias).vector(), cols);
+        boolean floats = zr.floats();
+        double cf = floats ? (float) c : c;
+        runRows((int) z.size(0), cols, (k, part, first, count) -> {
+            int n = count * cols;
+            double[] zv = zr.read(k, 0, first, count);
+            double[] hv = k.doubles(1, n);
+            double[] sv = k.doubles(2, n);
+            if (b != null) {
+                add(zv, b, n, floats);
+            }
+            switch (kind) {
+                case RELU -> {
+                    for (int i = 0; i < n; i++) {
+                        hv[i] = Math.max(zv[i], 0.0);
+                    }
+                }
+                case RELU2 -> {
+                    for (int i = 0; i < n; i++) {
+                        sv[i] = Math.max(zv[i], 0.0);
+                        hv[i] = sv[i] * sv[i];
+                    }
+                }
+                case SIGMOID_UNIT -> {
+                    if (floats) {                                // σ's argument rounded as ND4J's float product was
+                        for (int i = 0; i < n; i++) {
+                            double sg = sigmoid((float) (zv[i] * cf));
+                            sv[i] = sg;
+                            hv[i] = zv[i] * sg;
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            double sg = sigmoid(zv[i] * cf);
+                            sv[i] = sg;
+                            hv[i] = zv[i] * sg;
+                        }
+                    }
+                }
+            }
+            if (b != null) {
+                zr.write(k, zv, first, count);
+            }
+            hr.write(k, hv, first, count);
+            if (sr != null) {
+                sr.write(k, sv, first, count);
+            }
+        });
+    }
+
+    /**
+     * LayerNorm ({@code b} given) or RMSNorm ({@code b} null) over each row of {@code x}, in double, one pass per
+     * row: {@code x̂ = (x − mean)·rstd} (no mean for RMSNorm), {@code rstd = 1/√(var + ε)} (var = mean of squares
+     * for RMSNorm), {@code y = x̂·g + b}. Keeps x̂ and rstd ({@code [rows, 1]}) for {@link #normBackward}.
+     */
+    void norm(INDArray x, INDArray g, INDArray b, double epsilon, INDArray xhat, INDArray rstd, INDArray y) {
+        int cols = (int) x.size(1);
+        Rows xr = Rows.of(x);
+        Rows xhr = Rows.of(xhat);
+        Rows yr = Rows.of(y);
+        Rows rr = Rows.of(rstd);
+        double[] gain = tile(Rows.of(g).vector(), cols);
+        double[] shift = tile(b == null ? new double[cols] : Rows.of(b).vector(), cols);
+        runRows((int) x.size(0), cols, (k, part, first, count) -> {
+            double[] xv = xr.read(k, 0, first, count);
+            double[] yv = k.doubles(1, count * cols);
+            double[] rv = k.doubles(2, count);
+            for (int r = 0; r < count; r++) {
+                int at = r * cols;
+                int end = at + cols;
+                double mean = b == null ? 0.0 : sum(xv, at, end) / cols;
+                for (int j = at; j < end; j++) {
+                    xv[j] -= mean;
+                    yv[j] = xv[j] * xv[j];
+                }
+                double rs = 1.0 / Math.sqrt(sum(yv, at, end) / cols + epsilon);
+                for (int j = at; j < end; j++) {
+                    xv[j] *= rs;
+                    yv[j] = xv[j] * gain[j] + shift[j];
+                }
+                rv[r] = rs;
+            }
+            xhr.write(k, xv, first, count);
+            yr.write(k, yv, first, count);
+            rr.write(k, rv, first, count);
+        });
+    }
+
+    /**
+     * The backward pass of {@link #norm}, one pass per row: the gain's (and bias's) gradients {@code dg = Σ dy·x̂},
+     * {@code db = Σ dy} over the rows (overwritten; summed per thread, then over the threads in order, so the
+     * result depends on the thread count only), and {@code dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))} with
+     * {@code dx̂ = dy·g} (no mean(dx̂) term for RMSNorm, {@code db} null), written to {@code dx} or, when
+     * {@code accumulate}, added to it. {@code dx} may be {@code dy}.
+     */
+    void normBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray g, INDArray dg, INDArray db, INDArray dx,
+            boolean accumulate) {
+        int cols = (int) dy.size(1);
+        Rows dyr = Rows.of(dy);
+        Rows xhr = Rows.of(xhat);
+        Rows dxr = Rows.of(dx);
+        Rows rr = Rows.of(rstd);
+        double[] gain = tile(Rows.of(g).vector(), cols);
+        boolean centred = db != null;
+        double[][] dgParts = new double[threads.threads()][gain.length];   // per thread and row of a block
+        double[][] dbParts = new double[threads.threads()][gain.length];
+        runRows((int) dy.size(0), cols, (k, part, first, count) -> {
+            double[] dv = dyr.read(k, 0, first, count);
+            double[] xv = xhr.read(k, 1, first, count);
+            double[] rv = rr.read(k, 2, first, count);
+            double[] ov = accumulate ? dxr.read(k, 3, first, count) : k.doubles(3, count * cols);
+            double[] dgp = dgParts[part];
+            double[] dbp = dbParts[part];
+            double[] products = k.doubles(4, count * cols);
+            for (int j = 0; j < count * cols; j++) {
+                dgp[j] += dv[j] * xv[j];
+                dbp[j] += dv[j];
+                dv[j] *= gain[j];                                          // dx̂
+                products[j] = dv[j] * xv[j];
+            }
+            for (int r = 0; r < count; r++) {
+                int at = r * cols;
+                double mean = centred ? sum(dv, at, at + cols) / cols : 0.0;
+                double projection = sum(products, at, at + cols) / cols;
+                double rs = rv[r];
+                if (accumulate) {
+                    for (int j = at; j < at + cols; j++) {
+                        ov[j] += rs * (dv[j] - mean - xv[j] * projection);
+                    }
+                } else {
+                    for (int j = at; j < at + cols; j++) {
+                        ov[j] = rs * (dv[j] - mean - xv[j] * projection);
+                    }
+                }
+            }
+            dxr.write(k, ov, first, count);
+        });
+        Rows.of(dg).writeVector(total(dgParts, cols));
+        if (db != null) {
+            Rows.of(db).writeVector(total(dbParts, cols));
+        }
+    }
+
+    /** {@code dst ← src}, arrays of one type and length: a plain copy of the native memory, split over the threads. */
+    void copy(INDArray src, INDArray dst) {
+        if (src.dataType() != dst.dataType() || src.length() != dst.length()) {
+            throw new IllegalArgumentException("copy needs arrays of one type and length, got " + src.shapeInfoToString()
+                    + " and " + dst.shapeInfoToString());
+        }
+        MemorySegment from = segment(src);
+        MemorySegment to = segment(dst);
+        long bytes = from.byteSize();
+        threads.parallel(p -> {
+            long start = bytes * p / threads.threads() / Long.BYTES * Long.BYTES;
+            long end = p + 1 == threads.threads() ? bytes : bytes * (p + 1) / threads.threads() / Long.BYTES * Long.BYTES;
+            MemorySegment.copy(from, start, to, start, end - start);
+        });
+    }
+
+    /**
+     * Every row of {@code y} set to the bias {@code b}, or, when {@code accumulate}, {@code y ← y + b}: the start
+     * of a linear map whose product then adds to {@code y} (one pass where a product and a bias add after it
+     * make two; a residual stream takes its sublayer's bias before the product).
+     */
+    void bias(INDArray y, INDArray bias, boolean accumulate) {
+        int cols = (int) y.size(1);
+        Rows yr = Rows.of(y);
+        double[] b = tile(Rows.of(bias).vector(), cols);
+        boolean floats = yr.floats();
+        runRows((int) y.size(0), cols, (k, part, first, count) -> {
+            if (accumulate) {
+                double[] yv = yr.read(k, 0, first, count);
+                add(yv, b, count * cols, floats);
+                yr.write(k, yv, first, count);
+            } else {
+                yr.write(k, b, first, count);
+            }
+        });
+    }
+
+    /** {@code y[0…n) ← y[0…n) + b[0…n)}, each sum rounded to float when {@code floats} (a float addition). */
+    private static void add(double[] y, double[] b, int n, boolean floats) {
+        if (floats) {
+            for (int i = 0; i < n; i++) {
+                y[i] = (float) (y[i] + b[i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                y[i] += b[i];
+            }
+        }
+    }
+
+    /**
+     * {@code row} repeated for every row of a block of {@link #runRows}. Loops over a block then index every
+     * array alike, which the JIT vectorises; it does not vectorise a loop that indexes one array of a type at
+     * {@code at + j} and another at {@code j} (they might be the same array).
+     */
+    private static double[] tile(double[] row, int cols) {
+        int block = rowsPerBlock(cols);
+        double[] out = new double[block * cols];
+        for (int r = 0; r < block; r++) {
+            System.arraycopy(row, 0, out, r * cols, cols);
+        }
+        return out;
+    }
+
+    private static int rowsPerBlock(int cols) {
+        return Math.max(1, CHUNK / Math.max(1, cols));
+    }
+
+    /**
+     * σ(x) = 1/(1 + e^(−x)) in double from the one exponential e = e^(−|x|), which
+     * {@link DirectTransformer#expOfNonPositive} computes with multiplications and additions only: 1/(1 + e) for
+     * x ≥ 0, e/(1 + e) below, the choice made by a clamp instead of a branch so that the JIT vectorises loops over
+     * it (1.7 ns per value against 4.4 for one over {@link Math#exp}; a branch or a second exponential stops the
+     * vectorisation). Within 3e-11 relative of the exact value for |x| ≤ 40 (test); σ(±0) = 1/2.
+     */
+    static double sigmoid(double x) {
+        double e = DirectTransformer.expOfNonPositive(-Math.abs(x));
+        double positive = Math.min(1.0, Math.max(0.0, x * 1e30));     // 1 for x ≥ 1e-30, 0 for x ≤ 0; e ≈ 1 between
+        return (e + (1 - e) * positive) / (1 + e);
+    }
+
+    /** Σ a[from..to) with four running sums, so that the additions overlap; a fixed order, so deterministic. */
+    private static double sum(double[] a, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = from;
+        for (; j + 3 < to; j += 4) {
+            s0 += a[j];
+            s1 += a[j + 1];
+            s2 += a[j + 2];
+            s3 += a[j + 3];
+        }
+        for (; j < to; j++) {
+            s0 += a[j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** The per-thread, per-row-of-a-block partial sums ({@link #tile}d) added up, threads and rows in order. */
+    private static double[] total(double[][] parts, int cols) {
+        double[] out = new double[cols];
+        for (double[] part : parts) {
+            for (int at = 0; at < part.length; at += cols) {
+                for (int j = 0; j < cols; j++) {
+                    out[j] += part[at + j];
+                }
+            }
+        }
+        return out;
+    }
+
     /** d/dz [z·σ(cz)] = ((1 − s)·s·z)·c + s with s = σ(cz), in ND4J's order of operations (float). */
     private static float sigmoidUnitDerivative(float z, float s, float c) {
         return (((1f - s) * s) * z) * c + s;
@@ -299,6 +574,88 @@ final class FusedKernels {
         });
     }
 
+    /** Work on rows {@code [first, first + count)}, in part {@code part} of the split, with the thread's arrays. */
+    private interface RowWork {
+        void run(Chunks chunks, int part, int first, int count);
+    }
+
+    /**
+     * Runs {@code work} over rows {@code [0, rows)} of {@code cols} values, in contiguous shares, one per thread,
+     * each in blocks of about a chunk's values (at least one row), so that per-block costs are spread thin.
+     */
+    private void runRows(int rows, int cols, RowWork work) {
+        int block = rowsPerBlock(cols);
+        threads.parallel(p -> {
+            Chunks k = CHUNKS.get();
+            int end = threads.from(p + 1, rows);
+            for (int first = threads.from(p, rows); first < end; first += block) {
+                work.run(k, p, first, Math.min(block, end - first));
+            }
+        });
+    }
+
+    /**
+     * Whole rows of a dense C-order float or double array (a vector is one row), read into and written from a
+     * thread's {@code double[]} in place in its native memory: float values widened on the way in (through a
+     * bulk copy into a float array), rounded on the way out.
+     */
+    private record Rows(MemorySegment memory, boolean floats, int cols) {
+
+        static Rows of(INDArray a) {
+            return new Rows(segment(a), a.dataType() == DataType.FLOAT, (int) (a.rank() == 1 ? a.length() : a.size(1)));
+        }
+
+        /** Rows {@code [first, first + count)} in the thread's double array {@code slot}. */
+        double[] read(Chunks k, int slot, long first, int count) {
+            int n = count * cols;
+            double[] dst = k.doubles(slot, n);
+            if (floats) {
+                float[] staged = k.staged(n);
+                MemorySegment.copy(memory, ValueLayout.JAVA_FLOAT, first * cols * Float.BYTES, staged, 0, n);
+                for (int i = 0; i < n; i++) {
+                    dst[i] = staged[i];
+                }
+            } else {
+                MemorySegment.copy(memory, ValueLayout.JAVA_DOUBLE, first * cols * Double.BYTES, dst, 0, n);
+            }
+            return dst;
+        }
+
+        /** Rows {@code [first, first + count)} from {@code src}. */
+        void write(Chunks k, double[] src, long first, int count) {
+            int n = count * cols;
+            if (floats) {
+                float[] staged = k.staged(n);
+                for (int i = 0; i < n; i++) {
+                    staged[i] = (float) src[i];
+                }
+                MemorySegment.copy(staged, 0, memory, ValueLayout.JAVA_FLOAT, first * cols * Float.BYTES, n);
+            } else {
+                MemorySegment.copy(src, 0, memory, ValueLayout.JAVA_DOUBLE, first * cols * Double.BYTES, n);
+            }
+        }
+
+        /** The first row in a new array, for a vector of parameters. */
+        double[] vector() {
+            double[] out = new double[cols];
+            for (int j = 0; j < cols; j++) {
+                out[j] = floats ? memory.getAtIndex(ValueLayout.JAVA_FLOAT, j) : memory.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
+            }
+            return out;
+        }
+
+        /** The first row from {@code values}. */
+        void writeVector(double[] values) {
+            for (int j = 0; j < cols; j++) {
+                if (floats) {
+                    memory.setAtIndex(ValueLayout.JAVA_FLOAT, j, (float) values[j]);
+                } else {
+                    memory.setAtIndex(ValueLayout.JAVA_DOUBLE, j, values[j]);
+                }
+            }
+        }
+    }
+
     /** The whole buffer of a dense float or double array as a segment. */
     static MemorySegment segment(INDArray a) {
         if (a.ordering() != 'c' || (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)) {
@@ -323,11 +680,29 @@ final class FusedKernels {
     private static final class Chunks {
         private final float[][] floats = new float[4][CHUNK];
         private final double[][] doubles = new double[4][CHUNK];
+        private final double[][] grown = new double[5][0];
+        private float[] staged = new float[0];
 
         /** Chunk array {@code slot} filled with elements {@code [from, from + n)} of {@code src}. */
         float[] floats(int slot, MemorySegment src, long from, int n) {
             MemorySegment.copy(src, ValueLayout.JAVA_FLOAT, from * Float.BYTES, floats[slot], 0, n);
             return floats[slot];
+        }
+
+        /** Double array {@code slot} (of five) for {@link Rows}, at least {@code n} long; contents undefined. */
+        double[] doubles(int slot, int n) {
+            if (grown[slot].length < n) {
+                grown[slot] = new double[n];
+            }
+            return grown[slot];
+        }
+
+        /** The float array between native memory and {@link #doubles(int, int)}, at least {@code n} long. */
+        float[] staged(int n) {
+            if (staged.length < n) {
+                staged = new float[n];
+            }
+            return staged;
         }
 
         double[] doubles(int slot, MemorySegment src, long from, int n) {

@@ -3,12 +3,6 @@ package dev.sublayer.evaluator.dl4j;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -29,16 +23,12 @@ import java.util.function.Supplier;
 final class SplitBlas implements AutoCloseable {
 
     private final int threads;
-    private final ExecutorService pool;
+    private final Crew crew;
 
     /** Splits over {@code threads} threads: the caller's and {@code threads − 1} of its own. */
     SplitBlas(int threads) {
         this.threads = Math.max(1, threads);
-        this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads - 1, r -> {
-            Thread thread = new Thread(r, "sublayer-blas");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.crew = new Crew(this.threads, "sublayer-blas");
     }
 
     /** Threads the work is split over. */
@@ -58,38 +48,12 @@ final class SplitBlas implements AutoCloseable {
         }
     }
 
-    /** Runs {@code part} for every part {@code 0 … threads − 1}, part 0 on the calling thread, and waits. */
+    /**
+     * Runs {@code part} for every part {@code 0 … threads − 1}, part 0 on the calling thread, and waits
+     * ({@link Crew}: one caller at a time).
+     */
     void parallel(IntConsumer part) {
-        if (pool == null) {
-            part.accept(0);
-            return;
-        }
-        List<Future<?>> others = new ArrayList<>();
-        for (int p = 1; p < threads; p++) {
-            int index = p;
-            others.add(pool.submit(() -> part.accept(index)));
-        }
-        RuntimeException failure = null;
-        try {
-            part.accept(0);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        crew.run(part);
     }
 
     /** The start of part {@code p}'s share of {@code n} items (part {@code threads} gives {@code n}). */
@@ -167,8 +131,6 @@ final class SplitBlas implements AutoCloseable {
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        crew.close();
     }
 }

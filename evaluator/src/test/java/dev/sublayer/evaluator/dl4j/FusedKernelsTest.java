@@ -12,10 +12,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
- * The fused passes give bit for bit what the ND4J op sequences they replace give, in float and double, for
- * every activation, on an array whose length is not a multiple of the chunk, split over 1 to 3 threads.
+ * The fused passes: activation backward bit for bit what the ND4J op sequences it replaces gives; the forward
+ * activation, the norms and their backward pass against straightforward double computations written out here
+ * (float within float rounding, double within the sigmoid's 3e-11); every pass in float and double, for every
+ * activation and norm, on arrays whose size is not a multiple of the chunk, split over 1 to 3 threads.
  */
 @NativeTest
 class FusedKernelsTest {
@@ -79,5 +82,178 @@ class FusedKernelsTest {
             }
         }
         return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void theBiasAndActivationPassComputesTheActivationOfTheBiasedInput(Activation activation) {
+        double c = activation == Activation.GELU || activation == Activation.GEGLU ? GELU : 1.0;
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray z0 = Nd4j.randn(DataType.DOUBLE, 37, 301).muli(3).castTo(type);
+            z0.putScalar(0, -0.25);                                  // with the bias below: exactly 0
+            INDArray b = Nd4j.randn(DataType.DOUBLE, 301).castTo(type);
+            b.putScalar(0, 0.25);
+            INDArray firstH = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                try (SplitBlas split = new SplitBlas(threads)) {
+                    INDArray z = z0.dup();
+                    INDArray s = z.ulike();
+                    INDArray h = z.ulike();
+                    new FusedKernels(split).biasActivation(activation, c, b, z, s, h);
+                    double tolerance = type == DataType.FLOAT ? 3e-7 : 1e-10;
+                    for (int i = 0; i < 37; i++) {
+                        for (int j = 0; j < 301; j++) {
+                            double biased = z0.getDouble(i, j) + b.getDouble(j);
+                            if (type == DataType.FLOAT) {
+                                biased = (float) biased;
+                            }
+                            assertThat(z.getDouble(i, j)).as("z + b").isEqualTo(biased);
+                            double sigma = 1 / (1 + Math.exp(-c * biased));
+                            double expected = switch (activation) {
+                                case RELU -> Math.max(biased, 0);
+                                case RELU2 -> Math.max(biased, 0) * Math.max(biased, 0);
+                                case GELU, GEGLU, SWIGLU -> biased * sigma;
+                            };
+                            assertThat(h.getDouble(i, j)).as("%s %s at (%d, %d)", activation, type, i, j)
+                                    .isCloseTo(expected, within(tolerance * Math.max(1, Math.abs(expected))));
+                            if (activation != Activation.RELU && activation != Activation.RELU2) {
+                                assertThat(s.getDouble(i, j)).as("σ kept").isCloseTo(sigma, within(tolerance));
+                            }
+                        }
+                    }
+                    assertThat(h.getDouble(0, 0)).as("act(0)").isZero();
+                    if (firstH == null) {
+                        firstH = h;
+                    } else {
+                        assertThat(h).as("%s %s: the same at %d threads as at 1", activation, type, threads).isEqualTo(firstH);
+                    }
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theSigmoidIsWithin3e11OfTheExactValueAndSaturatesCleanly() {
+        double worst = 0;
+        for (int i = -400_000; i <= 400_000; i++) {
+            double x = i * 1e-4;
+            double exact = 1 / (1 + Math.exp(-x));
+            worst = Math.max(worst, Math.abs(FusedKernels.sigmoid(x) - exact) / exact);
+        }
+        assertThat(worst).isLessThan(3e-11);
+        assertThat(FusedKernels.sigmoid(0.0)).isEqualTo(0.5);
+        assertThat(FusedKernels.sigmoid(-0.0)).isEqualTo(0.5);
+        assertThat(FusedKernels.sigmoid(1e-40)).isEqualTo(0.5);
+        assertThat(FusedKernels.sigmoid(1000)).isEqualTo(1.0);
+        assertThat(FusedKernels.sigmoid(-1000)).isBetween(0.0, 1e-40);
+        assertThat(FusedKernels.sigmoid(Double.NaN)).isNaN();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void theNormPassesMatchTheirFormulas(boolean layerNorm) {
+        int rows = 37;
+        int cols = 301;
+        double epsilon = 1e-5;
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray x = Nd4j.randn(DataType.DOUBLE, rows, cols).muli(2).addi(0.5).castTo(type);
+            INDArray g = Nd4j.randn(DataType.DOUBLE, cols).castTo(type);
+            INDArray b = layerNorm ? Nd4j.randn(DataType.DOUBLE, cols).castTo(type) : null;
+            INDArray dy = Nd4j.randn(DataType.DOUBLE, rows, cols).castTo(type);
+            INDArray residual = Nd4j.randn(DataType.DOUBLE, rows, cols).castTo(type);
+            // the reference, in double from the same inputs
+            double[][] xhat = new double[rows][cols];
+            double[] rstd = new double[rows];
+            double[] dg = new double[cols];
+            double[] db = new double[cols];
+            double[][] dx = new double[rows][cols];
+            for (int i = 0; i < rows; i++) {
+                double mean = 0;
+                for (int j = 0; j < cols; j++) {
+                    mean += layerNorm ? x.getDouble(i, j) / cols : 0;
+                }
+                double var = 0;
+                for (int j = 0; j < cols; j++) {
+                    var += (x.getDouble(i, j) - mean) * (x.getDouble(i, j) - mean) / cols;
+                }
+                rstd[i] = 1 / Math.sqrt(var + epsilon);
+                double meanDxhat = 0;
+                double projection = 0;
+                for (int j = 0; j < cols; j++) {
+                    xhat[i][j] = (x.getDouble(i, j) - mean) * rstd[i];
+                    dg[j] += dy.getDouble(i, j) * xhat[i][j];
+                    db[j] += dy.getDouble(i, j);
+                    double dxhat = dy.getDouble(i, j) * g.getDouble(j);
+                    meanDxhat += layerNorm ? dxhat / cols : 0;
+                    projection += dxhat * xhat[i][j] / cols;
+                }
+                for (int j = 0; j < cols; j++) {
+                    dx[i][j] = rstd[i] * (dy.getDouble(i, j) * g.getDouble(j) - meanDxhat - xhat[i][j] * projection);
+                }
+            }
+            double tolerance = type == DataType.FLOAT ? 2e-6 : 1e-12;
+            INDArray firstDg = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                try (SplitBlas split = new SplitBlas(threads)) {
+                    FusedKernels kernels = new FusedKernels(split);
+                    INDArray xh = x.ulike();
+                    INDArray rs = Nd4j.zeros(type, rows, 1);
+                    INDArray y = x.ulike();
+                    kernels.norm(x, g, b, epsilon, xh, rs, y);
+                    INDArray dgOut = g.ulike();
+                    INDArray dbOut = layerNorm ? g.ulike() : null;
+                    INDArray inPlace = dy.dup();
+                    kernels.normBackward(inPlace, xh, rs, g, dgOut, dbOut, inPlace, false);
+                    INDArray added = residual.dup();
+                    kernels.normBackward(dy, xh, rs, g, g.ulike(), layerNorm ? g.ulike() : null, added, true);
+                    String what = (layerNorm ? "LayerNorm " : "RMSNorm ") + type + " " + threads + " threads";
+                    for (int i = 0; i < rows; i++) {
+                        assertThat(rs.getDouble(i, 0)).as("rstd, %s", what).isCloseTo(rstd[i], within(tolerance * rstd[i]));
+                        for (int j = 0; j < cols; j++) {
+                            double expectedY = xhat[i][j] * g.getDouble(j) + (layerNorm ? b.getDouble(j) : 0);
+                            assertThat(xh.getDouble(i, j)).as("x̂, %s", what).isCloseTo(xhat[i][j], within(tolerance * 4));
+                            assertThat(y.getDouble(i, j)).as("y, %s", what).isCloseTo(expectedY, within(tolerance * 16));
+                            assertThat(inPlace.getDouble(i, j)).as("dx, %s", what).isCloseTo(dx[i][j], within(tolerance * 16));
+                            assertThat(added.getDouble(i, j)).as("residual + dx, %s", what)
+                                    .isCloseTo(residual.getDouble(i, j) + dx[i][j], within(tolerance * 16));
+                        }
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        assertThat(dgOut.getDouble(j)).as("dg, %s", what).isCloseTo(dg[j], within(tolerance * 64));
+                        if (layerNorm) {
+                            assertThat(dbOut.getDouble(j)).as("db, %s", what).isCloseTo(db[j], within(tolerance * 64));
+                        }
+                    }
+                    INDArray again = g.ulike();
+                    kernels.normBackward(dy.dup(), xh, rs, g, again, layerNorm ? g.ulike() : null, dy.ulike(), false);
+                    assertThat(again).as("dg again, %s", what).isEqualTo(dgOut);
+                    if (firstDg == null) {
+                        firstDg = dgOut;
+                    }
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theBiasPassSetsOrAddsTheBiasAndTheCopyCopies() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (int threads = 1; threads <= 3; threads++) {
+                try (SplitBlas split = new SplitBlas(threads)) {
+                    FusedKernels kernels = new FusedKernels(split);
+                    INDArray y = Nd4j.randn(DataType.DOUBLE, 37, 301).castTo(type);
+                    INDArray b = Nd4j.randn(DataType.DOUBLE, 301).castTo(type);
+                    INDArray added = y.dup();
+                    kernels.bias(added, b, true);
+                    assertThat(added).as("%s %d threads", type, threads).isEqualTo(y.addRowVector(b.reshape(1, 301)));
+                    INDArray set = y.dup();
+                    kernels.bias(set, b, false);
+                    assertThat(set).isEqualTo(Nd4j.zeros(type, 37, 301).addiRowVector(b.reshape(1, 301)));
+                    INDArray copy = y.ulike();
+                    kernels.copy(y, copy);
+                    assertThat(copy).isEqualTo(y);
+                }
+            }
+        }
     }
 }
