@@ -1,3 +1,4 @@
+import dev.sublayer.evaluator.dl4j.Crew;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -6,9 +7,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The matrix products of one training step of the reference model, issued the way the dl4j engine's direct
@@ -33,13 +31,12 @@ public class ProductsBench {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         List<Product> dense = new ArrayList<>();
-        // forward: embedding, q k v o per attention, up and down per FFN, tied head
-        dense.add(new Product(false, false, N, D, V, 1));
+        // forward: q k v o per attention, up and down per FFN, tied head (the embedding is a row gather, no product)
         dense.add(new Product(false, false, N, D, D, 4 * LAYERS));
         dense.add(new Product(false, false, N, W, D, LAYERS));
         dense.add(new Product(false, false, N, D, W, LAYERS));
         dense.add(new Product(false, true, N, V, D, 1));
-        // backward: head (dX, dW), every linear (dW = xᵀ·dy, dX = dy·Wᵀ), embedding
+        // backward: head (dX, dW), every linear (dW = xᵀ·dy, dX = dy·Wᵀ); the embedding's is a scatter-add
         dense.add(new Product(false, false, N, D, V, 1));
         dense.add(new Product(true, false, V, D, N, 1));
         dense.add(new Product(true, false, D, D, N, 4 * LAYERS));
@@ -48,7 +45,6 @@ public class ProductsBench {
         dense.add(new Product(false, true, N, D, W, LAYERS));
         dense.add(new Product(true, false, W, D, N, LAYERS));
         dense.add(new Product(false, true, N, W, D, LAYERS));
-        dense.add(new Product(true, false, V, D, N, 1));
         // attention per (sequence, head): forward S = Q·Kᵀ, O = P·V; backward dP, dV, dQ, dK
         int heads = B * H * LAYERS;
         List<Product> attention = List.of(new Product(false, true, T, T, HD, heads), new Product(false, false, T, HD, T, heads),
@@ -62,7 +58,7 @@ public class ProductsBench {
         FloatPointer pb = (FloatPointer) b.data().pointer();
         FloatPointer pc = (FloatPointer) c.data().pointer();
         Nd4j.factory().blas().setMaxThreads(1);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads - 1));
+        Crew pool = new Crew(threads, "bench");
 
         double denseFlops = dense.stream().mapToDouble(Product::flops).sum();
         double attentionFlops = attention.stream().mapToDouble(Product::flops).sum();
@@ -87,7 +83,7 @@ public class ProductsBench {
                 best[1] = Math.min(best[1], (t2 - t1) / 1e6);
             }
         }
-        pool.shutdown();
+        pool.close();
         double denseMs = total[0] / steps;
         double attentionMs = total[1] / steps;
         System.out.printf("{\"threads\": %d, \"dense_ms\": %.1f, \"dense_best_ms\": %.1f, \"dense_gflop\": %.2f, "
@@ -98,8 +94,8 @@ public class ProductsBench {
     }
 
     /** One product, split into row blocks of C (column blocks when C has fewer rows than columns). */
-    static void split(ExecutorService pool, int threads, Product p, FloatPointer a, FloatPointer b, FloatPointer c)
-            throws Exception {
+    static void split(Crew pool, int threads, Product p, FloatPointer a, FloatPointer b, FloatPointer c)
+            {
         boolean byRows = p.m() >= p.n();
         int lda = p.ta() ? p.m() : p.k();
         int ldb = p.tb() ? p.k() : p.n();
@@ -116,8 +112,8 @@ public class ProductsBench {
     }
 
     /** The per-head products of all sequences and heads of the model, split by head over the threads. */
-    static void perHead(ExecutorService pool, int threads, Product p, FloatPointer a, FloatPointer b, FloatPointer c)
-            throws Exception {
+    static void perHead(Crew pool, int threads, Product p, FloatPointer a, FloatPointer b, FloatPointer c)
+            {
         parts(pool, threads, p.times(), (from, to) -> {
             for (int i = from; i < to; i++) {
                 long head = (long) (i % (B * H)) / H * T * D + (long) (i % H) * HD;
@@ -135,18 +131,12 @@ public class ProductsBench {
         void run(int from, int to);
     }
 
-    /** Runs {@code size} items in contiguous shares on the threads (the first share on the caller) and waits. */
-    static void parts(ExecutorService pool, int threads, int size, Part part) throws Exception {
-        List<Future<?>> others = new ArrayList<>();
-        for (int t = 1; t < threads; t++) {
-            int from = (int) ((long) size * t / threads);
-            int to = (int) ((long) size * (t + 1) / threads);
-            others.add(pool.submit(() -> part.run(from, to)));
-        }
-        part.run(0, (int) ((long) size / threads));
-        for (Future<?> f : others) {
-            f.get();
-        }
+    /**
+     * Runs {@code size} items in contiguous shares on the threads (the first share on the caller) and waits,
+     * handing the shares to the threads as the engine does ({@link Crew}).
+     */
+    static void parts(Crew pool, int threads, int size, Part part) {
+        pool.run(t -> part.run((int) ((long) size * t / threads), (int) ((long) size * (t + 1) / threads)));
     }
 
     static void gemm(boolean ta, boolean tb, int m, int n, int k, FloatPointer a, long aOff, int lda, FloatPointer b,

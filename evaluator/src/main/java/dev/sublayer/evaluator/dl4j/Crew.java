@@ -5,7 +5,8 @@ import java.util.function.IntConsumer;
 
 /**
  * A fixed crew of threads that runs one job split into parts, part 0 on the caller: a fork-join for the
- * hundreds of short parallel sections of a training step (each product, each fused pass).
+ * hundreds of short parallel sections of a training step (each product, each fused pass). Public for the
+ * benchmarks, which issue products the way the engine does.
  *
  * <p>Why not an {@code ExecutorService}: a hand-off through its queue and a {@code Future} parks and wakes a
  * thread twice, about 70 µs per section on the 2-core dev machine (measured: an empty section), and a training
@@ -16,10 +17,10 @@ import java.util.function.IntConsumer;
  * caller waits for the members the same way: an empty section then costs about a microsecond; between steps
  * the members park, so an idle crew costs nothing.
  */
-final class Crew implements AutoCloseable {
+public final class Crew implements AutoCloseable {
 
     /** How long a waiting thread spins before it parks. */
-    static final long SPIN_NANOS = 100_000;
+    public static final long SPIN_NANOS = 100_000;
 
     private final Member[] members;
     private final Thread[] threads;
@@ -31,8 +32,13 @@ final class Crew implements AutoCloseable {
     private volatile long posted;
     private volatile boolean closed;
 
-    /** A crew for jobs of {@code parts} parts: the caller and {@code parts − 1} threads of its own. */
-    Crew(int parts, String name) {
+    /**
+     * A crew for jobs of {@code parts} parts: the caller and {@code parts − 1} daemon threads of its own, named
+     * {@code name-1} and so on.
+     *
+     * @throws IllegalArgumentException if {@code parts < 1}
+     */
+    public Crew(int parts, String name) {
         if (parts < 1) {
             throw new IllegalArgumentException("a crew needs at least one part, got " + parts);
         }
@@ -47,7 +53,7 @@ final class Crew implements AutoCloseable {
     }
 
     /** Parts of a job: the caller's and one per crew member. */
-    int parts() {
+    public int parts() {
         return members.length + 1;
     }
 
@@ -56,7 +62,7 @@ final class Crew implements AutoCloseable {
      * have finished; the first failure (the caller's first) is rethrown then. One job at a time: not for
      * concurrent callers, nor from inside a part.
      */
-    void run(IntConsumer part) {
+    public void run(IntConsumer part) {
         if (members.length == 0) {
             part.accept(0);
             return;

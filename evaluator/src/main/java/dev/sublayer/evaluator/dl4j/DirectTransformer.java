@@ -10,10 +10,8 @@ import dev.sublayer.space.ModelShape;
 import dev.sublayer.space.NormKind;
 import dev.sublayer.space.NormPlacement;
 import dev.sublayer.space.Sublayer;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -81,6 +79,8 @@ final class DirectTransformer implements StepModel {
     private INDArray ones;
     private int[] tokenIds = new int[0];
     private int[] targetIds = new int[0];
+    /** Whether each row's prediction counts in the loss (its weight is not 0). */
+    private boolean[] counted = new boolean[0];
     private final List<Integer> countedRows = new ArrayList<>();
     /** Weight of the mixture-of-experts load-balancing loss in the training objective. */
     private final double moeAuxWeight;
@@ -189,8 +189,7 @@ final class DirectTransformer implements StepModel {
     private INDArray forward(Batch batch) {
         setInputs(batch);
         INDArray x = buffer("x0", rows, d);
-        blas.gemm(buffer("tokens", rows, v), false, wte, false, x, 1, 0);         // one-hot rows · table
-        x.reshape(batchSize, (long) t * d).addiRowVector(wpe.reshape(1, (long) t * d)); // + positions
+        kernels.embed(wte, wpe, tokenIds, x);
         for (int i = 0; i < layers.size(); i++) {
             INDArray next = buffer("x" + (i + 1), rows, d);
             layers.get(i).forward(x, next);
@@ -206,41 +205,13 @@ final class DirectTransformer implements StepModel {
     }
 
     /**
-     * Turns the logits into probabilities and then into the gradient of the mean cross-entropy over the
-     * counted positions (in place); returns that mean.
+     * Turns the logits into the gradient of the mean cross-entropy over the counted positions (in place);
+     * returns that mean.
      */
     private double lossAndLogitGradient(Batch batch) {
-        INDArray logits = buffer("logits", rows, v);
-        INDArray raw = buffer("logits.raw", rows, v).assign(logits);
-        Nd4j.exec(new SoftMax(logits, logits, 1));
-        DataBuffer p = logits.data();
-        double sum = 0;
-        INDArray scale = buffer("row.scale", rows, 1).assign(0);
-        double share = 1.0 / Math.max(1, countedRows.size());
-        for (int row : countedRows) {
-            long at = (long) row * v + targetIds[row];
-            double prob = p.getDouble(at);
-            sum += prob > 1e-30 ? -Math.log(prob) : crossEntropy(raw, row);
-            p.put(at, prob - 1);
-            scale.data().put(row, share);
-        }
-        logits.muliColumnVector(scale);
+        double sum = kernels.softmaxCrossEntropy(buffer("logits", rows, v), targetIds, counted,
+                1.0 / Math.max(1, countedRows.size()));
         return countedRows.isEmpty() ? Double.NaN : sum / countedRows.size();
-    }
-
-    /** The cross-entropy of one row from its raw logits, for a target probability below float precision. */
-    private double crossEntropy(INDArray raw, int row) {
-        DataBuffer data = raw.data();
-        long base = (long) row * v;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < v; j++) {
-            max = Math.max(max, data.getDouble(base + j));
-        }
-        double sum = 0;
-        for (int j = 0; j < v; j++) {
-            sum += Math.exp(data.getDouble(base + j) - max);
-        }
-        return max + Math.log(sum) - data.getDouble(base + targetIds[row]);
     }
 
     /** Backward pass from the logit gradient left by {@link #lossAndLogitGradient}; {@code xf} is the head's input. */
@@ -260,11 +231,10 @@ final class DirectTransformer implements StepModel {
         for (int i = layers.size() - 1; i >= 0; i--) {
             layers.get(i).backward(buffer("x" + i, rows, d), g);
         }
-        blas.gemm(buffer("tokens", rows, v), true, g, false, grads.get("wte"), 1, tied ? 1 : 0);
-        blas.gemv(true, 1, g.reshape(batchSize, (long) t * d), ones(batchSize), 0, grads.get("wpe"));
+        kernels.embedBackward(g, tokenIds, grads.get("wte"), tied, grads.get("wpe"));
     }
 
-    /** Loads a batch: token one-hot rows, targets, counted positions; (re)allocates buffers for its size. */
+    /** Loads a batch: tokens, targets, counted positions; (re)allocates buffers for its size. */
     private void setInputs(Batch batch) {
         if (batch.context() != t) {
             throw new IllegalArgumentException("batch has context " + batch.context() + ", the model " + t);
@@ -273,28 +243,26 @@ final class DirectTransformer implements StepModel {
         if (n != rows) {
             releaseBuffers();
             rows = n;
-            tokenIds = new int[0];
         }
         batchSize = batch.size();
-        INDArray oneHot = buffer("tokens", rows, v);
-        DataBuffer data = oneHot.data();
-        if (tokenIds.length == rows) {
-            for (int row = 0; row < rows; row++) {
-                data.put((long) row * v + tokenIds[row], 0.0);
-            }
-        }
         tokenIds = new int[rows];
         targetIds = new int[rows];
+        counted = new boolean[rows];
         countedRows.clear();
         for (int s = 0; s < batchSize; s++) {
             for (int p = 0; p < t; p++) {
                 int row = s * t + p;
-                tokenIds[row] = batch.inputs()[s][p];
+                int token = batch.inputs()[s][p];
+                if (token < 0 || token >= v) {
+                    throw new IllegalArgumentException("token id " + token + " at batch row " + s + ", position " + p
+                            + " is outside the vocabulary [0, " + v + ")");
+                }
+                tokenIds[row] = token;
                 targetIds[row] = batch.targets()[s][p];
                 if (batch.weights()[s][p] != 0) {
+                    counted[row] = true;
                     countedRows.add(row);
                 }
-                data.put((long) row * v + tokenIds[row], 1.0);
             }
         }
     }
@@ -405,13 +373,12 @@ final class DirectTransformer implements StepModel {
             INDArray probs = buffer(name + ".p", (long) batchSize * heads * t, t);   // [B·H·T, T]
             INDArray merged = buffer(name + ".merged", rows, d);
             double scale = 1.0 / Math.sqrt(hd);
+            HeadBlocks p = new HeadBlocks(probs, t);
             perHead(batchSize * heads, (i, scratch) -> {
                 long head = head(i);                                     // Q[b, :, h] at this offset, leading dim d
                 long s = (long) i * t * t;                               // its [T, T] block of scores
                 Blas.gemm(false, true, t, t, hd, scale, qs, head, d, ks, head, d, 0, probs, s, t);
-                scratch.read(probs, s, 0);
-                scratch.causalSoftmax();
-                scratch.write(0, probs, s);
+                scratch.causalSoftmax(p, s);
                 Blas.gemm(false, false, t, hd, t, 1, probs, s, t, vs, head, d, 0, merged, head, d);
             });
             o.forward(merged, out, accumulate);
@@ -430,15 +397,14 @@ final class DirectTransformer implements StepModel {
             INDArray dq = buffer("attn.dq", rows, d);
             INDArray dk = buffer("attn.dk", rows, d);
             double scale = 1.0 / Math.sqrt(hd);
+            HeadBlocks p = new HeadBlocks(probs, t);
+            HeadBlocks dp = new HeadBlocks(dScores, t);
             perHead(batchSize * heads, (i, scratch) -> {
                 long head = head(i);
                 long s = (long) i * t * t;
                 Blas.gemm(false, true, t, t, hd, 1, dMerged, head, d, vs, head, d, 0, dScores, s, t);   // dP = dO·Vᵀ
                 Blas.gemm(true, false, t, hd, t, 1, probs, s, t, dMerged, head, d, 0, dv, head, d);    // dV = Pᵀ·dO
-                scratch.read(probs, s, 0);
-                scratch.read(dScores, s, 1);
-                scratch.causalSoftmaxBackward();
-                scratch.write(1, dScores, s);
+                scratch.causalSoftmaxBackward(p, dp, s);
                 Blas.gemm(false, false, t, hd, t, scale, dScores, s, t, ks, head, d, 0, dq, head, d); // dQ = dS·K
                 Blas.gemm(true, false, t, hd, t, scale, dScores, s, t, qs, head, d, 0, dk, head, d);  // dK = dSᵀ·Q
             });
@@ -959,67 +925,174 @@ final class DirectTransformer implements StepModel {
         });
     }
 
-    /** Two {@code [T, T]} blocks in Java memory, and the causal softmax and its backward pass on them. */
+    /** The {@code [T, T]} blocks of a {@code [B·H·T, T]} float or double array, in its native memory. */
+    private record HeadBlocks(MemorySegment memory, boolean floats, int t) {
+        HeadBlocks(INDArray a, int t) {
+            this(FusedKernels.segment(a), a.dataType() == DataType.FLOAT, t);
+        }
+
+        /** {@code dst} = the block at element {@code block}, widened to double. */
+        void read(long block, double[] dst, float[] staged) {
+            int n = t * t;
+            if (floats) {
+                MemorySegment.copy(memory, ValueLayout.JAVA_FLOAT, block * Float.BYTES, staged, 0, n);
+                for (int i = 0; i < n; i++) {
+                    dst[i] = staged[i];
+                }
+            } else {
+                MemorySegment.copy(memory, ValueLayout.JAVA_DOUBLE, block * Double.BYTES, dst, 0, n);
+            }
+        }
+
+        /** {@code dst[0…n)} = the first {@code n} values of row {@code r} of the block at element {@code block}. */
+        void readRow(long block, int r, int n, double[] dst, float[] staged) {
+            long at = block + (long) r * t;
+            if (floats) {
+                MemorySegment.copy(memory, ValueLayout.JAVA_FLOAT, at * Float.BYTES, staged, 0, n);
+                for (int j = 0; j < n; j++) {
+                    dst[j] = staged[j];
+                }
+            } else {
+                MemorySegment.copy(memory, ValueLayout.JAVA_DOUBLE, at * Double.BYTES, dst, 0, n);
+            }
+        }
+
+        /** The first {@code n} values of that row = {@code src[0…n)}, the rest of the row 0. */
+        void writeRow(double[] src, int n, long block, int r, float[] staged) {
+            long at = block + (long) r * t;
+            if (floats) {
+                for (int j = 0; j < n; j++) {
+                    staged[j] = (float) src[j];
+                }
+                java.util.Arrays.fill(staged, n, t, 0f);
+                MemorySegment.copy(staged, 0, memory, ValueLayout.JAVA_FLOAT, at * Float.BYTES, t);
+            } else {
+                java.util.Arrays.fill(src, n, t, 0.0);
+                MemorySegment.copy(src, 0, memory, ValueLayout.JAVA_DOUBLE, at * Double.BYTES, t);
+            }
+        }
+
+        /** The block at element {@code block} = {@code src}, rounded to float for a float array. */
+        void write(double[] src, long block, float[] staged) {
+            int n = t * t;
+            if (floats) {
+                for (int i = 0; i < n; i++) {
+                    staged[i] = (float) src[i];
+                }
+                MemorySegment.copy(staged, 0, memory, ValueLayout.JAVA_FLOAT, block * Float.BYTES, n);
+            } else {
+                MemorySegment.copy(src, 0, memory, ValueLayout.JAVA_DOUBLE, block * Double.BYTES, n);
+            }
+        }
+    }
+
+    /**
+     * The causal softmax and its backward pass on a {@code [T, T]} block, in double on a copy of the block, only
+     * over each row's causal part (row r: keys 0…r), with a thread's arrays.
+     */
     private static final class HeadScratch {
         private final int t;
-        private final double[][] blocks;
-        private final HostCopy copy = new HostCopy();
+        private final double[] p;
+        private final double[] g;
+        private final float[] staged;
+        /** The causal parts of a block's rows end to end: T·(T+1)/2 values. */
+        private final double[] packed;
 
         HeadScratch(int t) {
             this.t = t;
-            this.blocks = new double[][] {new double[t * t], new double[t * t]};
+            this.p = new double[t * t];
+            this.g = new double[t * t];
+            this.staged = new float[t * t];
+            this.packed = new double[t * (t + 1) / 2];
         }
 
-        /** Copies the {@code [T, T]} block at {@code offset} of {@code a} into block {@code slot}. */
-        void read(INDArray a, long offset, int slot) {
-            copy.read(a, offset, blocks[slot], t * t);
-        }
-
-        /** Copies block {@code slot} to the {@code [T, T]} block at {@code offset} of {@code a}. */
-        void write(int slot, INDArray a, long offset) {
-            copy.write(blocks[slot], t * t, a, offset);
-        }
-
-        /** Block 0: scores → probabilities, row r over keys 0..r; keys after r (the future) get 0. */
-        void causalSoftmax() {
-            double[] x = blocks[0];
-            for (int r = 0; r < t; r++) {
-                int row = r * t;
-                int end = row + r + 1;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = row; j < end; j++) {
-                    max = Math.max(max, x[j]);
+        /**
+         * Scores → probabilities in the block at {@code block}: row r over keys 0..r; keys after r (the future) get
+         * 0. The rows' causal parts, less their maxima, are packed end to end first, so that the exponentials run
+         * as one long loop (vectorised) instead of T short ones (mostly scalar: half the rows are under 64 long).
+         */
+        void causalSoftmax(HeadBlocks blocks, long block) {
+            blocks.read(block, p, staged);
+            for (int r = 0, at = 0; r < t; at += ++r) {
+                int base = r * t;
+                double max = max(p, base, r + 1);
+                for (int j = 0; j <= r; j++) {
+                    packed[at + j] = p[base + j] - max;
                 }
-                for (int j = row; j < end; j++) {
-                    x[j] = expOfNonPositive(x[j] - max);
-                }
-                double sum = 0;
-                for (int j = row; j < end; j++) {
-                    sum += x[j];
-                }
-                double inverse = 1 / sum;
-                for (int j = row; j < end; j++) {
-                    x[j] *= inverse;
-                }
-                java.util.Arrays.fill(x, end, row + t, 0.0);
             }
+            int total = t * (t + 1) / 2;
+            for (int i = 0; i < total; i++) {
+                packed[i] = expOfNonPositive(packed[i]);
+            }
+            for (int r = 0, at = 0; r < t; at += ++r) {
+                int base = r * t;
+                double inverse = 1 / sum(packed, at, r + 1);
+                for (int j = 0; j <= r; j++) {
+                    p[base + j] = packed[at + j] * inverse;
+                }
+                java.util.Arrays.fill(p, base + r + 1, base + t, 0.0);
+            }
+            blocks.write(p, block, staged);
         }
 
-        /** Block 1: dP → dS = P ⊙ (dP − Σⱼ dPⱼ·Pⱼ) per row, with P in block 0. */
-        void causalSoftmaxBackward() {
-            double[] p = blocks[0];
-            double[] g = blocks[1];
+        /**
+         * dP → dS = P ⊙ (dP − Σⱼ dPⱼ·Pⱼ) per row, in place in {@code grads}, with P in {@code probs}: row by row over
+         * the causal parts only (whole blocks, twice as many values, measured slower here).
+         */
+        void causalSoftmaxBackward(HeadBlocks probs, HeadBlocks grads, long block) {
             for (int r = 0; r < t; r++) {
-                int row = r * t;
+                int n = r + 1;
+                probs.readRow(block, r, n, p, staged);
+                grads.readRow(block, r, n, g, staged);
                 double dot = 0;
-                for (int j = 0; j <= r; j++) {
-                    dot += g[row + j] * p[row + j];
+                double dot1 = 0;
+                int j = 0;
+                for (; j + 1 < n; j += 2) {
+                    dot += g[j] * p[j];
+                    dot1 += g[j + 1] * p[j + 1];
                 }
-                for (int j = 0; j <= r; j++) {
-                    g[row + j] = p[row + j] * (g[row + j] - dot);
+                if (j < n) {
+                    dot += g[j] * p[j];
                 }
-                java.util.Arrays.fill(g, row + r + 1, row + t, 0.0);
+                dot += dot1;
+                for (j = 0; j < n; j++) {
+                    g[j] = p[j] * (g[j] - dot);
+                }
+                grads.writeRow(g, n, block, r, staged);
             }
+        }
+
+        /**
+         * The largest of a[from…from+n): a comparison rather than {@link Math#max}, whose NaN and signed-zero
+         * rules make it several times slower here; a NaN score still makes its row NaN through the exponential.
+         */
+        private static double max(double[] a, int from, int n) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = from; j < from + n; j++) {
+                double v = a[j];
+                m = v > m ? v : m;
+            }
+            return m;
+        }
+
+        /** Σ a[from…from+n) in four running sums (a fixed order). */
+        private static double sum(double[] a, int from, int n) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int j = from;
+            int end = from + n;
+            for (; j + 3 < end; j += 4) {
+                s0 += a[j];
+                s1 += a[j + 1];
+                s2 += a[j + 2];
+                s3 += a[j + 3];
+            }
+            for (; j < end; j++) {
+                s0 += a[j];
+            }
+            return (s0 + s1) + (s2 + s3);
         }
     }
 

@@ -408,6 +408,136 @@ final class FusedKernels {
         }
     }
 
+    /**
+     * The embedding: row r of {@code x} = row {@code ids[r]} of {@code table} + row {@code r mod T} of
+     * {@code positions} ({@code [T, d]}), each sum one float addition for float arrays (what the one-hot product
+     * and the row-vector add it replaces gave, bit for bit).
+     */
+    void embed(INDArray table, INDArray positions, int[] ids, INDArray x) {
+        int cols = (int) x.size(1);
+        int t = (int) positions.size(0);
+        Rows tr = Rows.of(table);
+        Rows pr = Rows.of(positions);
+        Rows xr = Rows.of(x);
+        boolean floats = xr.floats();
+        runRows((int) x.size(0), cols, (k, part, first, count) -> {
+            double[] xv = k.doubles(0, count * cols);
+            for (int r = 0; r < count; r++) {
+                int row = first + r;
+                double[] word = tr.read(k, 1, ids[row], 1);
+                double[] position = pr.read(k, 2, row % t, 1);
+                for (int j = 0; j < cols; j++) {
+                    double sum = word[j] + position[j];
+                    xv[r * cols + j] = floats ? (float) sum : sum;
+                }
+            }
+            xr.write(k, xv, first, count);
+        });
+    }
+
+    /**
+     * The embedding's backward pass: {@code dTable[id] += g[r]} over the rows r with that id (written, or added
+     * to {@code dTable} when {@code accumulate}) and {@code dPositions[p] = Σ g[r]} over the rows at position p.
+     * Split over the threads by columns, each column summed in double over the rows in order, so the result does
+     * not depend on the thread count.
+     */
+    void embedBackward(INDArray g, int[] ids, INDArray dTable, boolean accumulate, INDArray dPositions) {
+        int rows = (int) g.size(0);
+        int cols = (int) g.size(1);
+        int vocab = (int) dTable.size(0);
+        int t = (int) dPositions.size(0);
+        MemorySegment gs = segment(g);
+        MemorySegment ts = segment(dTable);
+        MemorySegment ps = segment(dPositions);
+        boolean floats = g.dataType() == DataType.FLOAT;
+        threads.parallel(p -> {
+            int from = threads.from(p, cols);
+            int width = threads.from(p + 1, cols) - from;
+            if (width == 0) {
+                return;
+            }
+            double[] words = new double[vocab * width];
+            double[] positions = new double[t * width];
+            for (int row = 0; row < rows; row++) {
+                int w = ids[row] * width;
+                int q = (row % t) * width;
+                long at = (long) row * cols + from;
+                for (int j = 0; j < width; j++) {
+                    double value = floats ? gs.getAtIndex(ValueLayout.JAVA_FLOAT, at + j) : gs.getAtIndex(ValueLayout.JAVA_DOUBLE, at + j);
+                    words[w + j] += value;
+                    positions[q + j] += value;
+                }
+            }
+            for (int id = 0; id < vocab; id++) {
+                for (int j = 0; j < width; j++) {
+                    long at = (long) id * cols + from + j;
+                    double before = !accumulate ? 0 : floats ? ts.getAtIndex(ValueLayout.JAVA_FLOAT, at) : ts.getAtIndex(ValueLayout.JAVA_DOUBLE, at);
+                    set(ts, at, before + words[id * width + j], floats);
+                }
+            }
+            for (int q = 0; q < t; q++) {
+                for (int j = 0; j < width; j++) {
+                    set(ps, (long) q * cols + from + j, positions[q * width + j], floats);
+                }
+            }
+        });
+    }
+
+    /**
+     * Logits → the gradient of the mean cross-entropy over the counted rows, in place, in double per row (max,
+     * exponentials, their sum, then {@code (p − onehot(target))·share}; uncounted rows get 0); returns the sum of
+     * the counted rows' cross-entropies ({@code max + log Σ e − logit[target]}), added in row order.
+     *
+     * @param share the weight of one counted row: 1 / their number
+     */
+    double softmaxCrossEntropy(INDArray logits, int[] targets, boolean[] counted, double share) {
+        int rows = (int) logits.size(0);
+        int cols = (int) logits.size(1);
+        Rows lr = Rows.of(logits);
+        double[] losses = new double[rows];
+        runRows(rows, cols, (k, part, first, count) -> {
+            double[] l = lr.read(k, 0, first, count);
+            for (int r = 0; r < count; r++) {
+                int row = first + r;
+                int at = r * cols;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = at; j < at + cols; j++) {
+                    double value = l[j];
+                    max = value > max ? value : max;
+                }
+                double target = l[at + targets[row]];
+                for (int j = at; j < at + cols; j++) {
+                    l[j] = DirectTransformer.expOfNonPositive(l[j] - max);
+                }
+                double total = sum(l, at, at + cols);
+                losses[row] = max + Math.log(total) - target;
+                double scale = counted[row] ? share / total : 0.0;
+                for (int j = at; j < at + cols; j++) {
+                    l[j] *= scale;
+                }
+                if (counted[row]) {
+                    l[at + targets[row]] -= share;
+                }
+            }
+            lr.write(k, l, first, count);
+        });
+        double sum = 0;
+        for (int row = 0; row < rows; row++) {
+            if (counted[row]) {
+                sum += losses[row];
+            }
+        }
+        return sum;
+    }
+
+    private static void set(MemorySegment memory, long at, double value, boolean floats) {
+        if (floats) {
+            memory.setAtIndex(ValueLayout.JAVA_FLOAT, at, (float) value);
+        } else {
+            memory.setAtIndex(ValueLayout.JAVA_DOUBLE, at, value);
+        }
+    }
+
     /** {@code dst ← src}, arrays of one type and length: a plain copy of the native memory, split over the threads. */
     void copy(INDArray src, INDArray dst) {
         if (src.dataType() != dst.dataType() || src.length() != dst.length()) {

@@ -256,4 +256,109 @@ class FusedKernelsTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theEmbeddingGathersRowsAndItsBackwardScattersThemWhateverTheThreadCount() {
+        int vocab = 11;
+        int t = 7;
+        int cols = 301;
+        int rows = 5 * t;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        int[] ids = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            ids[r] = rnd.nextInt(vocab - 1);                         // the last id never occurs: its gradient is 0
+        }
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray table = Nd4j.randn(DataType.DOUBLE, vocab, cols).castTo(type);
+            INDArray positions = Nd4j.randn(DataType.DOUBLE, t, cols).castTo(type);
+            INDArray g = Nd4j.randn(DataType.DOUBLE, rows, cols).castTo(type);
+            INDArray before = Nd4j.randn(DataType.DOUBLE, vocab, cols).castTo(type);
+            INDArray first = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                try (SplitBlas split = new SplitBlas(threads)) {
+                    FusedKernels kernels = new FusedKernels(split);
+                    INDArray x = Nd4j.zeros(type, rows, cols);
+                    kernels.embed(table, positions, ids, x);
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(x.getRow(r)).as("row %d", r).isEqualTo(table.getRow(ids[r]).add(positions.getRow(r % t)));
+                    }
+                    INDArray dTable = before.dup();
+                    INDArray dPositions = Nd4j.zeros(type, t, cols);
+                    kernels.embedBackward(g, ids, dTable, true, dPositions);
+                    INDArray written = Nd4j.zeros(type, vocab, cols).addi(7);
+                    kernels.embedBackward(g, ids, written, false, Nd4j.zeros(type, t, cols));
+                    for (int id = 0; id < vocab; id++) {
+                        for (int j = 0; j < cols; j++) {
+                            double sum = 0;
+                            for (int r = 0; r < rows; r++) {
+                                sum += ids[r] == id ? g.getDouble(r, j) : 0;
+                            }
+                            double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-12;
+                            assertThat(written.getDouble(id, j)).as("d table %d,%d", id, j).isCloseTo(sum, within(tolerance));
+                            assertThat(dTable.getDouble(id, j)).isCloseTo(before.getDouble(id, j) + sum, within(tolerance));
+                        }
+                    }
+                    for (int q = 0; q < t; q++) {
+                        for (int j = 0; j < cols; j++) {
+                            double sum = 0;
+                            for (int r = q; r < rows; r += t) {
+                                sum += g.getDouble(r, j);
+                            }
+                            assertThat(dPositions.getDouble(q, j)).isCloseTo(sum, within(type == DataType.FLOAT ? 1e-5 : 1e-12));
+                        }
+                    }
+                    if (first == null) {
+                        first = dTable;
+                    } else {
+                        assertThat(dTable).as("%s: the same at %d threads as at 1", type, threads).isEqualTo(first);
+                    }
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theCrossEntropyPassGivesTheMeanLossAndItsGradientEvenForFarOffTargets() {
+        int rows = 9;
+        int cols = 301;
+        int[] targets = new int[rows];
+        boolean[] counted = new boolean[rows];
+        for (int r = 0; r < rows; r++) {
+            targets[r] = (r * 37) % cols;
+            counted[r] = r % 4 != 3;
+        }
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray logits = Nd4j.randn(DataType.DOUBLE, rows, cols).muli(4).castTo(type);
+            logits.putScalar(0, targets[0], -200.0);                 // a target far below the rest: e^-200 underflows a float
+            double share = 1.0 / 7;
+            for (int threads = 1; threads <= 3; threads++) {
+                try (SplitBlas split = new SplitBlas(threads)) {
+                    INDArray grad = logits.dup();
+                    double sum = new FusedKernels(split).softmaxCrossEntropy(grad, targets, counted, share);
+                    double expectedSum = 0;
+                    for (int r = 0; r < rows; r++) {
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int j = 0; j < cols; j++) {
+                            max = Math.max(max, logits.getDouble(r, j));
+                        }
+                        double total = 0;
+                        for (int j = 0; j < cols; j++) {
+                            total += Math.exp(logits.getDouble(r, j) - max);
+                        }
+                        if (counted[r]) {
+                            expectedSum += max + Math.log(total) - logits.getDouble(r, targets[r]);
+                        }
+                        for (int j = 0; j < cols; j++) {
+                            double p = Math.exp(logits.getDouble(r, j) - max) / total;
+                            double expected = counted[r] ? share * (p - (j == targets[r] ? 1 : 0)) : 0;
+                            assertThat(grad.getDouble(r, j)).as("%s row %d col %d", type, r, j)
+                                    .isCloseTo(expected, within(type == DataType.FLOAT ? 1e-8 : 1e-12));
+                        }
+                    }
+                    assertThat(sum).as("%s %d threads", type, threads).isCloseTo(expectedSum, within(1e-9 * expectedSum));
+                    assertThat(sum).isGreaterThan(190);                  // row 0 alone: about 200 nats
+                }
+            }
+        }
+    }
 }
