@@ -931,19 +931,6 @@ final class DirectTransformer implements StepModel {
             this(FusedKernels.segment(a), a.dataType() == DataType.FLOAT, t);
         }
 
-        /** {@code dst} = the block at element {@code block}, widened to double. */
-        void read(long block, double[] dst, float[] staged) {
-            int n = t * t;
-            if (floats) {
-                MemorySegment.copy(memory, ValueLayout.JAVA_FLOAT, block * Float.BYTES, staged, 0, n);
-                for (int i = 0; i < n; i++) {
-                    dst[i] = staged[i];
-                }
-            } else {
-                MemorySegment.copy(memory, ValueLayout.JAVA_DOUBLE, block * Double.BYTES, dst, 0, n);
-            }
-        }
-
         /** {@code dst[0…n)} = the first {@code n} values of row {@code r} of the block at element {@code block}. */
         void readRow(long block, int r, int n, double[] dst, float[] staged) {
             long at = block + (long) r * t;
@@ -1012,7 +999,7 @@ final class DirectTransformer implements StepModel {
          * as one long loop (vectorised) instead of T short ones (mostly scalar: half the rows are under 64 long).
          */
         void causalSoftmax(HeadBlocks blocks, long block) {
-            blocks.read(block, p, staged);
+            blocks.readRow(block, 0, t * t, p, staged);                 // the whole block
             for (int r = 0, at = 0; r < t; at += ++r) {
                 int base = r * t;
                 double max = max(p, base, r + 1);
@@ -1026,7 +1013,7 @@ final class DirectTransformer implements StepModel {
             }
             for (int r = 0, at = 0; r < t; at += ++r) {
                 int base = r * t;
-                double inverse = 1 / sum(packed, at, r + 1);
+                double inverse = 1 / FusedKernels.sum(packed, at, at + r + 1);
                 for (int j = 0; j <= r; j++) {
                     p[base + j] = packed[at + j] * inverse;
                 }
@@ -1073,26 +1060,6 @@ final class DirectTransformer implements StepModel {
                 m = v > m ? v : m;
             }
             return m;
-        }
-
-        /** Σ a[from…from+n) in four running sums (a fixed order). */
-        private static double sum(double[] a, int from, int n) {
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            int j = from;
-            int end = from + n;
-            for (; j + 3 < end; j += 4) {
-                s0 += a[j];
-                s1 += a[j + 1];
-                s2 += a[j + 2];
-                s3 += a[j + 3];
-            }
-            for (; j < end; j++) {
-                s0 += a[j];
-            }
-            return (s0 + s1) + (s2 + s3);
         }
     }
 

@@ -620,7 +620,7 @@ final class FusedKernels {
     }
 
     /** Σ a[from..to) with four running sums, so that the additions overlap; a fixed order, so deterministic. */
-    private static double sum(double[] a, int from, int to) {
+    static double sum(double[] a, int from, int to) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
