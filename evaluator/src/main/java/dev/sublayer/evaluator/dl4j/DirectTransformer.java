@@ -26,8 +26,9 @@ import java.util.Map;
 
 /**
  * The decoder-only transformer of an {@link Architecture} with its forward and backward passes written out
- * by hand on ND4J arrays: every matrix product is one CBLAS call ({@link Blas}), every other step an
- * in-place ND4J op on arrays allocated once per batch shape. It computes the same function and gradients as
+ * by hand on ND4J arrays: every matrix product is one CBLAS call ({@link Blas}), the element-wise and per-row
+ * work one fused pass over the arrays' native memory ({@link FusedKernels}; the causal softmax here), on arrays
+ * allocated once per batch shape. It computes the same function and gradients as
  * the SameDiff graph {@code TransformerModel} (the tests' float64 oracle; they compare on random architectures) at a
  * fraction of the cost: SameDiff M2.1 materialises every broadcast and head permutation, runs its batched
  * products at a fraction of GEMM speed and allocates each step's arrays afresh.
