@@ -67,9 +67,9 @@ class EvaluateMemoryTest {
 
     @Test
     void aModelThatOutgrowsItsEstimateEndsAsTheProcesssOwnOutOfMemory() throws Exception {
-        // batch 5000: estimated 0.45 GiB, fits 600 MiB; the run itself (JVM, natives, workspace) needs ~800 MB
-        Run r = evaluate("600m", "A2 F32", "--d-model", "32", "--context", "16", "--steps", "3", "--threads", "1",
-                "--batch", "5000");
+        // batch 3500: estimated 0.32 GiB, fits 350 MiB; the run itself (JVM, natives, workspace) needs ~470 MB
+        Run r = evaluate("350m", "A2 F32", "--d-model", "32", "--context", "16", "--steps", "3", "--threads", "1",
+                "--batch", "3500");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("status                out_of_memory");
         assertThat(r.err()).contains("sublayer: error: trial out_of_memory: out of memory: ");

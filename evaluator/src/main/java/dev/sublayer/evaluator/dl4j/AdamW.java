@@ -186,13 +186,19 @@ final class AdamW {
 
     /** Frees the moment arrays now. */
     void release() {
-        if (flatFirst != null) {
-            flatFirst.close();
-            flatSecond.close();
-            flatFirst = null;
+        if (flatFirst != null || flatSecond != null) {
+            INDArray first = flatFirst;
+            INDArray second = flatSecond;
+            flatFirst = null;                          // first: a failure below must not leave them to be freed twice
             flatSecond = null;
             m.clear();
             v.clear();
+            if (first != null) {
+                first.close();
+            }
+            if (second != null) {
+                second.close();
+            }
             return;
         }
         for (INDArray a : m.values()) {

@@ -90,7 +90,7 @@ final class DirectTransformer implements StepModel {
     private final double[][] scratch = new double[3][];
 
     private DirectTransformer(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
-            double moeAuxWeight) {
+            double moeAuxWeight, int threads) {
         if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
             throw new IllegalArgumentException("the direct model computes in FLOAT or DOUBLE, not " + dtype);
         }
@@ -120,7 +120,7 @@ final class DirectTransformer implements StepModel {
         if (init.hasNext()) {
             throw new IllegalStateException("the direct model did not create parameter " + init.peek().name());
         }
-        blas = new SplitBlas(Nd4j.factory().blas().getMaxThreads());
+        blas = new SplitBlas(threads);
         kernels = new FusedKernels(blas);
     }
 
@@ -135,6 +135,16 @@ final class DirectTransformer implements StepModel {
     }
 
     /**
+     * Builds the model and its initial weights, split over as many threads as OpenBLAS is set to use.
+     *
+     * @see #build(Architecture, ModelShape, DataType, long, double, double, int)
+     */
+    static DirectTransformer build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
+            double moeAuxWeight) {
+        return build(arch, shape, dtype, seed, initStd, moeAuxWeight, Nd4j.factory().blas().getMaxThreads());
+    }
+
+    /**
      * Builds the model and its initial weights.
      *
      * @param dtype        {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
@@ -142,17 +152,18 @@ final class DirectTransformer implements StepModel {
      * @param initStd      standard deviation of the weight matrices
      * @param moeAuxWeight weight of the mixture-of-experts load-balancing loss in the objective whose gradients
      *                     {@link #lossAndGradients} computes, >= 0
+     * @param threads      the threads its products and fused passes are split over ({@link SplitBlas})
      * @throws IllegalArgumentException when ND4J's backend is not its CPU backend, or for a negative or infinite
      *                                  weight
      */
     static DirectTransformer build(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
-            double moeAuxWeight) {
+            double moeAuxWeight, int threads) {
         String backend = Nd4j.getBackend().getClass().getSimpleName();
         if (!backend.startsWith("Cpu")) {
             throw new IllegalArgumentException("the dl4j engine trains on ND4J's CPU backend only, not " + backend
                     + "; use the djl engine on GPUs");
         }
-        return new DirectTransformer(arch, shape, dtype, seed, initStd, moeAuxWeight);
+        return new DirectTransformer(arch, shape, dtype, seed, initStd, moeAuxWeight, threads);
     }
 
     // ---- training and evaluation ----------------------------------------------------------------------
@@ -1183,6 +1194,7 @@ final class DirectTransformer implements StepModel {
         INDArray a = buffers.get(name);
         if (a == null || a.size(0) != r || a.size(1) != c) {
             if (a != null) {
+                buffers.remove(name);                 // first: if the allocation below fails, close() must not free it again
                 a.close();
             }
             a = Nd4j.zeros(dtype, r, c);
@@ -1210,7 +1222,9 @@ final class DirectTransformer implements StepModel {
     private INDArray ones(long n) {
         if (ones == null || ones.length() < n) {
             if (ones != null) {
-                ones.close();
+                INDArray old = ones;
+                ones = null;                           // first: if the allocation below fails, close() must not free it again
+                old.close();
             }
             ones = Nd4j.ones(dtype, Math.max(n, Math.max(rows, 1)));
         }

@@ -44,7 +44,10 @@ public final class Dl4jEngine implements Engine {
         this.threads = threads;
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        // The direct model splits every product over its own threads (SplitBlas), each call single-threaded; set once
+        // here, not around every step: each change allocates through JavaCPP, and an allocation refused at the
+        // memory limit inside that call was seen to corrupt the native heap (JavaCPP 1.5.7 / OpenBLAS presets).
+        Nd4j.factory().blas().setMaxThreads(1);
         this.provenance = Provenances.of(NAME, backend(), device(threads));
         LOG.debug("dl4j engine: {} on {}", provenance.backend(), provenance.device());
     }
@@ -84,7 +87,7 @@ public final class Dl4jEngine implements Engine {
     @Override
     public TrialResult train(TrialRequest request, TrialListener listener, Optional<Path> resumeFrom,
                              Optional<Path> checkpointTo) {
-        return TrainingLoop.train(request, listener, provenance, NAME, shape -> Dl4jTrainer.build(request, shape),
+        return TrainingLoop.train(request, listener, provenance, NAME, shape -> Dl4jTrainer.build(request, shape, threads),
                 resumeFrom, checkpointTo);
     }
 }

@@ -34,11 +34,14 @@ final class Dl4jTrainer implements Trainer {
         this.params = model.parameters();
     }
 
-    /** The direct model of the request's architecture and the optimizer of its training config. */
-    static Dl4jTrainer build(TrialRequest request, ModelShape shape) {
+    /**
+     * The direct model of the request's architecture, split over {@code threads} threads, and the optimizer of its
+     * training config.
+     */
+    static Dl4jTrainer build(TrialRequest request, ModelShape shape, int threads) {
         TrainingConfig config = request.training();
         DirectTransformer model = DirectTransformer.build(request.architecture(), shape, DataType.FLOAT, request.seed(),
-                config.initStd(), config.moeAuxWeight());
+                config.initStd(), config.moeAuxWeight(), threads);
         return new Dl4jTrainer(model, config, model.kernels());
     }
 

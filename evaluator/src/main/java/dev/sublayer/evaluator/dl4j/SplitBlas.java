@@ -36,10 +36,16 @@ final class SplitBlas implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code body} with OpenBLAS on one thread, restoring its thread count afterwards. */
+    /**
+     * Runs {@code body} with OpenBLAS on one thread, restoring its thread count afterwards; changes nothing when it
+     * is on one thread already (the dl4j engine sets it so once).
+     */
     <T> T exclusive(Supplier<T> body) {
         org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
         int saved = blas.getMaxThreads();
+        if (saved == 1) {
+            return body.get();
+        }
         blas.setMaxThreads(1);
         try {
             return body.get();
