@@ -24,6 +24,7 @@ final class Dl4jTrainer implements Trainer {
     private final AdamW optimizer;
     private final Optional<FlatParameters> flat;
     private final Map<String, INDArray> params;
+    private final FusedKernels kernels;
 
     private Dl4jTrainer(StepModel model, TrainingConfig config, FusedKernels kernels) {
         this.model = model;
@@ -32,6 +33,7 @@ final class Dl4jTrainer implements Trainer {
         this.flat = model.flat();
         flat.ifPresent(f -> optimizer.useFlat(f, kernels));
         this.params = model.parameters();
+        this.kernels = kernels;
     }
 
     /**
@@ -54,7 +56,7 @@ final class Dl4jTrainer implements Trainer {
     public Step step(Batch batch, double learningRate) {
         double loss = model.lossAndGradients(batch);
         Map<String, INDArray> gradients = model.gradients();
-        double norm = flat.isPresent() ? flat.get().gradients().norm2Number().doubleValue() : AdamW.globalNorm(gradients);
+        double norm = flat.isPresent() ? kernels.norm2(flat.get().gradients()) : AdamW.globalNorm(gradients);
         if (Double.isFinite(loss) && Double.isFinite(norm)) {
             if (flat.isPresent()) {
                 optimizer.updateFlat(flat.get(), norm, learningRate);

@@ -651,6 +651,38 @@ final class FusedKernels {
         return out;
     }
 
+    /**
+     * The L2 norm √(Σ x²) of a whole float or double array, summed in double: per chunk, then over the chunks in
+     * order, so the result is the same for any thread count. For the gradient clipping, in one pass over the flat
+     * gradients.
+     */
+    double norm2(INDArray a) {
+        MemorySegment as = segment(a);
+        long length = a.length();
+        boolean floats = a.dataType() == DataType.FLOAT;
+        double[] partial = new double[Math.toIntExact((length + CHUNK - 1) / CHUNK)];
+        run(length, (k, from, n) -> {
+            double[] x = k.doubles(0, n);
+            if (floats) {
+                float[] f = k.floats(0, as, from, n);
+                for (int i = 0; i < n; i++) {
+                    x[i] = (double) f[i] * f[i];
+                }
+            } else {
+                double[] d = k.doubles(1, as, from, n);
+                for (int i = 0; i < n; i++) {
+                    x[i] = d[i] * d[i];
+                }
+            }
+            partial[(int) (from / CHUNK)] = sum(x, 0, n);
+        });
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        return Math.sqrt(total);
+    }
+
     /** d/dz [z·σ(cz)] = ((1 − s)·s·z)·c + s with s = σ(cz), in ND4J's order of operations (float). */
     private static float sigmoidUnitDerivative(float z, float s, float c) {
         return (((1f - s) * s) * z) * c + s;

@@ -361,4 +361,27 @@ class FusedKernelsTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theNormOfAWholeArrayIsExactToRoundingAndTheSameAtEveryThreadCount() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray a = Nd4j.randn(DataType.DOUBLE, 11_137).castTo(type);     // 5 chunks and a remainder
+            double sum = 0;
+            for (int i = 0; i < a.length(); i++) {
+                sum += a.getDouble(i) * a.getDouble(i);
+            }
+            Double first = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                try (SplitBlas split = new SplitBlas(threads)) {
+                    double norm = new FusedKernels(split).norm2(a);
+                    assertThat(norm).as("%s %d threads", type, threads).isCloseTo(Math.sqrt(sum), within(1e-12 * Math.sqrt(sum)));
+                    if (first == null) {
+                        first = norm;
+                    } else {
+                        assertThat(norm).as("%s: the same at %d threads as at 1", type, threads).isEqualTo(first);
+                    }
+                }
+            }
+        }
+    }
 }
