@@ -45,8 +45,9 @@ class DjlMemoryTest {
                 }
                 peak = Math.max(peak, rss);
             }
-            // Measured: about 24 MB of growth; with the model not closed, 131 MB (weights and moments, 20 times).
-            assertThat(ResidentMemory.bytes() - afterWarmUp).as("RSS growth over 20 candidates").isLessThan(64L << 20);
+            // Measured: 24 MB of growth alone, up to 71 MB in the module's test JVM after the dl4j engine's tests
+            // (JIT code, allocator arenas); with the model not closed, 131 MB (weights and moments, 20 times).
+            assertThat(ResidentMemory.bytes() - afterWarmUp).as("RSS growth over 20 candidates").isLessThan(96L << 20);
             assertThat(peak).as("peak RSS").isLessThan(2L << 30);
         }
     }
