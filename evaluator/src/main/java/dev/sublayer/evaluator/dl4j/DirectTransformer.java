@@ -186,14 +186,13 @@ final class DirectTransformer implements StepModel {
     private Trainer.Evaluation evaluateNow(Batch batch) {
         forward(batch);
         INDArray logits = buffer("logits", rows, v);
-        INDArray predictions = Nd4j.argMax(logits, 1);
+        int[] predictions = kernels.argMaxRows(logits);
         long correct = 0;
         for (int row : countedRows) {
-            if (predictions.getLong(row) == targetIds[row]) {
+            if (predictions[row] == targetIds[row]) {
                 correct++;
             }
         }
-        predictions.close();
         return new Trainer.Evaluation(lossAndLogitGradient(batch), correct, countedRows.size());
     }
 
@@ -332,11 +331,11 @@ final class DirectTransformer implements StepModel {
             } else {
                 norm.backward(g);
                 if (residual) {
-                    scratch.assign(g);
+                    kernels.copy(g, scratch);
                     block.backward(x, scratch, g, true);
                 } else {
                     block.backward(x, g, scratch, false);
-                    g.assign(scratch);
+                    kernels.copy(scratch, g);
                 }
             }
         }
@@ -564,10 +563,8 @@ final class DirectTransformer implements StepModel {
                 kernels.biasActivation(activation, slope(activation), null, z, s, h);
             } else {
                 INDArray zg = buffer(name + ".zg", total, width);
-                INDArray g = buffer(name + ".g", total, width);
                 eachExpert((e, from, n) -> linear(ffns.get(e)[0], xg, from, n, zg));
-                kernels.biasActivation(activation, slope(activation), null, zg, s, g);
-                g.mul(z, h);
+                kernels.gatedActivation(slope(activation), null, zg, null, z, s, buffer(name + ".g", total, width), h);
             }
             INDArray yg = buffer(name + ".yg", total, d);
             eachExpert((e, from, n) -> linear(ffns.get(e)[2], h, from, n, yg));
@@ -706,8 +703,8 @@ final class DirectTransformer implements StepModel {
                 if (start[e + 1] == start[e]) {                      // no token chose it: no gradient
                     for (Linear l : ffns.get(e)) {
                         if (l != null) {
-                            l.dw.assign(0);
-                            l.db.assign(0);
+                            kernels.zero(l.dw);
+                            kernels.zero(l.db);
                         }
                     }
                 }
@@ -886,12 +883,11 @@ final class DirectTransformer implements StepModel {
                 kernels.biasActivation(activation, slope(activation), linear.b, z,
                         activation == Activation.RELU ? null : buffer(name + ".s", rows, width), h);
             } else {
-                linear.forward(x, z, false);
+                linear.product(x, z);
                 INDArray zg = buffer(name + ".zg", rows, width);
-                INDArray g = buffer(name + ".g", rows, width);
                 gate.product(x, zg);
-                kernels.biasActivation(activation, slope(activation), gate.b, zg, buffer(name + ".s", rows, width), g);
-                g.mul(z, h);
+                kernels.gatedActivation(slope(activation), gate.b, zg, linear.b, z, buffer(name + ".s", rows, width),
+                        buffer(name + ".g", rows, width), h);
             }
             return h;
         }

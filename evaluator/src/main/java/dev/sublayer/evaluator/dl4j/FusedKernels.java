@@ -316,6 +316,91 @@ final class FusedKernels {
     }
 
     /**
+     * A gated hidden layer's biases and activation in one pass: {@code zg ← zg + b_gate}, {@code s = σ(c·zg)},
+     * {@code g = zg·s}, {@code z ← z + b} and {@code h = g ⊙ z}, keeping zg, s, g and z for backward; the biases may
+     * be null (none). The same values as {@link #biasActivation} on the gate followed by ND4J's product, bit for
+     * bit: g is rounded to the array's type before the product, as it was stored.
+     */
+    void gatedActivation(double c, INDArray gateBias, INDArray zg, INDArray valueBias, INDArray z, INDArray s,
+            INDArray g, INDArray h) {
+        int cols = (int) z.size(1);
+        Rows zgr = Rows.of(zg);
+        Rows zr = Rows.of(z);
+        Rows sr = Rows.of(s);
+        Rows gr = Rows.of(g);
+        Rows hr = Rows.of(h);
+        double[] bg = gateBias == null ? null : tile(Rows.of(gateBias).vector(), cols);
+        double[] bv = valueBias == null ? null : tile(Rows.of(valueBias).vector(), cols);
+        boolean floats = zr.floats();
+        double cf = floats ? (float) c : c;
+        runRows((int) z.size(0), cols, (k, part, first, count) -> {
+            int n = count * cols;
+            double[] gate = zgr.read(k, 0, first, count);
+            double[] value = zr.read(k, 1, first, count);
+            double[] sv = k.doubles(2, n);
+            double[] gv = k.doubles(3, n);
+            double[] hv = k.doubles(4, n);
+            if (bg != null) {
+                add(gate, bg, n, floats);
+            }
+            if (bv != null) {
+                add(value, bv, n, floats);
+            }
+            if (floats) {
+                for (int i = 0; i < n; i++) {
+                    double sg = sigmoid((float) (gate[i] * cf));
+                    sv[i] = sg;
+                    gv[i] = (float) (gate[i] * sg);
+                    hv[i] = gv[i] * value[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    double sg = sigmoid(gate[i] * cf);
+                    sv[i] = sg;
+                    gv[i] = gate[i] * sg;
+                    hv[i] = gv[i] * value[i];
+                }
+            }
+            if (bg != null) {
+                zgr.write(k, gate, first, count);
+            }
+            if (bv != null) {
+                zr.write(k, value, first, count);
+            }
+            sr.write(k, sv, first, count);
+            gr.write(k, gv, first, count);
+            hr.write(k, hv, first, count);
+        });
+    }
+
+    /**
+     * The column of the largest value of each row (the first of equal ones; NaN counts as larger than any number,
+     * as a prediction that cannot be right).
+     */
+    int[] argMaxRows(INDArray a) {
+        int rows = (int) a.size(0);
+        int cols = (int) a.size(1);
+        Rows ar = Rows.of(a);
+        int[] out = new int[rows];
+        runRows(rows, cols, (k, part, first, count) -> {
+            double[] v = ar.read(k, 0, first, count);
+            for (int r = 0; r < count; r++) {
+                int at = r * cols;
+                int best = 0;
+                for (int j = 1; j < cols; j++) {
+                    double x = v[at + j];
+                    double m = v[at + best];
+                    if (x > m || (Double.isNaN(x) && !Double.isNaN(m))) {
+                        best = j;
+                    }
+                }
+                out[first + r] = best;
+            }
+        });
+        return out;
+    }
+
+    /**
      * LayerNorm ({@code b} given) or RMSNorm ({@code b} null) over each row of {@code x}, in double, one pass per
      * row: {@code x̂ = (x − mean)·rstd} (no mean for RMSNorm), {@code rstd = 1/√(var + ε)} (var = mean of squares
      * for RMSNorm), {@code y = x̂·g + b}. Keeps x̂ and rstd ({@code [rows, 1]}) for {@link #normBackward}.
@@ -536,6 +621,11 @@ final class FusedKernels {
         } else {
             memory.setAtIndex(ValueLayout.JAVA_DOUBLE, at, value);
         }
+    }
+
+    /** Every value of the dense array {@code a} set to 0 (all bits 0: +0.0 in float and double). */
+    void zero(INDArray a) {
+        segment(a).fill((byte) 0);
     }
 
     /** {@code dst ← src}, arrays of one type and length: a plain copy of the native memory, split over the threads. */

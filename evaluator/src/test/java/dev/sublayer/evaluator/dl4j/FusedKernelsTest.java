@@ -252,6 +252,11 @@ class FusedKernelsTest {
                     INDArray copy = y.ulike();
                     kernels.copy(y, copy);
                     assertThat(copy).isEqualTo(y);
+                    INDArray row = copy.getRow(3);                          // a view: only its values
+                    kernels.zero(row);
+                    assertThat(copy.getRow(3)).isEqualTo(Nd4j.zeros(type, 301));
+                    assertThat(copy.getRow(2)).isEqualTo(y.getRow(2));
+                    assertThat(copy.getRow(4)).isEqualTo(y.getRow(4));
                 }
             }
         }
@@ -379,6 +384,59 @@ class FusedKernelsTest {
                         first = norm;
                     } else {
                         assertThat(norm).as("%s: the same at %d threads as at 1", type, threads).isEqualTo(first);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void theGatedPassEqualsTheGateActivationTimesTheValueBitForBit(boolean withBiases) {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray zg0 = Nd4j.randn(DataType.DOUBLE, 37, 301).muli(3).castTo(type);
+            INDArray z0 = Nd4j.randn(DataType.DOUBLE, 37, 301).castTo(type);
+            INDArray bg = withBiases ? Nd4j.randn(DataType.DOUBLE, 301).castTo(type) : null;
+            INDArray bv = withBiases ? Nd4j.randn(DataType.DOUBLE, 301).castTo(type) : null;
+            for (int threads = 1; threads <= 3; threads++) {
+                try (SplitBlas split = new SplitBlas(threads)) {
+                    FusedKernels kernels = new FusedKernels(split);
+                    INDArray zgExpected = withBiases ? zg0.addRowVector(bg.reshape(1, 301)) : zg0.dup();
+                    INDArray zExpected = withBiases ? z0.addRowVector(bv.reshape(1, 301)) : z0.dup();
+                    INDArray sExpected = z0.ulike();
+                    INDArray gExpected = z0.ulike();
+                    kernels.biasActivation(Activation.SWIGLU, 1.0, null, zgExpected, sExpected, gExpected);
+                    INDArray hExpected = gExpected.mul(zExpected);
+
+                    INDArray zg = zg0.dup();
+                    INDArray z = z0.dup();
+                    INDArray s = z0.ulike();
+                    INDArray g = z0.ulike();
+                    INDArray h = z0.ulike();
+                    kernels.gatedActivation(1.0, bg, zg, bv, z, s, g, h);
+                    String what = type + " " + threads + " threads" + (withBiases ? ", biases" : "");
+                    assertThat(zg).as("zg, %s", what).isEqualTo(zgExpected);
+                    assertThat(z).as("z, %s", what).isEqualTo(zExpected);
+                    assertThat(s).as("s, %s", what).isEqualTo(sExpected);
+                    assertThat(g).as("g, %s", what).isEqualTo(gExpected);
+                    assertThat(h).as("h, %s", what).isEqualTo(hExpected);
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theRowArgMaxIsNd4jsArgMax() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray a = Nd4j.randn(DataType.DOUBLE, 37, 301).castTo(type);
+            a.putScalar(new long[] {5, 300}, 50.0);                          // the last column
+            a.putScalar(new long[] {6, 0}, 50.0);                            // the first
+            INDArray expected = Nd4j.argMax(a, 1);
+            for (int threads = 1; threads <= 3; threads++) {
+                try (SplitBlas split = new SplitBlas(threads)) {
+                    int[] actual = new FusedKernels(split).argMaxRows(a);
+                    for (int r = 0; r < 37; r++) {
+                        assertThat(actual[r]).as("row %d, %s, %d threads", r, type, threads).isEqualTo(expected.getInt(r));
                     }
                 }
             }
