@@ -73,6 +73,8 @@ final class DirectTransformer implements StepModel {
     private final SplitBlas blas;
     /** Element-wise passes fused into one, on the same threads. */
     private final FusedKernels kernels;
+    /** Per-row passes (norms, loss, embedding), on the same threads. */
+    private final RowKernels rowKernels;
 
     /** Rows of the current buffers ({@code B·T}), -1 before the first batch. */
     private int rows = -1;
@@ -122,6 +124,7 @@ final class DirectTransformer implements StepModel {
         }
         blas = new SplitBlas(threads);
         kernels = new FusedKernels(blas);
+        rowKernels = new RowKernels(blas);
     }
 
     /**
@@ -186,7 +189,7 @@ final class DirectTransformer implements StepModel {
     private Trainer.Evaluation evaluateNow(Batch batch) {
         forward(batch);
         INDArray logits = buffer("logits", rows, v);
-        int[] predictions = kernels.argMaxRows(logits);
+        int[] predictions = rowKernels.argMaxRows(logits);
         long correct = 0;
         for (int row : countedRows) {
             if (predictions[row] == targetIds[row]) {
@@ -200,7 +203,7 @@ final class DirectTransformer implements StepModel {
     private INDArray forward(Batch batch) {
         setInputs(batch);
         INDArray x = buffer("x0", rows, d);
-        kernels.embed(wte, wpe, tokenIds, x);
+        rowKernels.embed(wte, wpe, tokenIds, x);
         for (int i = 0; i < layers.size(); i++) {
             INDArray next = buffer("x" + (i + 1), rows, d);
             layers.get(i).forward(x, next);
@@ -220,7 +223,7 @@ final class DirectTransformer implements StepModel {
      * returns that mean.
      */
     private double lossAndLogitGradient(Batch batch) {
-        double sum = kernels.softmaxCrossEntropy(buffer("logits", rows, v), targetIds, counted,
+        double sum = rowKernels.softmaxCrossEntropy(buffer("logits", rows, v), targetIds, counted,
                 1.0 / Math.max(1, countedRows.size()));
         return countedRows.isEmpty() ? Double.NaN : sum / countedRows.size();
     }
@@ -242,7 +245,7 @@ final class DirectTransformer implements StepModel {
         for (int i = layers.size() - 1; i >= 0; i--) {
             layers.get(i).backward(buffer("x" + i, rows, d), g);
         }
-        kernels.embedBackward(g, tokenIds, grads.get("wte"), tied, grads.get("wpe"));
+        rowKernels.embedBackward(g, tokenIds, grads.get("wte"), tied, grads.get("wpe"));
     }
 
     /** Loads a batch: tokens, targets, counted positions; (re)allocates buffers for its size. */
@@ -496,7 +499,7 @@ final class DirectTransformer implements StepModel {
      * over every position), times the model's {@code moeAuxWeight}, adds its gradient to the router's.
      *
      * <p>Routing runs in Java on a copy of the router's logits; the gather, the scatter and their gradients run
-     * on the arrays' native rows ({@link Rows}), in parallel over the threads, summing in double; every token's
+     * on the arrays' native rows ({@link NativeBlocks.Rows}), in parallel over the threads, summing in double; every token's
      * sum runs over its experts in index order, so the result does not depend on the thread count beyond the
      * products'.
      */
@@ -547,8 +550,8 @@ final class DirectTransformer implements StepModel {
             route(logits);
             int total = total();
             INDArray xg = buffer(name + ".xg", total, d);
-            Rows x = new Rows(in);
-            Rows gathered = new Rows(xg);
+            NativeBlocks.Rows x = NativeBlocks.Rows.of(in);
+            NativeBlocks.Rows gathered = NativeBlocks.Rows.of(xg);
             blas.parallel(p -> {
                 for (int slot = blas.from(p, total); slot < blas.from(p + 1, total); slot++) {
                     gathered.copyRow(slot, x, slotRow[slot]);
@@ -569,14 +572,14 @@ final class DirectTransformer implements StepModel {
             INDArray yg = buffer(name + ".yg", total, d);
             eachExpert((e, from, n) -> linear(ffns.get(e)[2], h, from, n, yg));
 
-            Rows y = new Rows(yg);
-            Rows o = new Rows(out);
+            NativeBlocks.Rows y = NativeBlocks.Rows.of(yg);
+            NativeBlocks.Rows o = NativeBlocks.Rows.of(out);
             blas.parallel(p -> {
                 double[] sum = new double[d];
                 double[] term = new double[d];
                 for (int row = blas.from(p, rows); row < blas.from(p + 1, rows); row++) {
                     if (accumulate) {
-                        o.read(row, sum);
+                        o.readRow(row, sum);
                     } else {
                         java.util.Arrays.fill(sum, 0.0);
                     }
@@ -584,13 +587,13 @@ final class DirectTransformer implements StepModel {
                         int slot = slotOf[row * experts + e];
                         if (slot >= 0) {
                             double gate = slotGate[slot];
-                            y.read(slot, term);
+                            y.readRow(slot, term);
                             for (int j = 0; j < d; j++) {
                                 sum[j] += gate * term[j];
                             }
                         }
                     }
-                    o.write(row, sum);
+                    o.writeRow(row, sum);
                 }
             });
         }
@@ -659,17 +662,17 @@ final class DirectTransformer implements StepModel {
         @Override
         public void backward(INDArray in, INDArray dOut, INDArray dIn, boolean accumulate) {
             int total = total();
-            Rows dy = new Rows(dOut);
-            Rows y = new Rows(buffer(name + ".yg", total, d));
+            NativeBlocks.Rows dy = NativeBlocks.Rows.of(dOut);
+            NativeBlocks.Rows y = NativeBlocks.Rows.of(buffer(name + ".yg", total, d));
             INDArray dYg = buffer("moe.dyg", total, d);
-            Rows dyg = new Rows(dYg);
+            NativeBlocks.Rows dyg = NativeBlocks.Rows.of(dYg);
             double[] dGate = scratch(1, total);
             blas.parallel(p -> {
                 double[] upstream = new double[d];
                 double[] output = new double[d];
                 for (int slot = blas.from(p, total); slot < blas.from(p + 1, total); slot++) {
-                    dy.read(slotRow[slot], upstream);
-                    y.read(slot, output);
+                    dy.readRow(slotRow[slot], upstream);
+                    y.readRow(slot, output);
                     double gate = slotGate[slot];
                     double dot = 0;
                     for (int j = 0; j < d; j++) {
@@ -677,7 +680,7 @@ final class DirectTransformer implements StepModel {
                         output[j] = gate * upstream[j];
                     }
                     dGate[slot] = dot;
-                    dyg.write(slot, output);
+                    dyg.writeRow(slot, output);
                 }
             });
 
@@ -714,23 +717,23 @@ final class DirectTransformer implements StepModel {
             host.write(routerGradient(dGate), rows * experts, dLogits, 0);
             blas.gemm(in, true, dLogits, false, dRouter, 1, 0);
             blas.gemm(dLogits, false, router, true, dIn, 1, accumulate ? 1 : 0);
-            Rows dx = new Rows(dIn);
-            Rows dgathered = new Rows(dxg);
+            NativeBlocks.Rows dx = NativeBlocks.Rows.of(dIn);
+            NativeBlocks.Rows dgathered = NativeBlocks.Rows.of(dxg);
             blas.parallel(p -> {
                 double[] sum = new double[d];
                 double[] term = new double[d];
                 for (int row = blas.from(p, rows); row < blas.from(p + 1, rows); row++) {
-                    dx.read(row, sum);
+                    dx.readRow(row, sum);
                     for (int e = 0; e < experts; e++) {
                         int slot = slotOf[row * experts + e];
                         if (slot >= 0) {
-                            dgathered.read(slot, term);
+                            dgathered.readRow(slot, term);
                             for (int j = 0; j < d; j++) {
                                 sum[j] += term[j];
                             }
                         }
                     }
-                    dx.write(row, sum);
+                    dx.writeRow(row, sum);
                 }
             });
         }
@@ -779,52 +782,6 @@ final class DirectTransformer implements StepModel {
                     work.run(e, start[e], n);
                 }
             }
-        }
-    }
-
-    /**
-     * Whole rows of a dense C-order {@code [r, c]} float or double array, read and written in place in its
-     * native memory (FFM), widened to double on the way in and rounded on the way out. One per array and pass;
-     * rows may be used from several threads as long as each row has one writer.
-     */
-    private static final class Rows {
-        private final MemorySegment memory;
-        private final boolean floats;
-        private final int cols;
-        private final long rowBytes;
-
-        Rows(INDArray a) {
-            this.memory = FusedKernels.segment(a);
-            this.floats = a.dataType() == DataType.FLOAT;
-            this.cols = (int) a.size(1);
-            this.rowBytes = (long) cols * (floats ? Float.BYTES : Double.BYTES);
-        }
-
-        void read(long row, double[] dst) {
-            long at = row * rowBytes;
-            if (floats) {
-                for (int j = 0; j < cols; j++) {
-                    dst[j] = memory.get(ValueLayout.JAVA_FLOAT, at + (long) j * Float.BYTES);
-                }
-            } else {
-                MemorySegment.copy(memory, ValueLayout.JAVA_DOUBLE, at, dst, 0, cols);
-            }
-        }
-
-        void write(long row, double[] src) {
-            long at = row * rowBytes;
-            if (floats) {
-                for (int j = 0; j < cols; j++) {
-                    memory.set(ValueLayout.JAVA_FLOAT, at + (long) j * Float.BYTES, (float) src[j]);
-                }
-            } else {
-                MemorySegment.copy(src, 0, memory, ValueLayout.JAVA_DOUBLE, at, cols);
-            }
-        }
-
-        /** This array's row {@code to} = row {@code from} of {@code source} (same type and width). */
-        void copyRow(long to, Rows source, long from) {
-            MemorySegment.copy(source.memory, from * rowBytes, memory, to * rowBytes, rowBytes);
         }
     }
 
@@ -936,7 +893,7 @@ final class DirectTransformer implements StepModel {
     /** The {@code [T, T]} blocks of a {@code [B·H·T, T]} float or double array, in its native memory. */
     private record HeadBlocks(MemorySegment memory, boolean floats, int t) {
         HeadBlocks(INDArray a, int t) {
-            this(FusedKernels.segment(a), a.dataType() == DataType.FLOAT, t);
+            this(NativeBlocks.segment(a), a.dataType() == DataType.FLOAT, t);
         }
 
         /** {@code dst[0…n)} = the first {@code n} values of row {@code r} of the block at element {@code block}. */
@@ -1021,7 +978,7 @@ final class DirectTransformer implements StepModel {
             }
             for (int r = 0, at = 0; r < t; at += ++r) {
                 int base = r * t;
-                double inverse = 1 / FusedKernels.sum(packed, at, at + r + 1);
+                double inverse = 1 / NativeBlocks.sum(packed, at, at + r + 1);
                 for (int j = 0; j <= r; j++) {
                     p[base + j] = packed[at + j] * inverse;
                 }
@@ -1146,7 +1103,7 @@ final class DirectTransformer implements StepModel {
         }
 
         void forward(INDArray x, INDArray y) {
-            kernels.norm(x, g, b, NormKind.EPSILON, buffer(name + ".xhat", rows, d), buffer(name + ".rstd", rows, 1), y);
+            rowKernels.norm(x, g, b, NormKind.EPSILON, buffer(name + ".xhat", rows, d), buffer(name + ".rstd", rows, 1), y);
         }
 
         /** In place: {@code dy} becomes {@code dx}. */
@@ -1156,7 +1113,7 @@ final class DirectTransformer implements StepModel {
 
         /** Writes {@code dx} for the output gradient {@code dy} to {@code dx}, or adds it when {@code accumulate}. */
         void backward(INDArray dy, INDArray dx, boolean accumulate) {
-            kernels.normBackward(dy, buffer(name + ".xhat", rows, d), buffer(name + ".rstd", rows, 1), g, dg, db, dx,
+            rowKernels.normBackward(dy, buffer(name + ".xhat", rows, d), buffer(name + ".rstd", rows, 1), g, dg, db, dx,
                     accumulate);
         }
     }

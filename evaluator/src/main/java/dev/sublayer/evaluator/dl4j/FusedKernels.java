@@ -1,47 +1,47 @@
 package dev.sublayer.evaluator.dl4j;
 
 import dev.sublayer.space.Activation;
-import org.bytedeco.javacpp.Pointer;
+import dev.sublayer.evaluator.dl4j.NativeBlocks.Rows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+
+import static dev.sublayer.evaluator.dl4j.NativeBlocks.CHUNK;
+import static dev.sublayer.evaluator.dl4j.NativeBlocks.add;
+import static dev.sublayer.evaluator.dl4j.NativeBlocks.segment;
+import static dev.sublayer.evaluator.dl4j.NativeBlocks.sum;
+import static dev.sublayer.evaluator.dl4j.NativeBlocks.tile;
+import static dev.sublayer.evaluator.dl4j.NativeBlocks.write;
 
 /**
- * Element-wise and per-row work of the {@link DirectTransformer} fused into one pass over ND4J's native buffers,
- * where ND4J would make several: the buffers are read through {@link MemorySegment}s over their addresses (no
- * ND4J call, no JNI), a chunk or a block of rows at a time into small Java arrays that stay in the L1 cache,
- * where the JIT vectorises the arithmetic, and written back the same way.
+ * Element-wise work of the {@link DirectTransformer} and its optimizer fused into one pass over ND4J's native
+ * buffers ({@link NativeBlocks}), where ND4J would make several: the FFN's bias and activation (gated or not) and
+ * their backward passes, AdamW over the flat parameters, the gradient norm, and the bias rows, copies and zeroing
+ * between them.
  *
- * <p>Two kinds of kernels. The activation backward passes and AdamW perform exactly the floating-point operations,
- * in the same order and precision (float for float arrays), of the ND4J op sequences they replaced, so results are
- * bit-identical to those (tests). The forward activation ({@link #biasActivation}) and the norms ({@link #norm},
- * {@link #normBackward}) compute in double and round once per stored value, so they are at least as accurate as
- * the float op sequences they replaced but not bit-identical to them; their tests compare with the formulas.
- * Elements and rows are independent, so the split over threads does not change a value; the norms' gain and bias
- * gradients, sums over rows, are added per thread and then over the threads in order, so they depend on the
- * thread count only, like the split products ({@link SplitBlas}).
+ * <p>The activation backward passes and AdamW perform exactly the floating-point operations, in the same order
+ * and precision (float for float arrays), of the ND4J op sequences they replaced, so results are bit-identical
+ * to those (tests). The forward activation ({@link #biasActivation}) and the norm compute in double and round
+ * once per stored value: at least as accurate as the float ops they replaced, not bit-identical to them; their
+ * tests compare with the formulas. Elements are independent and the norm's chunks are added in order, so the
+ * split over threads changes no value.
  *
  * <p>Measured (2 shared cores, JDK 25, float, 2 threads, 2026-12-03): bias + GELU forward on {@code [4096, 512]}
- * 2.9 ms against 5.7 ms for the four ND4J ops; LayerNorm on {@code [4096, 128]} 0.5 ms forward and 0.9 ms backward
- * against about 1.9 and 2.2 ms for the ND4J ops and GEMVs; the GELU derivative times the incoming gradient on
+ * 2.9 ms against 5.7 ms for the four ND4J ops; the GELU derivative times the incoming gradient on
  * {@code [4096, 512]}, 5.4 ms as six ND4J ops, 2.1 ms fused; AdamW over 842,496 parameters, 7.0 ms as a dozen ND4J
  * ops and two OpenBLAS {@code axpy}s, 1.5 ms fused. A bias add alone gains nothing (a pass is a pass: 0.15 ms on
  * {@code [4096, 128]} either way); it is fused only where it saves one ({@link #bias}).
  */
 final class FusedKernels {
 
-    /** Elements per chunk: three float chunks fit in a 32 KB L1 cache with room to spare. */
-    private static final int CHUNK = 2048;
-
-    private static final ThreadLocal<Chunks> CHUNKS = ThreadLocal.withInitial(Chunks::new);
-
     private final SplitBlas threads;
+    private final NativeBlocks blocks;
 
     /** Kernels split over the threads of {@code threads}. */
     FusedKernels(SplitBlas threads) {
         this.threads = threads;
+        this.blocks = new NativeBlocks(threads);
     }
 
     /**
@@ -60,7 +60,7 @@ final class FusedKernels {
         MemorySegment second = kind == Kind.SIGMOID_UNIT ? segment(s) : null;
         boolean floats = dh.dataType() == DataType.FLOAT;
         float cf = (float) c;
-        run(dh.length(), (k, from, n) -> {
+        blocks.chunks(dh.length(), (k, from, n) -> {
             if (floats) {
                 float[] dhc = k.floats(0, dhs, from, n);
                 float[] a = k.floats(1, first, from, n);
@@ -122,7 +122,7 @@ final class FusedKernels {
         MemorySegment ss = segment(s);
         boolean floats = dh.dataType() == DataType.FLOAT;
         float cf = (float) c;
-        run(dh.length(), (k, from, n) -> {
+        blocks.chunks(dh.length(), (k, from, n) -> {
             if (floats) {
                 float[] dhc = k.floats(0, dhs, from, n);
                 float[] a = k.floats(1, gs, from, n);
@@ -173,7 +173,7 @@ final class FusedKernels {
         MemorySegment vs = segment(v);
         long length = p.length();
         boolean floats = p.dataType() == DataType.FLOAT;
-        run(length, (k, from, n) -> {
+        blocks.chunks(length, (k, from, n) -> {
             float[] pf = null;
             float[] gf = null;
             float[] mf = null;
@@ -269,7 +269,7 @@ final class FusedKernels {
         double[] b = bias == null ? null : tile(Rows.of(bias).vector(), cols);
         boolean floats = zr.floats();
         double cf = floats ? (float) c : c;
-        runRows((int) z.size(0), cols, (k, part, first, count) -> {
+        blocks.rows((int) z.size(0), cols, (k, part, first, count) -> {
             int n = count * cols;
             double[] zv = zr.read(k, 0, first, count);
             double[] hv = k.doubles(1, n);
@@ -333,7 +333,7 @@ final class FusedKernels {
         double[] bv = valueBias == null ? null : tile(Rows.of(valueBias).vector(), cols);
         boolean floats = zr.floats();
         double cf = floats ? (float) c : c;
-        runRows((int) z.size(0), cols, (k, part, first, count) -> {
+        blocks.rows((int) z.size(0), cols, (k, part, first, count) -> {
             int n = count * cols;
             double[] gate = zgr.read(k, 0, first, count);
             double[] value = zr.read(k, 1, first, count);
@@ -373,256 +373,6 @@ final class FusedKernels {
         });
     }
 
-    /**
-     * The column of the largest value of each row (the first of equal ones; NaN counts as larger than any number,
-     * as a prediction that cannot be right).
-     */
-    int[] argMaxRows(INDArray a) {
-        int rows = (int) a.size(0);
-        int cols = (int) a.size(1);
-        Rows ar = Rows.of(a);
-        int[] out = new int[rows];
-        runRows(rows, cols, (k, part, first, count) -> {
-            double[] v = ar.read(k, 0, first, count);
-            for (int r = 0; r < count; r++) {
-                int at = r * cols;
-                int best = 0;
-                for (int j = 1; j < cols; j++) {
-                    double x = v[at + j];
-                    double m = v[at + best];
-                    if (x > m || (Double.isNaN(x) && !Double.isNaN(m))) {
-                        best = j;
-                    }
-                }
-                out[first + r] = best;
-            }
-        });
-        return out;
-    }
-
-    /**
-     * LayerNorm ({@code b} given) or RMSNorm ({@code b} null) over each row of {@code x}, in double, one pass per
-     * row: {@code x̂ = (x − mean)·rstd} (no mean for RMSNorm), {@code rstd = 1/√(var + ε)} (var = mean of squares
-     * for RMSNorm), {@code y = x̂·g + b}. Keeps x̂ and rstd ({@code [rows, 1]}) for {@link #normBackward}.
-     */
-    void norm(INDArray x, INDArray g, INDArray b, double epsilon, INDArray xhat, INDArray rstd, INDArray y) {
-        int cols = (int) x.size(1);
-        Rows xr = Rows.of(x);
-        Rows xhr = Rows.of(xhat);
-        Rows yr = Rows.of(y);
-        Rows rr = Rows.of(rstd);
-        double[] gain = tile(Rows.of(g).vector(), cols);
-        double[] shift = tile(b == null ? new double[cols] : Rows.of(b).vector(), cols);
-        runRows((int) x.size(0), cols, (k, part, first, count) -> {
-            double[] xv = xr.read(k, 0, first, count);
-            double[] yv = k.doubles(1, count * cols);
-            double[] rv = k.doubles(2, count);
-            for (int r = 0; r < count; r++) {
-                int at = r * cols;
-                int end = at + cols;
-                double mean = b == null ? 0.0 : sum(xv, at, end) / cols;
-                for (int j = at; j < end; j++) {
-                    xv[j] -= mean;
-                    yv[j] = xv[j] * xv[j];
-                }
-                double rs = 1.0 / Math.sqrt(sum(yv, at, end) / cols + epsilon);
-                for (int j = at; j < end; j++) {
-                    xv[j] *= rs;
-                    yv[j] = xv[j] * gain[j] + shift[j];
-                }
-                rv[r] = rs;
-            }
-            xhr.write(k, xv, first, count);
-            yr.write(k, yv, first, count);
-            rr.write(k, rv, first, count);
-        });
-    }
-
-    /**
-     * The backward pass of {@link #norm}, one pass per row: the gain's (and bias's) gradients {@code dg = Σ dy·x̂},
-     * {@code db = Σ dy} over the rows (overwritten; summed per thread, then over the threads in order, so the
-     * result depends on the thread count only), and {@code dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))} with
-     * {@code dx̂ = dy·g} (no mean(dx̂) term for RMSNorm, {@code db} null), written to {@code dx} or, when
-     * {@code accumulate}, added to it. {@code dx} may be {@code dy}.
-     */
-    void normBackward(INDArray dy, INDArray xhat, INDArray rstd, INDArray g, INDArray dg, INDArray db, INDArray dx,
-            boolean accumulate) {
-        int cols = (int) dy.size(1);
-        Rows dyr = Rows.of(dy);
-        Rows xhr = Rows.of(xhat);
-        Rows dxr = Rows.of(dx);
-        Rows rr = Rows.of(rstd);
-        double[] gain = tile(Rows.of(g).vector(), cols);
-        boolean centred = db != null;
-        double[][] dgParts = new double[threads.threads()][gain.length];   // per thread and row of a block
-        double[][] dbParts = new double[threads.threads()][gain.length];
-        runRows((int) dy.size(0), cols, (k, part, first, count) -> {
-            double[] dv = dyr.read(k, 0, first, count);
-            double[] xv = xhr.read(k, 1, first, count);
-            double[] rv = rr.read(k, 2, first, count);
-            double[] ov = accumulate ? dxr.read(k, 3, first, count) : k.doubles(3, count * cols);
-            double[] dgp = dgParts[part];
-            double[] dbp = dbParts[part];
-            double[] products = k.doubles(4, count * cols);
-            for (int j = 0; j < count * cols; j++) {
-                dgp[j] += dv[j] * xv[j];
-                dbp[j] += dv[j];
-                dv[j] *= gain[j];                                          // dx̂
-                products[j] = dv[j] * xv[j];
-            }
-            for (int r = 0; r < count; r++) {
-                int at = r * cols;
-                double mean = centred ? sum(dv, at, at + cols) / cols : 0.0;
-                double projection = sum(products, at, at + cols) / cols;
-                double rs = rv[r];
-                if (accumulate) {
-                    for (int j = at; j < at + cols; j++) {
-                        ov[j] += rs * (dv[j] - mean - xv[j] * projection);
-                    }
-                } else {
-                    for (int j = at; j < at + cols; j++) {
-                        ov[j] = rs * (dv[j] - mean - xv[j] * projection);
-                    }
-                }
-            }
-            dxr.write(k, ov, first, count);
-        });
-        Rows.of(dg).writeVector(total(dgParts, cols));
-        if (db != null) {
-            Rows.of(db).writeVector(total(dbParts, cols));
-        }
-    }
-
-    /**
-     * The embedding: row r of {@code x} = row {@code ids[r]} of {@code table} + row {@code r mod T} of
-     * {@code positions} ({@code [T, d]}), each sum one float addition for float arrays (what the one-hot product
-     * and the row-vector add it replaces gave, bit for bit).
-     */
-    void embed(INDArray table, INDArray positions, int[] ids, INDArray x) {
-        int cols = (int) x.size(1);
-        int t = (int) positions.size(0);
-        Rows tr = Rows.of(table);
-        Rows pr = Rows.of(positions);
-        Rows xr = Rows.of(x);
-        boolean floats = xr.floats();
-        runRows((int) x.size(0), cols, (k, part, first, count) -> {
-            double[] xv = k.doubles(0, count * cols);
-            for (int r = 0; r < count; r++) {
-                int row = first + r;
-                double[] word = tr.read(k, 1, ids[row], 1);
-                double[] position = pr.read(k, 2, row % t, 1);
-                for (int j = 0; j < cols; j++) {
-                    double sum = word[j] + position[j];
-                    xv[r * cols + j] = floats ? (float) sum : sum;
-                }
-            }
-            xr.write(k, xv, first, count);
-        });
-    }
-
-    /**
-     * The embedding's backward pass: {@code dTable[id] += g[r]} over the rows r with that id (written, or added
-     * to {@code dTable} when {@code accumulate}) and {@code dPositions[p] = Σ g[r]} over the rows at position p.
-     * Split over the threads by columns, each column summed in double over the rows in order, so the result does
-     * not depend on the thread count.
-     */
-    void embedBackward(INDArray g, int[] ids, INDArray dTable, boolean accumulate, INDArray dPositions) {
-        int rows = (int) g.size(0);
-        int cols = (int) g.size(1);
-        int vocab = (int) dTable.size(0);
-        int t = (int) dPositions.size(0);
-        MemorySegment gs = segment(g);
-        MemorySegment ts = segment(dTable);
-        MemorySegment ps = segment(dPositions);
-        boolean floats = g.dataType() == DataType.FLOAT;
-        threads.parallel(p -> {
-            int from = threads.from(p, cols);
-            int width = threads.from(p + 1, cols) - from;
-            if (width == 0) {
-                return;
-            }
-            double[] words = new double[vocab * width];
-            double[] positions = new double[t * width];
-            for (int row = 0; row < rows; row++) {
-                int w = ids[row] * width;
-                int q = (row % t) * width;
-                long at = (long) row * cols + from;
-                for (int j = 0; j < width; j++) {
-                    double value = floats ? gs.getAtIndex(ValueLayout.JAVA_FLOAT, at + j) : gs.getAtIndex(ValueLayout.JAVA_DOUBLE, at + j);
-                    words[w + j] += value;
-                    positions[q + j] += value;
-                }
-            }
-            for (int id = 0; id < vocab; id++) {
-                for (int j = 0; j < width; j++) {
-                    long at = (long) id * cols + from + j;
-                    double before = !accumulate ? 0 : floats ? ts.getAtIndex(ValueLayout.JAVA_FLOAT, at) : ts.getAtIndex(ValueLayout.JAVA_DOUBLE, at);
-                    set(ts, at, before + words[id * width + j], floats);
-                }
-            }
-            for (int q = 0; q < t; q++) {
-                for (int j = 0; j < width; j++) {
-                    set(ps, (long) q * cols + from + j, positions[q * width + j], floats);
-                }
-            }
-        });
-    }
-
-    /**
-     * Logits → the gradient of the mean cross-entropy over the counted rows, in place, in double per row (max,
-     * exponentials, their sum, then {@code (p − onehot(target))·share}; uncounted rows get 0); returns the sum of
-     * the counted rows' cross-entropies ({@code max + log Σ e − logit[target]}), added in row order.
-     *
-     * @param share the weight of one counted row: 1 / their number
-     */
-    double softmaxCrossEntropy(INDArray logits, int[] targets, boolean[] counted, double share) {
-        int rows = (int) logits.size(0);
-        int cols = (int) logits.size(1);
-        Rows lr = Rows.of(logits);
-        double[] losses = new double[rows];
-        runRows(rows, cols, (k, part, first, count) -> {
-            double[] l = lr.read(k, 0, first, count);
-            for (int r = 0; r < count; r++) {
-                int row = first + r;
-                int at = r * cols;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = at; j < at + cols; j++) {
-                    double value = l[j];
-                    max = value > max ? value : max;
-                }
-                double target = l[at + targets[row]];
-                for (int j = at; j < at + cols; j++) {
-                    l[j] = DirectTransformer.expOfNonPositive(l[j] - max);
-                }
-                double total = sum(l, at, at + cols);
-                losses[row] = max + Math.log(total) - target;
-                double scale = counted[row] ? share / total : 0.0;
-                for (int j = at; j < at + cols; j++) {
-                    l[j] *= scale;
-                }
-                if (counted[row]) {
-                    l[at + targets[row]] -= share;
-                }
-            }
-            lr.write(k, l, first, count);
-        });
-        double sum = 0;
-        for (int row = 0; row < rows; row++) {
-            if (counted[row]) {
-                sum += losses[row];
-            }
-        }
-        return sum;
-    }
-
-    private static void set(MemorySegment memory, long at, double value, boolean floats) {
-        if (floats) {
-            memory.setAtIndex(ValueLayout.JAVA_FLOAT, at, (float) value);
-        } else {
-            memory.setAtIndex(ValueLayout.JAVA_DOUBLE, at, value);
-        }
-    }
-
     /** Every value of the dense array {@code a} set to 0 (all bits 0: +0.0 in float and double). */
     void zero(INDArray a) {
         segment(a).fill((byte) 0);
@@ -654,7 +404,7 @@ final class FusedKernels {
         Rows yr = Rows.of(y);
         double[] b = tile(Rows.of(bias).vector(), cols);
         boolean floats = yr.floats();
-        runRows((int) y.size(0), cols, (k, part, first, count) -> {
+        blocks.rows((int) y.size(0), cols, (k, part, first, count) -> {
             if (accumulate) {
                 double[] yv = yr.read(k, 0, first, count);
                 add(yv, b, count * cols, floats);
@@ -663,37 +413,6 @@ final class FusedKernels {
                 yr.write(k, b, first, count);
             }
         });
-    }
-
-    /** {@code y[0…n) ← y[0…n) + b[0…n)}, each sum rounded to float when {@code floats} (a float addition). */
-    private static void add(double[] y, double[] b, int n, boolean floats) {
-        if (floats) {
-            for (int i = 0; i < n; i++) {
-                y[i] = (float) (y[i] + b[i]);
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                y[i] += b[i];
-            }
-        }
-    }
-
-    /**
-     * {@code row} repeated for every row of a block of {@link #runRows}. Loops over a block then index every
-     * array alike, which the JIT vectorises; it does not vectorise a loop that indexes one array of a type at
-     * {@code at + j} and another at {@code j} (they might be the same array).
-     */
-    private static double[] tile(double[] row, int cols) {
-        int block = rowsPerBlock(cols);
-        double[] out = new double[block * cols];
-        for (int r = 0; r < block; r++) {
-            System.arraycopy(row, 0, out, r * cols, cols);
-        }
-        return out;
-    }
-
-    private static int rowsPerBlock(int cols) {
-        return Math.max(1, CHUNK / Math.max(1, cols));
     }
 
     /**
@@ -709,38 +428,6 @@ final class FusedKernels {
         return (e + (1 - e) * positive) / (1 + e);
     }
 
-    /** Σ a[from..to) with four running sums, so that the additions overlap; a fixed order, so deterministic. */
-    static double sum(double[] a, int from, int to) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = from;
-        for (; j + 3 < to; j += 4) {
-            s0 += a[j];
-            s1 += a[j + 1];
-            s2 += a[j + 2];
-            s3 += a[j + 3];
-        }
-        for (; j < to; j++) {
-            s0 += a[j];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** The per-thread, per-row-of-a-block partial sums ({@link #tile}d) added up, threads and rows in order. */
-    private static double[] total(double[][] parts, int cols) {
-        double[] out = new double[cols];
-        for (double[] part : parts) {
-            for (int at = 0; at < part.length; at += cols) {
-                for (int j = 0; j < cols; j++) {
-                    out[j] += part[at + j];
-                }
-            }
-        }
-        return out;
-    }
-
     /**
      * The L2 norm √(Σ x²) of a whole float or double array, summed in double: per chunk, then over the chunks in
      * order, so the result is the same for any thread count. For the gradient clipping, in one pass over the flat
@@ -751,7 +438,7 @@ final class FusedKernels {
         long length = a.length();
         boolean floats = a.dataType() == DataType.FLOAT;
         double[] partial = new double[Math.toIntExact((length + CHUNK - 1) / CHUNK)];
-        run(length, (k, from, n) -> {
+        blocks.chunks(length, (k, from, n) -> {
             double[] x = k.doubles(0, n);
             if (floats) {
                 float[] f = k.floats(0, as, from, n);
@@ -792,8 +479,6 @@ final class FusedKernels {
         return (x > 0 ? 1.0 : 0.0) - (x < 0 ? 1.0 : 0.0);
     }
 
-    // ---- chunks over native memory ----------------------------------------------------------------------
-
     /** The activation kinds by what their derivative reads. */
     private enum Kind {
         RELU, RELU2, SIGMOID_UNIT;
@@ -804,162 +489,6 @@ final class FusedKernels {
                 case RELU2 -> RELU2;
                 case GELU, SWIGLU, GEGLU -> SIGMOID_UNIT;
             };
-        }
-    }
-
-    /** Work on the elements {@code [from, from + n)}, {@code n <= CHUNK}, with the thread's chunk arrays. */
-    private interface ChunkWork {
-        void run(Chunks chunks, long from, int n);
-    }
-
-    /** Runs {@code work} over elements {@code [0, length)}, in chunks, split over the threads. */
-    private void run(long length, ChunkWork work) {
-        long chunks = (length + CHUNK - 1) / CHUNK;
-        threads.parallel(p -> {
-            Chunks k = CHUNKS.get();
-            long first = chunks * p / threads.threads();
-            long last = chunks * (p + 1) / threads.threads();
-            for (long chunk = first; chunk < last; chunk++) {
-                long from = chunk * CHUNK;
-                work.run(k, from, (int) Math.min(CHUNK, length - from));
-            }
-        });
-    }
-
-    /** Work on rows {@code [first, first + count)}, in part {@code part} of the split, with the thread's arrays. */
-    private interface RowWork {
-        void run(Chunks chunks, int part, int first, int count);
-    }
-
-    /**
-     * Runs {@code work} over rows {@code [0, rows)} of {@code cols} values, in contiguous shares, one per thread,
-     * each in blocks of about a chunk's values (at least one row), so that per-block costs are spread thin.
-     */
-    private void runRows(int rows, int cols, RowWork work) {
-        int block = rowsPerBlock(cols);
-        threads.parallel(p -> {
-            Chunks k = CHUNKS.get();
-            int end = threads.from(p + 1, rows);
-            for (int first = threads.from(p, rows); first < end; first += block) {
-                work.run(k, p, first, Math.min(block, end - first));
-            }
-        });
-    }
-
-    /**
-     * Whole rows of a dense C-order float or double array (a vector is one row), read into and written from a
-     * thread's {@code double[]} in place in its native memory: float values widened on the way in (through a
-     * bulk copy into a float array), rounded on the way out.
-     */
-    private record Rows(MemorySegment memory, boolean floats, int cols) {
-
-        static Rows of(INDArray a) {
-            return new Rows(segment(a), a.dataType() == DataType.FLOAT, (int) (a.rank() == 1 ? a.length() : a.size(1)));
-        }
-
-        /** Rows {@code [first, first + count)} in the thread's double array {@code slot}. */
-        double[] read(Chunks k, int slot, long first, int count) {
-            int n = count * cols;
-            double[] dst = k.doubles(slot, n);
-            if (floats) {
-                float[] staged = k.staged(n);
-                MemorySegment.copy(memory, ValueLayout.JAVA_FLOAT, first * cols * Float.BYTES, staged, 0, n);
-                for (int i = 0; i < n; i++) {
-                    dst[i] = staged[i];
-                }
-            } else {
-                MemorySegment.copy(memory, ValueLayout.JAVA_DOUBLE, first * cols * Double.BYTES, dst, 0, n);
-            }
-            return dst;
-        }
-
-        /** Rows {@code [first, first + count)} from {@code src}. */
-        void write(Chunks k, double[] src, long first, int count) {
-            int n = count * cols;
-            if (floats) {
-                float[] staged = k.staged(n);
-                for (int i = 0; i < n; i++) {
-                    staged[i] = (float) src[i];
-                }
-                MemorySegment.copy(staged, 0, memory, ValueLayout.JAVA_FLOAT, first * cols * Float.BYTES, n);
-            } else {
-                MemorySegment.copy(src, 0, memory, ValueLayout.JAVA_DOUBLE, first * cols * Double.BYTES, n);
-            }
-        }
-
-        /** The first row in a new array, for a vector of parameters. */
-        double[] vector() {
-            double[] out = new double[cols];
-            for (int j = 0; j < cols; j++) {
-                out[j] = floats ? memory.getAtIndex(ValueLayout.JAVA_FLOAT, j) : memory.getAtIndex(ValueLayout.JAVA_DOUBLE, j);
-            }
-            return out;
-        }
-
-        /** The first row from {@code values}. */
-        void writeVector(double[] values) {
-            for (int j = 0; j < cols; j++) {
-                if (floats) {
-                    memory.setAtIndex(ValueLayout.JAVA_FLOAT, j, (float) values[j]);
-                } else {
-                    memory.setAtIndex(ValueLayout.JAVA_DOUBLE, j, values[j]);
-                }
-            }
-        }
-    }
-
-    /** The whole buffer of a dense float or double array as a segment. */
-    static MemorySegment segment(INDArray a) {
-        if (a.ordering() != 'c' || (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)) {
-            throw new IllegalArgumentException("fused kernels need C-order FLOAT or DOUBLE arrays, got "
-                    + a.shapeInfoToString());
-        }
-        Pointer base = a.data().pointer();
-        long size = a.dataType().width();
-        return MemorySegment.ofAddress(base.address() + (base.position() + a.offset()) * size)
-                .reinterpret(a.length() * size);
-    }
-
-    private static void write(float[] src, MemorySegment dst, long from, int n) {
-        MemorySegment.copy(src, 0, dst, ValueLayout.JAVA_FLOAT, from * Float.BYTES, n);
-    }
-
-    private static void write(double[] src, MemorySegment dst, long from, int n) {
-        MemorySegment.copy(src, 0, dst, ValueLayout.JAVA_DOUBLE, from * Double.BYTES, n);
-    }
-
-    /** One thread's chunk arrays, four of each type. */
-    private static final class Chunks {
-        private final float[][] floats = new float[4][CHUNK];
-        private final double[][] doubles = new double[4][CHUNK];
-        private final double[][] grown = new double[5][0];
-        private float[] staged = new float[0];
-
-        /** Chunk array {@code slot} filled with elements {@code [from, from + n)} of {@code src}. */
-        float[] floats(int slot, MemorySegment src, long from, int n) {
-            MemorySegment.copy(src, ValueLayout.JAVA_FLOAT, from * Float.BYTES, floats[slot], 0, n);
-            return floats[slot];
-        }
-
-        /** Double array {@code slot} (of five) for {@link Rows}, at least {@code n} long; contents undefined. */
-        double[] doubles(int slot, int n) {
-            if (grown[slot].length < n) {
-                grown[slot] = new double[n];
-            }
-            return grown[slot];
-        }
-
-        /** The float array between native memory and {@link #doubles(int, int)}, at least {@code n} long. */
-        float[] staged(int n) {
-            if (staged.length < n) {
-                staged = new float[n];
-            }
-            return staged;
-        }
-
-        double[] doubles(int slot, MemorySegment src, long from, int n) {
-            MemorySegment.copy(src, ValueLayout.JAVA_DOUBLE, from * Double.BYTES, doubles[slot], 0, n);
-            return doubles[slot];
         }
     }
 }
