@@ -241,12 +241,32 @@ public final class HeadlessChromium implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // The browser may already be gone; it is stopped below either way.
         }
+        // Chromium's helpers (renderer, crash handler) outlive a stopped browser for a moment and go on writing to
+        // the profile; stop them too, then delete what is left, tolerating files that vanish under the walk.
+        List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
+        helpers.forEach(ProcessHandle::destroy);
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        try (Stream<Path> files = Files.walk(profile)) {
+        for (ProcessHandle helper : helpers) {
+            try {
+                helper.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                helper.destroyForcibly();
+            }
+        }
+        for (int attempt = 0; attempt < 3 && Files.exists(profile); attempt++) {
+            deleteTree(profile);
+        }
+    }
+
+    /** Deletes {@code root} and what is under it, skipping entries that disappear meanwhile. */
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // an entry vanished during the walk: the caller walks again
         }
     }
 
