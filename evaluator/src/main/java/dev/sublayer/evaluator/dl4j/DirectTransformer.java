@@ -87,8 +87,6 @@ final class DirectTransformer implements StepModel {
     private final List<Integer> countedRows = new ArrayList<>();
     /** Weight of the mixture-of-experts load-balancing loss in the training objective. */
     private final double moeAuxWeight;
-    /** Copies between ND4J arrays and the Java scratch arrays, on the calling thread. */
-    private final HostCopy host = new HostCopy();
     private final double[][] scratch = new double[3][];
 
     private DirectTransformer(Architecture arch, ModelShape shape, DataType dtype, long seed, double initStd,
@@ -714,7 +712,7 @@ final class DirectTransformer implements StepModel {
             }
 
             INDArray dLogits = buffer("moe.dlogits." + experts, rows, experts);
-            host.write(routerGradient(dGate), rows * experts, dLogits, 0);
+            NativeBlocks.Rows.whole(dLogits).writeRow(0, routerGradient(dGate));
             blas.gemm(in, true, dLogits, false, dRouter, 1, 0);
             blas.gemm(dLogits, false, router, true, dIn, 1, accumulate ? 1 : 0);
             NativeBlocks.Rows dx = NativeBlocks.Rows.of(dIn);
@@ -1164,10 +1162,10 @@ final class DirectTransformer implements StepModel {
         return scratch[slot];
     }
 
-    /** The first {@code len} values of the dense array {@code a}, in scratch array {@code slot}. */
+    /** All {@code len} values of the dense array {@code a}, in scratch array {@code slot}. */
     private double[] read(INDArray a, int slot, int len) {
         double[] out = scratch(slot, len);
-        host.read(a, 0, out, len);
+        NativeBlocks.Rows.whole(a).readRow(0, out);
         return out;
     }
 

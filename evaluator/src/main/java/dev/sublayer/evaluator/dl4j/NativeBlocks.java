@@ -79,6 +79,11 @@ final class NativeBlocks {
      */
     record Rows(MemorySegment memory, boolean floats, int cols) {
 
+        /** The whole dense array as one row, for copies of all its values. */
+        static Rows whole(INDArray a) {
+            return new Rows(segment(a), a.dataType() == DataType.FLOAT, Math.toIntExact(a.length()));
+        }
+
         static Rows of(INDArray a) {
             return new Rows(segment(a), a.dataType() == DataType.FLOAT, (int) (a.rank() == 1 ? a.length() : a.size(1)));
         }
