@@ -116,6 +116,17 @@ class DirectTransformerTest {
         }
     }
 
+    @Test
+    void aTokenOutsideTheVocabularyIsRefusedNamingItsPlace() {
+        Architecture arch = Notation.parse("d8 n6 pre: A2 F8");
+        Batch batch = RandomBatches.uniform(new SplittableRandom(3), 2, arch.context(), VOCAB);
+        batch.inputs()[1][4] = VOCAB;
+        try (DirectTransformer m = DirectTransformer.build(arch, new ModelShape(VOCAB, true), DataType.FLOAT, 1, 0.5)) {
+            assertThatThrownBy(() -> m.lossAndGradients(batch)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("token id " + VOCAB + " at batch row 1, position 4 is outside the vocabulary [0, " + VOCAB + ")");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"d8 n6 pre: A2 F8 P4/6", "d8 n6 post: A1 D5x2 A4!"})
     void changingAFutureTokenLeavesTheLossOfEveryEarlierPositionUnchanged(String notation) {
